@@ -1,0 +1,218 @@
+"""Stage 2 of the generator: decide, for every C function, how it is bound.
+
+Each function ends up in exactly one state:
+- generated: its C signature matches one of the shapes below, so the
+  emitters write its glue;
+- handwritten: an override description names it (its C glue is in
+  libvirt-override.c and friends);
+- skipped: a rule in rules.py says why it is not bound.
+A function in none of these states is an error that names it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from lxml import etree
+
+from . import naming, rules
+from .model import Api, Function
+
+GENERATED, HANDWRITTEN, SKIPPED = "generated", "handwritten", "skipped"
+
+# Shapes of C signatures the generator binds (Binding.shape).
+PLAIN = "plain"                # inputs only; the return value is the result
+OUT_SCALAR = "out_scalar"      # a getter: int status, one scalar output
+UUID_OUT = "uuid_out"          # fills a VIR_UUID_BUFLEN byte buffer
+UUIDSTR_OUT = "uuidstr_out"    # fills a VIR_UUID_STRING_BUFLEN char buffer
+LIST_ALL = "list_all"          # allocates an array of handles
+NAME_LIST = "name_list"        # fills a caller array sized by a count function
+
+_OUT_SCALARS = {"int *", "unsigned int *", "unsigned long *", "unsigned long long *",
+                "long long *"}
+_PLAIN_RETURNS = {"int", "unsigned int", "unsigned long", "unsigned long long",
+                  "char *", "const char *", "void"}
+
+
+class ClassifyError(Exception):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """One Python-level parameter of a binding."""
+    name: str
+    ctype: str
+    kind: str                  # 'handle', 'str', 'int', 'uuid', 'double'
+    default: str | None = None
+    nullable: bool = False
+    handle_class: str | None = None
+
+    @property
+    def converter(self) -> str:
+        if self.kind == "int":
+            return rules.INTEGER_TYPES[self.ctype]
+        return self.kind
+
+
+@dataclasses.dataclass
+class Binding:
+    function: Function
+    state: str
+    reason: str = ""
+    pyclass: str | None = None     # None: module-level function
+    pyname: str = ""
+    shape: str = ""
+    params: tuple[Param, ...] = ()
+    blocking: bool = True
+    count_function: Function | None = None   # NAME_LIST only
+    returns: str = ""                        # handwritten: documented result
+
+    @property
+    def self_class(self) -> str | None:
+        return self.pyclass
+
+
+@dataclasses.dataclass(frozen=True)
+class Override:
+    """A hand-written function, as described in an override XML file."""
+    name: str
+    params: tuple[tuple[str, str | None], ...]   # (name, default)
+    pyname: str | None
+    pyclass: str | None
+    returns: str
+    blocking: bool
+
+
+def parse_overrides(source) -> dict[str, Override]:
+    root = etree.parse(source).getroot()
+    result = {}
+    for el in root.iter("function"):
+        params = tuple((p.get("name"), p.get("default")) for p in el.findall("param"))
+        result[el.get("name")] = Override(
+            name=el.get("name"),
+            params=params,
+            pyname=el.get("pyname"),
+            pyclass=el.get("class"),
+            returns=el.get("returns") or "",
+            blocking=el.get("blocking", "yes") == "yes",
+        )
+    return result
+
+
+def _default_for(func: Function, arg_name: str, is_last: bool) -> str | None:
+    if (func.name, arg_name) in rules.DEFAULTS:
+        return rules.DEFAULTS[(func.name, arg_name)]
+    if arg_name == "flags" and func.module == "libvirt":
+        return "0"
+    return None
+
+
+def _input_param(func: Function, arg, is_last: bool) -> Param | None:
+    """The Python parameter for a C input argument, or None if the argument
+    is not a plain input."""
+    name = rules.PARAM_NAMES.get((func.name, arg.name), arg.name)
+    default = _default_for(func, name, is_last)
+    ctype = arg.ctype
+    if ctype in rules.HANDLE_TYPES:
+        return Param(name, ctype, "handle", default,
+                     nullable=rules.string_is_nullable(func.name, arg.name, arg.info),
+                     handle_class=rules.HANDLE_TYPES[ctype])
+    if ctype == "const char *":
+        return Param(name, ctype, "str", default,
+                     nullable=(default == "None"
+                               or rules.string_is_nullable(func.name, arg.name, arg.info)))
+    if ctype in rules.INTEGER_TYPES:
+        return Param(name, ctype, "int", default)
+    if ctype == "double":
+        return Param(name, ctype, "double", default)
+    if ctype == "const unsigned char *" and arg.name == "uuid":
+        return Param(name, ctype, "uuid", default)
+    return None
+
+
+def _inputs(func: Function, args) -> tuple[Param, ...] | None:
+    params = []
+    for i, arg in enumerate(args):
+        param = _input_param(func, arg, i == len(args) - 1)
+        if param is None:
+            return None
+        params.append(param)
+    return tuple(params)
+
+
+def _shape(func: Function, api: Api, owner: str | None):
+    """(shape, python params, count function) or None if no shape fits."""
+    args = list(func.args)
+    if owner is not None:
+        if not args or rules.HANDLE_TYPES.get(args[0].ctype) != owner:
+            return None
+        args = args[1:]
+    ret = func.return_type
+    types = [a.ctype for a in args]
+
+    if func.name in rules.NAME_LISTS:
+        count = api.functions.get(rules.NAME_LISTS[func.name])
+        array = next((i for i, t in enumerate(types)
+                      if t in ("char ** const", "char **", "int *")), None)
+        if count is None or array is None or types[array + 1:array + 2] != ["int"]:
+            return None
+        inputs = _inputs(func, args[:array] + args[array + 2:])
+        if inputs is None or ret != "int":
+            return None
+        return NAME_LIST, inputs, count
+
+    if ret in _PLAIN_RETURNS or ret in rules.HANDLE_TYPES:
+        inputs = _inputs(func, args)
+        if inputs is not None:
+            return PLAIN, inputs, None
+    if ret != "int" or not args:
+        return None
+    last = args[-1]
+    if last.ctype == "unsigned char *" and last.name == "uuid" and len(args) == 1:
+        return UUID_OUT, (), None
+    if last.ctype == "char *" and last.name == "buf" and len(args) == 1:
+        return UUIDSTR_OUT, (), None
+    outs = [i for i, a in enumerate(args) if a.ctype in _OUT_SCALARS]
+    if len(outs) == 1 and "Get" in func.name:
+        inputs = _inputs(func, args[:outs[0]] + args[outs[0] + 1:])
+        if inputs is not None:
+            return OUT_SCALAR, inputs, None
+    if (len(args) == 2 and args[0].ctype.endswith("Ptr **")
+            and args[0].ctype[:-3] in rules.HANDLE_TYPES and args[1].ctype == "unsigned int"):
+        return LIST_ALL, _inputs(func, args[1:]), None
+    return None
+
+
+def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
+    """One Binding per function of `api`, in name order."""
+    bindings = []
+    for func in sorted(api.functions.values(), key=lambda f: f.name):
+        pyclass, pyname = naming.python_name(func.name, func.arg_types, func.module)
+        override = overrides.get(func.name)
+        if override is not None:
+            params = tuple(Param(n, "", "override", d) for n, d in override.params)
+            bindings.append(Binding(
+                func, HANDWRITTEN, "hand-written override",
+                pyclass=override.pyclass if override.pyclass is not None else pyclass,
+                pyname=override.pyname or pyname, params=params,
+                blocking=override.blocking, returns=override.returns))
+            continue
+        reason = rules.skip_reason(func.name)
+        if reason is not None:
+            bindings.append(Binding(func, SKIPPED, reason, pyclass, pyname))
+            continue
+        shape = _shape(func, api, pyclass)
+        if shape is None:
+            raise ClassifyError(
+                f"{func.name}: no rule binds or skips it (signature "
+                f"{func.return_type} ({', '.join(func.arg_types)})); add a skip "
+                f"reason in codegen/rules.py or a hand-written override")
+        kind, params, count = shape
+        bindings.append(Binding(
+            func, GENERATED, kind, pyclass, pyname, kind, params,
+            blocking=func.name not in rules.NON_BLOCKING, count_function=count))
+    unknown = set(overrides) - set(api.functions)
+    if unknown:
+        raise ClassifyError(f"override for unknown function(s): {', '.join(sorted(unknown))}")
+    return bindings

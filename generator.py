@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Generate the libvirt Python binding from libvirt's API descriptions.
+
+Pipeline (one module of codegen/ per stage):
+  model     parse libvirt-api.xml, libvirt-qemu-api.xml, libvirt-lxc-api.xml
+  classify  decide for every function: generated, hand-written or skipped
+  emit_c    the C glue of libvirtmod, libvirtmod_qemu, libvirtmod_lxc
+  emit_py   libvirt.py, libvirt_qemu.py, libvirt_lxc.py
+
+Every function must be accounted for; the summary says how.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from codegen import classify, emit_c, emit_py, model  # noqa: E402
+
+# API module -> (pkg-config package, variable naming its XML file)
+API_FILES = {
+    "libvirt": ("libvirt", "libvirt_api"),
+    "libvirt-qemu": ("libvirt-qemu", "libvirt_qemu_api"),
+    "libvirt-lxc": ("libvirt-lxc", "libvirt_lxc_api"),
+}
+
+OVERRIDE_FILES = {
+    "libvirt": "libvirt-override-api.xml",
+    "libvirt-qemu": "libvirt-qemu-override-api.xml",
+    "libvirt-lxc": "libvirt-lxc-override-api.xml",
+}
+
+
+def pkg_config_api(package: str, variable: str) -> str:
+    try:
+        out = subprocess.run(["pkg-config", f"--variable={variable}", package],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    except FileNotFoundError:
+        sys.exit("generator.py: pkg-config is not installed: install pkg-config "
+                 "(Debian: apt-get install pkg-config libvirt-dev)")
+    except subprocess.CalledProcessError:
+        sys.exit(f"generator.py: pkg-config does not know {package}: install "
+                 f"libvirt's development files (Debian: apt-get install libvirt-dev)")
+    if not out:
+        sys.exit(f"generator.py: {package}.pc has no {variable} variable")
+    return out
+
+
+def load(api_paths: dict[str, str], override_dir: str):
+    """(api, bindings per module) for the given XML files."""
+    apis = {}
+    combined = model.Api()
+    for module, path in api_paths.items():
+        api = model.parse(path, module)
+        apis[module] = api
+        combined.merge(api)
+    bindings = {}
+    for module, api in apis.items():
+        overrides_path = os.path.join(override_dir, OVERRIDE_FILES[module])
+        overrides = (classify.parse_overrides(overrides_path)
+                     if os.path.exists(overrides_path) else {})
+        bindings[module] = classify.classify(api, overrides)
+    return apis, combined, bindings
+
+
+def summary(bindings, full: bool) -> str:
+    lines = []
+    total = {classify.GENERATED: 0, classify.HANDWRITTEN: 0, classify.SKIPPED: 0}
+    for module, items in bindings.items():
+        counts = {state: sum(1 for b in items if b.state == state) for state in total}
+        for state, n in counts.items():
+            total[state] += n
+        lines.append(f"{module}: {len(items)} functions: {counts[classify.GENERATED]} generated, "
+                     f"{counts[classify.HANDWRITTEN]} hand-written, {counts[classify.SKIPPED]} skipped")
+        if full:
+            for b in items:
+                where = f"{b.pyclass}.{b.pyname}" if b.pyclass else b.pyname
+                detail = b.shape if b.state == classify.GENERATED else b.reason
+                lines.append(f"  {b.function.name:45} {b.state:11} {where:40} {detail}")
+    n = sum(total.values())
+    lines.append(f"all {n} functions accounted for: {total[classify.GENERATED]} generated, "
+                 f"{total[classify.HANDWRITTEN]} hand-written, {total[classify.SKIPPED]} skipped")
+    return "\n".join(lines)
+
+
+def write(path: str, text: str) -> None:
+    """Write only when the content changed, so builds stay incremental."""
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:
+                return
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def generate(api_paths: dict[str, str], override_dir: str, output: str,
+             full_list: bool = False, quiet: bool = False) -> None:
+    apis, combined, bindings = load(api_paths, override_dir)
+    os.makedirs(output, exist_ok=True)
+    write(os.path.join(output, "lv-kinds.h"), emit_c.kinds_header())
+    for module, items in bindings.items():
+        extension = emit_c.EXTENSIONS[module]
+        write(os.path.join(output, f"{extension}-generated.c"),
+              emit_c.module_source(extension, items))
+        pymodule = emit_py.PY_MODULES[module]
+        write(os.path.join(output, f"{pymodule}.py"),
+              emit_py.module_source(module, apis[module], combined, items, override_dir))
+    if not quiet:
+        print(summary(bindings, full_list))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--api", action="append", default=[], metavar="MODULE=PATH",
+                        help="API XML of one module (libvirt, libvirt-qemu, libvirt-lxc); "
+                             "default: from pkg-config")
+    parser.add_argument("--overrides", default=HERE,
+                        help="directory of the override files (default: beside generator.py)")
+    parser.add_argument("--output", "-o", default=os.path.join(HERE, "build", "generated"),
+                        help="directory for the generated files")
+    parser.add_argument("--list", action="store_true",
+                        help="list every function with how it is bound")
+    args = parser.parse_args(argv)
+
+    paths = {}
+    for item in args.api:
+        module, _, path = item.partition("=")
+        if module not in API_FILES or not path:
+            parser.error(f"--api takes MODULE=PATH with MODULE one of {', '.join(API_FILES)}")
+        paths[module] = path
+    for module, (package, variable) in API_FILES.items():
+        if module not in paths:
+            paths[module] = pkg_config_api(package, variable)
+    try:
+        generate(paths, args.overrides, args.output, full_list=args.list)
+    except classify.ClassifyError as e:
+        sys.exit(f"generator.py: {e}")
+
+
+if __name__ == "__main__":
+    main()

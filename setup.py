@@ -1,0 +1,83 @@
+"""Build the libvirt binding: generate the glue, then compile libvirtmod,
+libvirtmod_qemu and libvirtmod_lxc against the installed libvirt."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+from setuptools import Command, Extension, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GENERATED = os.path.join("build", "generated")
+
+PKG_CONFIG_HELP = ("building the libvirt binding needs pkg-config and libvirt's development "
+                   "files: install them (Debian/Ubuntu: apt-get install pkg-config libvirt-dev)")
+
+
+def pkg_config(*args):
+    if shutil.which("pkg-config") is None:
+        sys.exit(PKG_CONFIG_HELP)
+    try:
+        out = subprocess.run(["pkg-config", *args], check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError:
+        sys.exit(PKG_CONFIG_HELP)
+    return out.stdout.split()
+
+
+class Generate(Command):
+    """Run generator.py into build/generated."""
+
+    description = "generate the binding's C glue and Python modules"
+    user_options = []
+
+    def initialize_options(self):
+        pass
+
+    def finalize_options(self):
+        pass
+
+    def run(self):
+        pkg_config("--exists", "libvirt", "libvirt-qemu", "libvirt-lxc")
+        sys.path.insert(0, HERE)
+        import generator
+        generator.main(["--output", os.path.join(HERE, GENERATED)])
+
+
+class BuildPy(build_py):
+    def run(self):
+        self.run_command("generate")
+        super().run()
+
+
+class BuildExt(build_ext):
+    def run(self):
+        self.run_command("generate")
+        super().run()
+
+
+def extension(name, package, override_source):
+    cflags = pkg_config("--cflags", package)
+    libs = pkg_config("--libs", package)
+    return Extension(
+        name,
+        sources=[os.path.join(GENERATED, f"{name}-generated.c"), override_source,
+                 "typewrappers.c"],
+        include_dirs=[GENERATED, "."],
+        extra_compile_args=cflags + ["-std=gnu11", "-Wall", "-Wno-unused-function"],
+        extra_link_args=libs,
+    )
+
+
+setup(
+    cmdclass={"generate": Generate, "build_py": BuildPy, "build_ext": BuildExt},
+    package_dir={"": GENERATED},
+    py_modules=["libvirt", "libvirt_qemu", "libvirt_lxc"],
+    ext_modules=[
+        extension("libvirtmod", "libvirt", "libvirt-override.c"),
+        extension("libvirtmod_qemu", "libvirt-qemu", "libvirt-qemu-override.c"),
+        extension("libvirtmod_lxc", "libvirt-lxc", "libvirt-lxc-override.c"),
+    ],
+)

@@ -1,0 +1,776 @@
+/*
+ * typewrappers.c: conversions between C and Python values, the wrapper
+ * object type shared by every libvirt handle, and error reporting.
+ */
+#include "typewrappers.h"
+
+#include <string.h>
+
+const lv_kind_info lv_kinds[LV_NKINDS] = LV_KINDS_TABLE;
+
+/* ---- module state ------------------------------------------------------ */
+
+static struct PyModuleDef *lv_core_def;   /* set by libvirtmod's exec */
+
+void lv_set_core_def(struct PyModuleDef *def) { lv_core_def = def; }
+
+lv_state *
+lv_state_from_type(PyTypeObject *type)
+{
+    PyObject *module = PyType_GetModuleByDef(type, lv_core_def);
+    return module ? (lv_state *)PyModule_GetState(module) : NULL;
+}
+
+lv_state *
+lv_state_from_module(PyObject *module)
+{
+    return (lv_state *)PyModule_GetState(module);
+}
+
+lv_state *
+lv_state_import(PyObject **module_ref)
+{
+    PyObject *core = PyImport_ImportModule("libvirtmod");
+    if (core == NULL)
+        return NULL;
+    *module_ref = core;
+    lv_set_core_def(PyModule_GetDef(core));
+    return (lv_state *)PyModule_GetState(core);
+}
+
+int
+lv_traverse_state(lv_state *st, visitproc visit, void *arg)
+{
+    for (int i = 0; i < LV_NKINDS; i++) {
+        Py_VISIT(st->base_types[i]);
+        Py_VISIT(st->classes[i]);
+    }
+    Py_VISIT(st->error_class);
+    Py_VISIT(st->error_handler);
+    Py_VISIT(st->error_context);
+    return 0;
+}
+
+void
+lv_clear_state(lv_state *st)
+{
+    for (int i = 0; i < LV_NKINDS; i++) {
+        Py_CLEAR(st->base_types[i]);
+        Py_CLEAR(st->classes[i]);
+    }
+    Py_CLEAR(st->error_class);
+    Py_CLEAR(st->error_handler);
+    Py_CLEAR(st->error_context);
+}
+
+/* ---- the wrapper type -------------------------------------------------- */
+
+static int
+lv_object_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(((lv_object *)self)->owner);
+    return 0;
+}
+
+static int
+lv_object_clear(PyObject *self)
+{
+    Py_CLEAR(((lv_object *)self)->owner);
+    return 0;
+}
+
+static void
+lv_object_dealloc(PyObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    lv_object *obj = (lv_object *)self;
+    void *handle = obj->handle;
+
+    PyObject_GC_UnTrack(self);
+    obj->handle = NULL;
+    if (handle != NULL) {
+        /* Releasing the last reference to a connection closes it, which
+         * may talk to a daemon. */
+        int (*release)(void *) = lv_kinds[obj->kind].free_handle;
+        Py_BEGIN_ALLOW_THREADS
+        release(handle);
+        Py_END_ALLOW_THREADS
+    }
+    lv_object_clear(self);
+    type->tp_free(self);
+    Py_DECREF(type);
+}
+
+static PyObject *
+lv_object_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat("<%s object at %p>", Py_TYPE(self)->tp_name, self);
+}
+
+PyObject *
+lv_object_c_pointer(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromVoidPtr(LV_HANDLE(self));
+}
+
+/* The ancestor of `self` of the given kind, or NULL. */
+static PyObject *
+lv_ancestor(PyObject *self, int kind)
+{
+    while (self != NULL && ((lv_object *)self)->kind != kind)
+        self = ((lv_object *)self)->owner;
+    return self;
+}
+
+PyObject *
+lv_owner_for(PyObject *self, lv_kind kind)
+{
+    int owner_kind = lv_kinds[kind].owner_kind;
+    if (owner_kind < 0)
+        return NULL;
+    return lv_ancestor(self, owner_kind);
+}
+
+static PyObject *
+lv_accessor_result(PyObject *self, int kind)
+{
+    PyObject *found = lv_ancestor(self, kind);
+    if (found == NULL) {
+        PyErr_Format(PyExc_RuntimeError, "%s object has no %s",
+                     Py_TYPE(self)->tp_name, lv_kinds[kind].name);
+        return NULL;
+    }
+    return Py_NewRef(found);
+}
+
+PyObject *
+lv_object_connect(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return lv_accessor_result(self, LV_CONNECT);
+}
+
+PyObject *
+lv_object_domain(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return lv_accessor_result(self, LV_DOMAIN);
+}
+
+PyObject *
+lv_object_network(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return lv_accessor_result(self, LV_NETWORK);
+}
+
+int
+lv_add_types(PyObject *module, lv_state *st, PyMethodDef *const methods[LV_NKINDS],
+             const char *const docs[LV_NKINDS])
+{
+    for (int kind = 0; kind < LV_NKINDS; kind++) {
+        char qualname[64];
+        PyOS_snprintf(qualname, sizeof(qualname), "libvirtmod.%s", lv_kinds[kind].name);
+        PyType_Slot slots[] = {
+            {Py_tp_dealloc, lv_object_dealloc},
+            {Py_tp_traverse, lv_object_traverse},
+            {Py_tp_clear, lv_object_clear},
+            {Py_tp_repr, lv_object_repr},
+            {Py_tp_methods, methods[kind]},
+            {Py_tp_doc, (void *)docs[kind]},
+            {0, NULL},
+        };
+        PyType_Spec spec = {
+            .name = qualname,
+            .basicsize = sizeof(lv_object),
+            .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC
+                     | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+            .slots = slots,
+        };
+        PyObject *type = PyType_FromModuleAndSpec(module, &spec, NULL);
+        if (type == NULL)
+            return -1;
+        st->base_types[kind] = (PyTypeObject *)type;
+        st->classes[kind] = (PyTypeObject *)Py_NewRef(type);
+        if (PyModule_AddObjectRef(module, lv_kinds[kind].name, type) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+PyObject *
+lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner)
+{
+    PyTypeObject *cls = st->classes[kind];
+    lv_object *obj = (lv_object *)cls->tp_alloc(cls, 0);
+    if (obj == NULL) {
+        int (*release)(void *) = lv_kinds[kind].free_handle;
+        Py_BEGIN_ALLOW_THREADS
+        release(handle);
+        Py_END_ALLOW_THREADS
+        return NULL;
+    }
+    obj->handle = handle;
+    obj->kind = (unsigned char)kind;
+    obj->owner = Py_XNewRef(owner);
+    return (PyObject *)obj;
+}
+
+PyObject *
+lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner)
+{
+    PyObject *list = PyList_New(n);
+    int i = 0;
+    if (list != NULL) {
+        for (; i < n; i++) {
+            PyObject *item = lv_wrap(st, kind, handles[i], owner);
+            if (item == NULL) {
+                i++;   /* lv_wrap released this one */
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+    }
+    for (; i < n; i++)
+        lv_kinds[kind].free_handle(handles[i]);
+    free(handles);
+    return list;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+PyObject *
+lv_error_tuple(virErrorPtr err)
+{
+    return Py_BuildValue("(iiNiNNNii)", err->code, err->domain,
+                         lv_str(err->message), err->level,
+                         lv_str(err->str1), lv_str(err->str2), lv_str(err->str3),
+                         err->int1, err->int2);
+}
+
+PyObject *
+lv_raise(lv_state *st, const char *func)
+{
+    virErrorPtr err = virGetLastError();
+    PyObject *message, *details, *args, *exc;
+    PyObject *cls = st ? st->error_class : PyExc_RuntimeError;
+
+    if (err != NULL && err->code != VIR_ERR_OK) {
+        details = lv_error_tuple(err);
+        message = err->message ? PyUnicode_DecodeUTF8(err->message, strlen(err->message), "replace")
+                               : PyUnicode_FromFormat("%s() failed", func);
+    } else {
+        details = Py_NewRef(Py_None);
+        message = PyUnicode_FromFormat("%s() failed", func);
+    }
+    if (details == NULL || message == NULL)
+        goto done;
+    /* Made without calling libvirtError.__init__, which would read the
+     * last error again: the tuple is already at hand. */
+    args = PyTuple_Pack(1, message);
+    if (args == NULL)
+        goto done;
+    exc = ((PyTypeObject *)cls)->tp_new((PyTypeObject *)cls, args, NULL);
+    Py_DECREF(args);
+    if (exc == NULL)
+        goto done;
+    if (PyObject_SetAttrString(exc, "err", details) == 0)
+        PyErr_SetObject(cls, exc);
+    Py_DECREF(exc);
+done:
+    Py_XDECREF(details);
+    Py_XDECREF(message);
+    return NULL;
+}
+
+PyObject *
+lv_raise_for(PyObject *self, const char *func)
+{
+    lv_state *st = lv_state_from_type(Py_TYPE(self));
+    if (st == NULL)
+        return NULL;
+    return lv_raise(st, func);
+}
+
+void
+lv_error_callback(void *opaque, virErrorPtr err)
+{
+    lv_state *st = opaque;
+    PyGILState_STATE gil;
+    PyObject *handler, *context, *details, *result;
+
+    if (err == NULL || err->code == VIR_ERR_OK)
+        return;
+    gil = PyGILState_Ensure();
+    handler = st->error_handler;
+    if (handler != NULL) {
+        /* Hold our own references: the handler may replace itself. */
+        Py_INCREF(handler);
+        context = Py_NewRef(st->error_context ? st->error_context : Py_None);
+        details = lv_error_tuple(err);
+        result = details ? PyObject_CallFunctionObjArgs(handler, context, details, NULL) : NULL;
+        if (result == NULL)
+            PyErr_WriteUnraisable(handler);
+        Py_XDECREF(result);
+        Py_XDECREF(details);
+        Py_DECREF(context);
+        Py_DECREF(handler);
+    }
+    PyGILState_Release(gil);
+}
+
+/* ---- arguments --------------------------------------------------------- */
+
+int
+lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+          const char *funcname, const char *const *kwlist,
+          Py_ssize_t required, Py_ssize_t maximum, PyObject **out)
+{
+    Py_ssize_t i, nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+
+    if (nargs > maximum) {
+        PyErr_Format(PyExc_TypeError, "%s() takes at most %zd argument%s (%zd given)",
+                     funcname, maximum, maximum == 1 ? "" : "s", nargs + nkw);
+        return -1;
+    }
+    for (i = 0; i < maximum; i++)
+        out[i] = i < nargs ? args[i] : NULL;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        for (i = 0; i < maximum; i++) {
+            if (PyUnicode_CompareWithASCIIString(key, kwlist[i]) == 0)
+                break;
+        }
+        if (i == maximum) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'",
+                         funcname, key);
+            return -1;
+        }
+        if (out[i] != NULL) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'",
+                         funcname, kwlist[i]);
+            return -1;
+        }
+        out[i] = args[nargs + k];
+    }
+    for (i = 0; i < required; i++) {
+        if (out[i] == NULL) {
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zd)",
+                         funcname, kwlist[i], i + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+lv_type_error(const char *name, const char *expected, PyObject *o)
+{
+    PyErr_Format(PyExc_TypeError, "argument '%s' must be %s, not %.100s",
+                 name, expected, Py_TYPE(o)->tp_name);
+    return -1;
+}
+
+static int
+lv_range_error(const char *name, const char *ctype)
+{
+    PyErr_Format(PyExc_OverflowError, "argument '%s' is out of range for C %s", name, ctype);
+    return -1;
+}
+
+/* An int (or an object with __index__) as a new reference. */
+static PyObject *
+lv_index(PyObject *o, const char *name)
+{
+    if (PyLong_Check(o))
+        return Py_NewRef(o);
+    if (PyFloat_Check(o) || Py_TYPE(o)->tp_as_number == NULL
+        || Py_TYPE(o)->tp_as_number->nb_index == NULL) {
+        lv_type_error(name, "int", o);
+        return NULL;
+    }
+    return PyNumber_Index(o);
+}
+
+static int
+lv_signed(PyObject *o, const char *name, const char *ctype,
+          long long lo, long long hi, long long *out)
+{
+    int overflow;
+    PyObject *num = lv_index(o, name);
+    if (num == NULL)
+        return -1;
+    *out = PyLong_AsLongLongAndOverflow(num, &overflow);
+    Py_DECREF(num);
+    if (*out == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow || *out < lo || *out > hi)
+        return lv_range_error(name, ctype);
+    return 0;
+}
+
+static int
+lv_unsigned(PyObject *o, const char *name, const char *ctype,
+            unsigned long long hi, unsigned long long *out)
+{
+    PyObject *num = lv_index(o, name);
+    if (num == NULL)
+        return -1;
+    if (_PyLong_Sign(num) < 0) {
+        Py_DECREF(num);
+        return lv_range_error(name, ctype);
+    }
+    *out = PyLong_AsUnsignedLongLong(num);
+    Py_DECREF(num);
+    if (*out == (unsigned long long)-1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return lv_range_error(name, ctype);
+    }
+    if (*out > hi)
+        return lv_range_error(name, ctype);
+    return 0;
+}
+
+int
+lv_arg_int(PyObject *o, const char *name, int *out)
+{
+    long long v;
+    if (PyLong_CheckExact(o)) {
+        int overflow;
+        long x = PyLong_AsLongAndOverflow(o, &overflow);
+        if (!overflow && x >= INT_MIN && x <= INT_MAX) {
+            *out = (int)x;
+            return 0;
+        }
+    }
+    if (lv_signed(o, name, "int", INT_MIN, INT_MAX, &v) < 0)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int
+lv_arg_uint(PyObject *o, const char *name, unsigned int *out)
+{
+    unsigned long long v;
+    if (PyLong_CheckExact(o)) {
+        int overflow;
+        long x = PyLong_AsLongAndOverflow(o, &overflow);
+        if (!overflow && x >= 0 && (unsigned long)x <= UINT_MAX) {
+            *out = (unsigned int)x;
+            return 0;
+        }
+    }
+    if (lv_unsigned(o, name, "unsigned int", UINT_MAX, &v) < 0)
+        return -1;
+    *out = (unsigned int)v;
+    return 0;
+}
+
+int
+lv_arg_long(PyObject *o, const char *name, long *out)
+{
+    long long v;
+    if (lv_signed(o, name, "long", LONG_MIN, LONG_MAX, &v) < 0)
+        return -1;
+    *out = (long)v;
+    return 0;
+}
+
+int
+lv_arg_ulong(PyObject *o, const char *name, unsigned long *out)
+{
+    unsigned long long v;
+    if (lv_unsigned(o, name, "unsigned long", ULONG_MAX, &v) < 0)
+        return -1;
+    *out = (unsigned long)v;
+    return 0;
+}
+
+int
+lv_arg_llong(PyObject *o, const char *name, long long *out)
+{
+    return lv_signed(o, name, "long long", LLONG_MIN, LLONG_MAX, out);
+}
+
+int
+lv_arg_ullong(PyObject *o, const char *name, unsigned long long *out)
+{
+    return lv_unsigned(o, name, "unsigned long long", ULLONG_MAX, out);
+}
+
+int
+lv_arg_size(PyObject *o, const char *name, size_t *out)
+{
+    unsigned long long v;
+    if (lv_unsigned(o, name, "size_t", SIZE_MAX, &v) < 0)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+int
+lv_arg_double(PyObject *o, const char *name, double *out)
+{
+    if (!PyFloat_Check(o) && !PyLong_Check(o))
+        return lv_type_error(name, "float", o);
+    *out = PyFloat_AsDouble(o);
+    return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+int
+lv_arg_str(PyObject *o, const char *name, int nullable, const char **out)
+{
+    Py_ssize_t len;
+    if (o == Py_None && nullable) {
+        *out = NULL;
+        return 0;
+    }
+    if (!PyUnicode_Check(o))
+        return lv_type_error(name, nullable ? "str or None" : "str", o);
+    *out = PyUnicode_AsUTF8AndSize(o, &len);
+    if (*out == NULL)
+        return -1;
+    if (strlen(*out) != (size_t)len) {
+        PyErr_Format(PyExc_ValueError, "argument '%s' contains an embedded null character", name);
+        return -1;
+    }
+    return 0;
+}
+
+int
+lv_arg_uuid(PyObject *o, const char *name, const unsigned char **out)
+{
+    if (!PyBytes_Check(o))
+        return lv_type_error(name, "bytes", o);
+    if (PyBytes_GET_SIZE(o) != VIR_UUID_BUFLEN) {
+        PyErr_Format(PyExc_ValueError, "argument '%s' must be %d bytes long, not %zd",
+                     name, VIR_UUID_BUFLEN, PyBytes_GET_SIZE(o));
+        return -1;
+    }
+    *out = (const unsigned char *)PyBytes_AS_STRING(o);
+    return 0;
+}
+
+int
+lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
+              int nullable, void **out)
+{
+    if (o == Py_None && nullable) {
+        *out = NULL;
+        return 0;
+    }
+    if (!PyObject_TypeCheck(o, st->base_types[kind]))
+        return lv_type_error(name, lv_kinds[kind].name, o);
+    *out = LV_HANDLE(o);
+    return 0;
+}
+
+/* ---- C -> Python ------------------------------------------------------- */
+
+PyObject *
+lv_str(const char *s)
+{
+    if (s == NULL)
+        Py_RETURN_NONE;
+    return PyUnicode_DecodeUTF8(s, strlen(s), "surrogateescape");
+}
+
+PyObject *
+lv_str_free(char *s)
+{
+    PyObject *result = lv_str(s);
+    free(s);
+    return result;
+}
+
+PyObject *
+lv_str_list_free(char **strings, int n)
+{
+    PyObject *list = PyList_New(n);
+    for (int i = 0; i < n; i++) {
+        if (list != NULL) {
+            PyObject *item = lv_str(strings[i]);
+            if (item == NULL)
+                Py_CLEAR(list);
+            else
+                PyList_SET_ITEM(list, i, item);
+        }
+        free(strings[i]);
+    }
+    free(strings);
+    return list;
+}
+
+/* ---- typed parameters -------------------------------------------------- */
+
+static PyObject *
+lv_typed_param_value(virTypedParameterPtr p)
+{
+    switch (p->type) {
+    case VIR_TYPED_PARAM_INT:
+        return PyLong_FromLong(p->value.i);
+    case VIR_TYPED_PARAM_UINT:
+        return PyLong_FromUnsignedLong(p->value.ui);
+    case VIR_TYPED_PARAM_LLONG:
+        return PyLong_FromLongLong(p->value.l);
+    case VIR_TYPED_PARAM_ULLONG:
+        return PyLong_FromUnsignedLongLong(p->value.ul);
+    case VIR_TYPED_PARAM_DOUBLE:
+        return PyFloat_FromDouble(p->value.d);
+    case VIR_TYPED_PARAM_BOOLEAN:
+        return PyBool_FromLong(p->value.b);
+    case VIR_TYPED_PARAM_STRING:
+        return lv_str(p->value.s);
+    default:
+        Py_RETURN_NONE;   /* a type newer than this binding: no value to give */
+    }
+}
+
+PyObject *
+lv_typed_params_to_dict(virTypedParameterPtr params, int nparams)
+{
+    PyObject *dict = PyDict_New();
+    if (dict == NULL)
+        return NULL;
+    for (int i = 0; i < nparams; i++) {
+        PyObject *value = lv_typed_param_value(&params[i]);
+        if (value == NULL || PyDict_SetItemString(dict, params[i].field, value) < 0) {
+            Py_XDECREF(value);
+            Py_DECREF(dict);
+            return NULL;
+        }
+        Py_DECREF(value);
+    }
+    return dict;
+}
+
+void
+lv_typed_params_free(virTypedParameterPtr params, int nparams)
+{
+    if (params == NULL)
+        return;
+    for (int i = 0; i < nparams; i++) {
+        if (params[i].type == VIR_TYPED_PARAM_STRING)
+            PyMem_Free(params[i].value.s);
+    }
+    PyMem_Free(params);
+}
+
+static int
+lv_typed_param_set(virTypedParameterPtr p, PyObject *value)
+{
+    const char *name = p->field;
+    switch (p->type) {
+    case VIR_TYPED_PARAM_INT:
+        return lv_arg_int(value, name, &p->value.i);
+    case VIR_TYPED_PARAM_UINT:
+        return lv_arg_uint(value, name, &p->value.ui);
+    case VIR_TYPED_PARAM_LLONG:
+        return lv_arg_llong(value, name, &p->value.l);
+    case VIR_TYPED_PARAM_ULLONG:
+        return lv_arg_ullong(value, name, &p->value.ul);
+    case VIR_TYPED_PARAM_DOUBLE:
+        return lv_arg_double(value, name, &p->value.d);
+    case VIR_TYPED_PARAM_BOOLEAN: {
+        int truth = PyObject_IsTrue(value);
+        if (truth < 0)
+            return -1;
+        p->value.b = (char)truth;
+        return 0;
+    }
+    case VIR_TYPED_PARAM_STRING: {
+        const char *s;
+        size_t len;
+        if (lv_arg_str(value, name, 0, &s) < 0)
+            return -1;
+        len = strlen(s) + 1;
+        if ((p->value.s = PyMem_Malloc(len)) == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(p->value.s, s, len);
+        return 0;
+    }
+    default:
+        PyErr_Format(PyExc_ValueError, "parameter '%s' has a type this binding does not know", name);
+        return -1;
+    }
+}
+
+int
+lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
+                        virTypedParameterPtr *out, int *nout)
+{
+    Py_ssize_t pos = 0, n = 0;
+    PyObject *key, *value;
+    virTypedParameterPtr params;
+
+    if (!PyDict_Check(dict)) {
+        lv_type_error("params", "dict", dict);
+        return -1;
+    }
+    params = PyMem_Calloc(PyDict_GET_SIZE(dict) ? PyDict_GET_SIZE(dict) : 1, sizeof(*params));
+    if (params == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+        const char *field;
+        int i;
+        if (lv_arg_str(key, "params key", 0, &field) < 0)
+            goto error;
+        for (i = 0; i < nknown; i++) {
+            if (strcmp(known[i].field, field) == 0)
+                break;
+        }
+        if (i == nknown) {
+            PyErr_Format(PyExc_ValueError, "parameter '%s' is not supported here", field);
+            goto error;
+        }
+        params[n].type = known[i].type;
+        memcpy(params[n].field, known[i].field, VIR_TYPED_PARAM_FIELD_LENGTH);
+        if (lv_typed_param_set(&params[n], value) < 0)
+            goto error;   /* this entry holds no string yet */
+        n++;
+    }
+    *out = params;
+    *nout = (int)n;
+    return 0;
+error:
+    lv_typed_params_free(params, (int)n);
+    return -1;
+}
+
+/* ---- libvirtmod_qemu / libvirtmod_lxc module support ---------------- */
+
+static int
+lv_ext_exec(PyObject *module)
+{
+    lv_ext_state *st = PyModule_GetState(module);
+    return lv_state_import(&st->core) == NULL ? -1 : 0;
+}
+
+PyModuleDef_Slot lv_ext_slots[] = {
+    {Py_mod_exec, lv_ext_exec},
+    {0, NULL}
+};
+
+int
+lv_ext_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    Py_VISIT(((lv_ext_state *)PyModule_GetState(module))->core);
+    return 0;
+}
+
+int
+lv_ext_clear(PyObject *module)
+{
+    Py_CLEAR(((lv_ext_state *)PyModule_GetState(module))->core);
+    return 0;
+}
+
+void
+lv_ext_free(void *module)
+{
+    lv_ext_clear(module);
+}

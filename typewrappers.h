@@ -1,0 +1,171 @@
+/*
+ * typewrappers.h: the runtime shared by the generated glue and the
+ * hand-written overrides of libvirtmod, libvirtmod_qemu and libvirtmod_lxc.
+ *
+ * One helper per conversion between C and Python values, the object
+ * layout every libvirt handle wrapper shares, the per-module state and
+ * argument parsing for METH_FASTCALL | METH_KEYWORDS entry points.
+ */
+#ifndef LIBVIRT_PYTHON_TYPEWRAPPERS_H
+#define LIBVIRT_PYTHON_TYPEWRAPPERS_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+typedef struct {
+    const char *name;              /* Python class name, e.g. "virDomain" */
+    int (*free_handle)(void *);    /* releases the reference the wrapper owns */
+    int owner_kind;                /* kind of the object a handle comes from, or -1 */
+} lv_kind_info;
+
+/* lv_kind (LV_CONNECT, LV_DOMAIN, ...), LV_NKINDS and the LV_KINDS_TABLE
+ * initializer of lv_kinds[]: generated from codegen/rules.py's CLASSES. */
+#include "lv-kinds.h"
+
+extern const lv_kind_info lv_kinds[LV_NKINDS];
+
+/* Every wrapper object: the libvirt handle it owns one reference to, and
+ * the Python object it was obtained from (kept alive for connect() and
+ * friends; libvirt itself keeps the C parent alive). */
+typedef struct {
+    PyObject_HEAD
+    void *handle;
+    PyObject *owner;
+    unsigned char kind;
+} lv_object;
+
+#define LV_HANDLE(obj) (((lv_object *)(obj))->handle)
+
+/* libvirtmod's module state. */
+typedef struct {
+    PyTypeObject *base_types[LV_NKINDS];  /* the C types libvirtmod defines */
+    PyTypeObject *classes[LV_NKINDS];     /* what results are made of: libvirt.py's subclasses once registered */
+    PyObject *error_class;                /* libvirt.libvirtError once registered */
+    PyObject *error_handler;              /* registerErrorHandler()'s callable, or NULL */
+    PyObject *error_context;
+} lv_state;
+
+/* The state of libvirtmod, from a type defined by it (or a subclass). */
+lv_state *lv_state_from_type(PyTypeObject *type);
+/* ... from libvirtmod itself. */
+lv_state *lv_state_from_module(PyObject *module);
+/* ... for libvirtmod_qemu/_lxc: import libvirtmod and return its state,
+ * storing a strong reference to the module in *module_ref. */
+lv_state *lv_state_import(PyObject **module_ref);
+
+/* State of libvirtmod_qemu and libvirtmod_lxc: the libvirtmod they use. */
+typedef struct {
+    PyObject *core;
+} lv_ext_state;
+
+/* Slots and hooks of an add-on module's PyModuleDef (m_size is
+ * sizeof(lv_ext_state)): its exec imports libvirtmod. */
+extern PyModuleDef_Slot lv_ext_slots[];
+int lv_ext_traverse(PyObject *module, visitproc visit, void *arg);
+int lv_ext_clear(PyObject *module);
+void lv_ext_free(void *module);
+
+/* The libvirtmod module definition, registered by its exec function so
+ * that types and objects can find their module state. */
+void lv_set_core_def(struct PyModuleDef *def);
+
+/* Set up the wrapper types in a fresh module (called from Py_mod_exec). */
+int lv_add_types(PyObject *module, lv_state *st,
+                 PyMethodDef *const methods[LV_NKINDS],
+                 const char *const docs[LV_NKINDS]);
+int lv_traverse_state(lv_state *st, visitproc visit, void *arg);
+void lv_clear_state(lv_state *st);
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* Raise libvirtError from libvirt's last error of this thread (or a
+ * generic "<func>() failed" when libvirt left none).  Returns NULL. */
+PyObject *lv_raise(lv_state *st, const char *func);
+/* Same, finding the state through an object of ours. */
+PyObject *lv_raise_for(PyObject *self, const char *func);
+/* libvirt's error as the 9-tuple libvirt.virGetLastError() returns. */
+PyObject *lv_error_tuple(virErrorPtr err);
+/* The C error callback that forwards to the registered Python handler. */
+void lv_error_callback(void *opaque, virErrorPtr err);
+
+/* ---- arguments --------------------------------------------------------- */
+
+/* Match positional and keyword arguments of a METH_FASTCALL|METH_KEYWORDS
+ * call to the parameter names `kwlist` (NULL terminated): out[i] receives
+ * a borrowed reference or NULL when the parameter was not given.  The
+ * first `required` parameters must be given. */
+int lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+              const char *funcname, const char *const *kwlist,
+              Py_ssize_t required, Py_ssize_t maximum, PyObject **out);
+
+static inline int
+lv_unpack_fast(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+               const char *funcname, const char *const *kwlist,
+               Py_ssize_t required, Py_ssize_t maximum, PyObject **out)
+{
+    /* The common case: positional arguments only, all accounted for. */
+    if (kwnames == NULL && nargs >= required && nargs <= maximum) {
+        Py_ssize_t i;
+        for (i = 0; i < nargs; i++)
+            out[i] = args[i];
+        for (; i < maximum; i++)
+            out[i] = NULL;
+        return 0;
+    }
+    return lv_unpack(args, nargs, kwnames, funcname, kwlist, required, maximum, out);
+}
+
+/* Python -> C.  Each returns 0, or -1 with TypeError/OverflowError/ValueError set. */
+int lv_arg_int(PyObject *o, const char *name, int *out);
+int lv_arg_uint(PyObject *o, const char *name, unsigned int *out);
+int lv_arg_long(PyObject *o, const char *name, long *out);
+int lv_arg_ulong(PyObject *o, const char *name, unsigned long *out);
+int lv_arg_llong(PyObject *o, const char *name, long long *out);
+int lv_arg_ullong(PyObject *o, const char *name, unsigned long long *out);
+int lv_arg_size(PyObject *o, const char *name, size_t *out);
+int lv_arg_double(PyObject *o, const char *name, double *out);
+/* str -> UTF-8 (valid while `o` lives); None -> NULL when nullable. */
+int lv_arg_str(PyObject *o, const char *name, int nullable, const char **out);
+/* bytes of exactly VIR_UUID_BUFLEN. */
+int lv_arg_uuid(PyObject *o, const char *name, const unsigned char **out);
+/* One of our objects of the given kind; None -> NULL when nullable. */
+int lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
+                  int nullable, void **out);
+
+/* Methods of every wrapper type (c_pointer) and the owner accessors. */
+PyObject *lv_object_c_pointer(PyObject *self, PyObject *unused);
+PyObject *lv_object_connect(PyObject *self, PyObject *unused);
+PyObject *lv_object_domain(PyObject *self, PyObject *unused);
+PyObject *lv_object_network(PyObject *self, PyObject *unused);
+
+/* C -> Python. */
+PyObject *lv_str(const char *s);           /* NULL -> None */
+PyObject *lv_str_free(char *s);            /* takes ownership of s */
+PyObject *lv_bool_or_int(int value);
+/* Wrap a handle we own one reference to (released if wrapping fails). */
+PyObject *lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner);
+/* The Python object to record as owner of a `kind` result obtained
+ * through `self` (self itself, or one of its owners). */
+PyObject *lv_owner_for(PyObject *self, lv_kind kind);
+/* A list of wrapped handles, freeing the C array (and the handles on error). */
+PyObject *lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner);
+/* A list of str from a C array of n strings, freeing strings and array. */
+PyObject *lv_str_list_free(char **strings, int n);
+
+/* Typed parameters. */
+PyObject *lv_typed_params_to_dict(virTypedParameterPtr params, int nparams);
+/* Build parameters from `dict`, typing each key like the same-named entry
+ * of `known` (as returned by libvirt's getter).  Unknown keys raise
+ * ValueError; wrong value types raise TypeError/OverflowError. */
+int lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
+                            virTypedParameterPtr *out, int *nout);
+
+/* Free parameters made by lv_dict_to_typed_params. */
+void lv_typed_params_free(virTypedParameterPtr params, int nparams);
+
+/* GIL release around a libvirt call that may block. */
+#define LV_BLOCKING(stmt) do { Py_BEGIN_ALLOW_THREADS stmt; Py_END_ALLOW_THREADS } while (0)
+
+#endif
