@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Per-call overhead of our libvirt binding vs the reference, over the C floor.
+
+"Ours" is whatever `import libvirt` gives in the interpreter running this
+script; the reference is libvirt-python in bench/.venv-reference (created
+if missing); the C floor is the same libvirt call timed in a C loop.
+Each runs in its own worker process (worker.py); the workers take turns,
+one round each, and every call reports its best round. See README.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from worker import CALLS
+
+BENCH_DIR = Path(__file__).resolve().parent
+REFERENCE_VENV = BENCH_DIR / ".venv-reference"
+REFERENCE_PYTHON = REFERENCE_VENV / "bin" / "python"
+REFERENCE_PACKAGE = "libvirt-python==12.8.0"
+GOAL_RATIO = 0.5
+
+
+def can_import(python, module):
+    return subprocess.run([str(python), "-c", f"import {module}"],
+                          capture_output=True).returncode == 0
+
+
+def ensure_reference_venv():
+    if REFERENCE_PYTHON.exists() and can_import(REFERENCE_PYTHON, "libvirt"):
+        return REFERENCE_PYTHON
+    print(f"Creating {REFERENCE_VENV} with {REFERENCE_PACKAGE} "
+          "(builds from source, takes a few minutes)...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(REFERENCE_VENV)], check=True)
+    subprocess.run([str(REFERENCE_VENV / "bin" / "pip"), "install", "--quiet",
+                    REFERENCE_PACKAGE], check=True)
+    return REFERENCE_PYTHON
+
+
+def python_with_cffi():
+    """Any interpreter able to build and load the C floor; which one does not
+    matter since only C-side time is measured."""
+    for python in (sys.executable, shutil.which("python3"), REFERENCE_PYTHON):
+        if python and can_import(python, "cffi"):
+            return python
+    raise SystemExit("The C floor needs cffi in some Python (pip install cffi).")
+
+
+class Worker:
+    """A participant running worker.py: calibrates on start, then one round per request."""
+
+    def __init__(self, name, python, kind, batch_ms, env=None):
+        self.name = name
+        self.process = subprocess.Popen(
+            [str(python), str(BENCH_DIR / "worker.py"), kind, "--target-ms", str(batch_ms)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        self.info = self._read()
+        self.samples = {label: [] for label, _, _ in CALLS}
+
+    def _read(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"{self.name} worker exited (code {self.process.wait()}); "
+                             "see its stderr above")
+        return json.loads(line)
+
+    def run_round(self):
+        self.process.stdin.write("round\n")
+        self.process.stdin.flush()
+        for label, ns in self._read().items():
+            self.samples[label].append(ns)
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+    def best(self, label):
+        return min(self.samples[label])
+
+    def noise(self, label):
+        """How much the best of the even rounds and the best of the odd rounds
+        disagree (0.02 = 2%): a direct estimate of how repeatable best() is."""
+        samples = self.samples[label]
+        if len(samples) < 2:
+            return None
+        even, odd = min(samples[0::2]), min(samples[1::2])
+        return abs(even - odd) / min(even, odd)
+
+
+def env_without_pythonpath():
+    # A PYTHONPATH meant for ours must not slip our module into the reference.
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+
+
+def start_workers(batch_ms):
+    reference_python = ensure_reference_venv()
+    c_python = python_with_cffi()
+    # Started one at a time so their calibrations don't compete for the CPUs.
+    return [Worker("ours", sys.executable, "python", batch_ms),
+            Worker("reference", reference_python, "python", batch_ms,
+                   env=env_without_pythonpath()),
+            Worker("C floor", c_python, "c", batch_ms)]
+
+
+def run_rounds(workers, rounds):
+    for round_index in range(rounds):
+        if sys.stderr.isatty():
+            print(f"\rround {round_index + 1}/{rounds}", end="", file=sys.stderr, flush=True)
+        # Rotate who goes first, so slow drift in machine load hits everyone alike.
+        shift = round_index % len(workers)
+        for worker in workers[shift:] + workers[:shift]:
+            worker.run_round()
+    if sys.stderr.isatty():
+        print("\r" + " " * 20 + "\r", end="", file=sys.stderr)
+
+
+def worst_noise(label, workers):
+    noises = [w.noise(label) for w in workers if w.noise(label) is not None]
+    return max(noises) if noises else None
+
+
+def summarize(ours, reference, c_floor):
+    rows = []
+    for label, _, _ in CALLS:
+        floor = c_floor.best(label)
+        ours_overhead = ours.best(label) - floor
+        reference_overhead = reference.best(label) - floor
+        rows.append({
+            "call": label,
+            "ours_ns": ours.best(label),
+            "reference_ns": reference.best(label),
+            "c_floor_ns": floor,
+            "ours_overhead_ns": ours_overhead,
+            "reference_overhead_ns": reference_overhead,
+            # Undefined when noise pushes the reference to or below the floor.
+            "ratio": ours_overhead / reference_overhead if reference_overhead > 0 else None,
+            "noise": worst_noise(label, (ours, reference, c_floor)),
+        })
+    return rows
+
+
+def print_table(rows, rounds):
+    width = max(len(row["call"]) for row in rows)
+    print(f"{'call':<{width}} {'ours':>8} {'ref':>8} {'C floor':>8}"
+          f" {'ours-C':>8} {'ref-C':>8} {'ratio':>6} {'noise':>6}")
+    print(f"{'':<{width}} {'ns/call':>8} {'ns/call':>8} {'ns/call':>8}"
+          f" {'ns':>8} {'ns':>8} {'o/r':>6} {'':>6}")
+    for row in rows:
+        ratio = row["ratio"]
+        ratio_text = "n/a" if ratio is None else f"{ratio:.2f}"
+        noise_text = "-" if row["noise"] is None else f"{row['noise']:.1%}"
+        mark = " ok" if ratio is not None and ratio <= GOAL_RATIO else ""
+        print(f"{row['call']:<{width}} {row['ours_ns']:8.0f} {row['reference_ns']:8.0f}"
+              f" {row['c_floor_ns']:8.0f} {row['ours_overhead_ns']:8.0f}"
+              f" {row['reference_overhead_ns']:8.0f} {ratio_text:>6}"
+              f" {noise_text:>6}{mark}")
+    ratios = [row["ratio"] for row in rows if row["ratio"] is not None]
+    met = sum(ratio <= GOAL_RATIO for ratio in ratios)
+    print(f"\nBest of {rounds} rounds. ratio = (ours - C) / (ref - C), goal <= {GOAL_RATIO}"
+          f" ('ok'): met by {met}/{len(rows)} calls"
+          + (f", median ratio {statistics.median(ratios):.2f}." if ratios else "."))
+    print("noise = gap between best of even and best of odd rounds, worst of the three.")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run of a few seconds (6 rounds of 2 ms batches)")
+    parser.add_argument("--rounds", type=int, help="rounds per participant (default 70)")
+    parser.add_argument("--batch-ms", type=float,
+                        help="target time of one batch of one call (default 20)")
+    parser.add_argument("--json", metavar="FILE", help="also write the results here")
+    args = parser.parse_args()
+    if args.rounds is None:
+        args.rounds = 6 if args.quick else 70
+    if args.batch_ms is None:
+        args.batch_ms = 2 if args.quick else 20
+    if args.rounds < 1 or args.batch_ms <= 0:
+        parser.error("--rounds and --batch-ms must be positive")
+    return args
+
+
+def main():
+    args = parse_args()
+    started = time.monotonic()
+    workers = start_workers(args.batch_ms)
+    try:
+        run_rounds(workers, args.rounds)
+    finally:
+        for worker in workers:
+            worker.close()
+    ours, reference, c_floor = workers
+
+    print(f"ours:      {ours.info['module']} (Python {ours.info['python']})")
+    print(f"reference: {reference.info['module']} (Python {reference.info['python']})")
+    print(f"libvirt {reference.info['libvirt_version']}, test:///default, "
+          f"{platform.machine()}, {os.cpu_count()} CPUs")
+    same_module = os.path.realpath(ours.info["module"]) == os.path.realpath(reference.info["module"])
+    if same_module:
+        print("NOTE: ours IS the reference here (same module), so ratios only show noise.")
+    print()
+    rows = summarize(ours, reference, c_floor)
+    print_table(rows, args.rounds)
+    elapsed = time.monotonic() - started
+    print(f"Total run time {elapsed:.0f} s.")
+
+    if args.json:
+        result = {
+            "statistic": "best of rounds",
+            "rounds": args.rounds,
+            "batch_ms": args.batch_ms,
+            "goal_ratio": GOAL_RATIO,
+            "ours_is_reference": same_module,
+            "elapsed_s": elapsed,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "participants": {w.name: w.info for w in workers},
+            "calls": rows,
+            "samples_ns": {w.name: w.samples for w in workers},
+        }
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
