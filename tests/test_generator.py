@@ -1,0 +1,205 @@
+"""The generator's stages on the small API descriptions in api/, and the
+generator as a command on the installed libvirt."""
+
+import ast
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+API = os.path.join(ROOT, "api")
+sys.path.insert(0, ROOT)
+
+from codegen import classify, emit_c, emit_py, model, rules  # noqa: E402
+
+sys.path.remove(ROOT)
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return model.parse(os.path.join(API, "mini-api.xml"))
+
+
+@pytest.fixture(scope="module")
+def bindings(mini):
+    overrides = classify.parse_overrides(os.path.join(API, "mini-override-api.xml"))
+    return {b.function.name: b for b in classify.classify(mini, overrides)}
+
+
+# ---- model ---------------------------------------------------------------
+
+def test_model_reads_functions_with_typed_arguments(mini):
+    func = mini.functions["virDomainGetXMLDesc"]
+    assert func.return_type == "char *"
+    assert [(a.name, a.ctype) for a in func.args] == [("domain", "virDomainPtr"),
+                                                      ("flags", "unsigned int")]
+    assert func.info == "The domain's XML."
+
+
+def test_model_resolves_enum_aliases(mini):
+    assert mini.enum_value("VIR_MINI_STATE_ALIAS") == 1
+
+
+def test_model_tells_sentinels_from_values_named_last(mini):
+    assert mini.is_sentinel("VIR_MINI_STATE_LAST")
+    # ..._ADD_LAST is a real command, not the counter of its enum.
+    assert not mini.is_sentinel("VIR_MINI_COMMAND_ADD_LAST")
+
+
+def test_model_refuses_a_symbol_defined_twice(mini):
+    with pytest.raises(ValueError, match="virDomainGetName"):
+        model.Api(functions=dict(mini.functions)).merge(mini)
+
+
+# ---- classify --------------------------------------------------------------
+
+@pytest.mark.parametrize("func, pyclass, pyname, shape", [
+    ("virConnectOpen", None, "open", classify.PLAIN),
+    ("virConnectGetVersion", "virConnect", "getVersion", classify.OUT_SCALAR),
+    ("virDomainLookupByName", "virConnect", "lookupByName", classify.PLAIN),
+    ("virDomainGetName", "virDomain", "name", classify.PLAIN),
+    ("virDomainGetXMLDesc", "virDomain", "XMLDesc", classify.PLAIN),
+    ("virDomainGetUUID", "virDomain", "UUID", classify.UUID_OUT),
+    ("virDomainGetUUIDString", "virDomain", "UUIDString", classify.UUIDSTR_OUT),
+    ("virConnectListAllDomains", "virConnect", "listAllDomains", classify.LIST_ALL),
+    ("virConnectListDefinedDomains", "virConnect", "listDefinedDomains", classify.NAME_LIST),
+])
+def test_classify_binds_each_shape(bindings, func, pyclass, pyname, shape):
+    b = bindings[func]
+    assert (b.state, b.pyclass, b.pyname, b.shape) == (classify.GENERATED, pyclass, pyname, shape)
+
+
+def test_classify_gives_flags_a_default_and_keeps_required_parameters(bindings):
+    assert [(p.name, p.default) for p in bindings["virDomainGetXMLDesc"].params] == [("flags", "0")]
+    assert [(p.name, p.default) for p in bindings["virDomainLookupByName"].params] == [("name", None)]
+
+
+def test_classify_marks_documented_null_strings_nullable(bindings):
+    (name,) = bindings["virConnectOpen"].params
+    assert name.nullable and name.default == "None"
+    (lookup,) = bindings["virDomainLookupByName"].params
+    assert not lookup.nullable
+
+
+def test_classify_keeps_the_gil_only_for_handle_reads(bindings):
+    assert not bindings["virDomainGetName"].blocking
+    assert bindings["virDomainGetXMLDesc"].blocking
+
+
+def test_classify_skips_with_the_rule_reason(bindings):
+    b = bindings["virDomainRef"]
+    assert b.state == classify.SKIPPED
+    assert "reference" in b.reason
+
+
+def test_classify_takes_overrides(bindings):
+    b = bindings["virDomainGetInfo"]
+    assert (b.state, b.pyclass, b.pyname) == (classify.HANDWRITTEN, "virDomain", "info")
+
+
+def test_classify_refuses_an_unaccounted_function_by_name():
+    api = model.parse(os.path.join(API, "unaccounted-api.xml"))
+    with pytest.raises(classify.ClassifyError, match="virDomainFrobnicate"):
+        classify.classify(api, {})
+
+
+def test_classify_refuses_overrides_of_unknown_functions(mini):
+    overrides = classify.parse_overrides(os.path.join(API, "mini-override-api.xml"))
+    overrides["virNoSuchThing"] = classify.Override("virNoSuchThing", (), None, None, "", True)
+    with pytest.raises(classify.ClassifyError, match="virNoSuchThing"):
+        classify.classify(mini, overrides)
+
+
+def test_every_rule_table_entry_names_a_real_function():
+    """Stale entries hide mistakes: every function the tables name exists."""
+    paths = [subprocess.run(["pkg-config", f"--variable={var}", pkg], check=True,
+                            capture_output=True, text=True).stdout.strip()
+             for pkg, var in [("libvirt", "libvirt_api"), ("libvirt-qemu", "libvirt_qemu_api"),
+                              ("libvirt-lxc", "libvirt_lxc_api")]]
+    api = model.Api()
+    for path in paths:
+        api.merge(model.parse(path))
+    named = (set(rules.SKIPPED) | set(rules.NON_BLOCKING) | set(rules.PENDING_REASONS)
+             | set(rules.NAME_LISTS) | set(rules.NAME_LISTS.values()) | set(rules.NULL_IS_VALUE)
+             | set(rules.ZERO_IS_FAILURE) | {f for f, _ in rules.DEFAULTS}
+             | {f for f, _ in rules.NULLABLE_STRINGS} | {f for f, _ in rules.PARAM_NAMES})
+    assert sorted(named - set(api.functions)) == []
+
+
+# ---- emit ------------------------------------------------------------------
+
+def test_emit_c_writes_one_entry_point_per_generated_function(bindings):
+    source = emit_c.module_source("libvirtmod", list(bindings.values()))
+    for name, b in bindings.items():
+        defined = f"lv_gen_{name}(" in source
+        assert defined == (b.state == classify.GENERATED), name
+    # Hand-written ones are declared and listed in the method table.
+    assert "PyObject *lv_override_virDomainGetInfo(PyObject *self" in source
+    assert '{"info", (PyCFunction)(void (*)(void))lv_override_virDomainGetInfo, METH_NOARGS' in source
+
+
+def test_emit_c_parses_arguments_and_releases_the_gil(bindings):
+    entry = emit_c.entry_point(bindings["virDomainGetXMLDesc"])
+    assert 'lv_unpack_fast(args, nargs, kwnames, "XMLDesc", kwlist, 0, 1, argv)' in entry
+    assert 'lv_arg_uint(argv[0], "flags", &a_flags)' in entry
+    assert "Py_BEGIN_ALLOW_THREADS" in entry
+    assert "lv_str_free(c_result)" in entry
+    name = emit_c.entry_point(bindings["virDomainGetName"])
+    assert "Py_BEGIN_ALLOW_THREADS" not in name
+    assert "METH_NOARGS" in emit_c.method_def(bindings["virDomainGetName"])
+
+
+def test_emit_c_text_signatures_carry_the_python_parameters(bindings):
+    assert emit_c.text_signature(bindings["virDomainGetXMLDesc"]) == "XMLDesc($self, flags=0)\n--\n\n"
+    assert emit_c.text_signature(bindings["virConnectOpen"]) == "open($module, name=None)\n--\n\n"
+
+
+def test_emit_c_wraps_results_with_their_owner(bindings):
+    entry = emit_c.entry_point(bindings["virDomainLookupByName"])
+    assert "lv_wrap(st, LV_DOMAIN, c_result, lv_owner_for(self, LV_DOMAIN))" in entry
+
+
+def test_emit_py_writes_classes_functions_and_constants(mini, bindings):
+    source = emit_py.module_source("libvirt", mini, mini, list(bindings.values()), ROOT)
+    tree = ast.parse(source)
+    classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+    assert set(rules.CLASSES) <= classes
+    assert "libvirtError" in classes
+    assert "VIR_MINI_STATE_ON = 1\n" in source
+    assert "VIR_MINI_STATE_ALIAS = 1\n" in source
+    assert "VIR_MINI_STATE_LAST" not in source
+    assert "VIR_MINI_PARAM_WEIGHT = 'weight'\n" in source
+    assert "VIR_MINI_BUFLEN" not in source
+    assert "    open,\n" in source
+
+
+def test_generator_command_is_deterministic_and_accounts_for_everything(tmp_path):
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        result = subprocess.run([sys.executable, os.path.join(ROOT, "generator.py"), "-o", str(out)],
+                                check=True, capture_output=True, text=True)
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outputs[0] == outputs[1]
+    assert set(outputs[0]) == {"lv-kinds.h", "libvirtmod-generated.c", "libvirtmod_qemu-generated.c",
+                               "libvirtmod_lxc-generated.c", "libvirt.py", "libvirt_qemu.py",
+                               "libvirt_lxc.py"}
+    assert "all 526 functions accounted for" in result.stdout
+
+
+def test_generator_command_lists_every_function(tmp_path):
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "generator.py"), "--list",
+                             "-o", str(tmp_path)], check=True, capture_output=True, text=True)
+    assert "virDomainGetName" in result.stdout and "virDomainRef" in result.stdout
+    assert result.stdout.count("\n") > 526
+
+
+def test_generator_command_names_an_unaccounted_function(tmp_path):
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "generator.py"), "--api",
+                             "libvirt=" + os.path.join(API, "unaccounted-api.xml"),
+                             "-o", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "virDomainFrobnicate" in result.stderr
