@@ -14,6 +14,8 @@
 extern PyMethodDef lv_module_functions[];
 extern PyMethodDef *const lv_class_methods[LV_NKINDS];
 extern const char *const lv_class_docs[LV_NKINDS];
+/* From libvirt-override-event.c: module functions that are not libvirt's. */
+extern PyMethodDef lv_event_functions[];
 
 /* A new list holding `n` new references (stolen, NULL-checked). */
 static PyObject *
@@ -136,8 +138,7 @@ lv_override_virDomainGetSchedulerType(PyObject *self, PyObject *Py_UNUSED(ignore
     Py_END_ALLOW_THREADS
     if (type == NULL)
         return lv_raise_for(self, "virDomainGetSchedulerType");
-    PyObject *items[] = {lv_str_free(type), PyLong_FromLong(nparams)};
-    return lv_list_steal(2, items);
+    return Py_BuildValue("(Ni)", lv_str_free(type), nparams);
 }
 
 /* The domain's scheduler parameters (with_flags: through the Flags
@@ -310,6 +311,77 @@ lv_override_virDomainSetSchedulerParametersFlags(PyObject *self, PyTypeObject *d
                                        argv[0], 1, flags);
 }
 
+PyObject *
+lv_override_virDomainGetTime(PyObject *self, PyTypeObject *defining_class,
+                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1];
+    unsigned int flags = 0, nseconds = 0;
+    long long seconds = 0;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "getTime", kwlist, 0, 1, argv) < 0)
+        return NULL;
+    if (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetTime(LV_HANDLE(self), &seconds, &nseconds, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetTime");
+    return Py_BuildValue("{s:L,s:I}", "seconds", seconds, "nseconds", nseconds);
+}
+
+PyObject *
+lv_override_virDomainSetTime(PyObject *self, PyTypeObject *defining_class,
+                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"time", "flags", NULL};
+    PyObject *argv[2], *time, *value;
+    unsigned int flags = 0, nseconds = 0;
+    long long seconds = 0;
+    Py_ssize_t known = 0;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "setTime", kwlist, 0, 2, argv) < 0)
+        return NULL;
+    if (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
+        return NULL;
+    time = argv[0] ? argv[0] : Py_None;
+    /* Without flags the time is what is being set: it must be given. */
+    if (!(PyDict_Check(time) || (time == Py_None && flags != 0))) {
+        PyErr_Format(PyExc_TypeError, "argument 'time' must be a dict (or None with flags), not %.100s",
+                     Py_TYPE(time)->tp_name);
+        return NULL;
+    }
+    if (time != Py_None) {
+        if ((value = PyDict_GetItemString(time, "seconds")) == NULL) {
+            PyErr_SetString(PyExc_LookupError, "argument 'time' must have a 'seconds' key");
+            return NULL;
+        }
+        if (lv_arg_llong(value, "seconds", &seconds) < 0)
+            return NULL;
+        known++;
+        if ((value = PyDict_GetItemString(time, "nseconds")) != NULL) {
+            if (lv_arg_uint(value, "nseconds", &nseconds) < 0)
+                return NULL;
+            known++;
+        }
+        if (PyDict_GET_SIZE(time) != known) {
+            PyErr_SetString(PyExc_LookupError,
+                            "argument 'time' may only have the keys 'seconds' and 'nseconds'");
+            return NULL;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainSetTime(LV_HANDLE(self), seconds, nseconds, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainSetTime");
+    return PyLong_FromLong(rc);
+}
+
 /* ---- virConnect -------------------------------------------------------- */
 
 PyObject *
@@ -476,26 +548,199 @@ lv_override_virNodeGetCPUStats(PyObject *self, PyTypeObject *defining_class,
     return dict;
 }
 
+/* ---- module level ------------------------------------------------------ */
+
+PyObject *
+lv_override_virGetVersion(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
+                          PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"name", NULL};
+    lv_state *st = lv_state_from_module(module);
+    PyObject *argv[1];
+    const char *name = NULL;
+    unsigned long lib_version = 0, type_version = 0;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "getVersion", kwlist, 0, 1, argv) < 0)
+        return NULL;
+    if (argv[0] != NULL && lv_arg_str(argv[0], "name", 1, &name) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virGetVersion(&lib_version, name, name ? &type_version : NULL);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virGetVersion");
+    if (name == NULL)
+        return PyLong_FromUnsignedLong(lib_version);
+    return Py_BuildValue("(kk)", lib_version, type_version);
+}
+
+/* openAuth's credential callback: the Python callable, its data, and the
+ * exception it raised (re-raised by openAuth once libvirt returns). */
+typedef struct {
+    PyObject *callback;
+    PyObject *cbdata;
+    PyObject *exc_type, *exc_value, *exc_tb;
+} lv_auth_context;
+
+static int
+lv_fill_credentials(virConnectCredentialPtr cred, unsigned int ncred, PyObject *creds)
+{
+    for (unsigned int i = 0; i < ncred; i++) {
+        PyObject *item = PyList_GET_ITEM(creds, i), *result;
+        const char *text;
+        if (!PyList_Check(item) || PyList_GET_SIZE(item) != 5) {
+            PyErr_SetString(PyExc_TypeError, "each credential must stay a list of 5 items");
+            return -1;
+        }
+        result = PyList_GET_ITEM(item, 4);
+        if (result == Py_None)
+            continue;
+        if (lv_arg_str(result, "credential result", 0, &text) < 0)
+            return -1;
+        /* libvirt frees the results with free(). */
+        if ((cred[i].result = strdup(text)) == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cred[i].resultlen = strlen(text);
+    }
+    return 0;
+}
+
+static int
+lv_auth_callback(virConnectCredentialPtr cred, unsigned int ncred, void *opaque)
+{
+    lv_auth_context *ctx = opaque;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject *creds = NULL, *result = NULL;
+    int rc = -1;
+
+    if (ctx->exc_type != NULL)
+        goto done;   /* an earlier call raised: fail the rest */
+    if ((creds = PyList_New(ncred)) == NULL)
+        goto done;
+    for (unsigned int i = 0; i < ncred; i++) {
+        PyObject *item = Py_BuildValue("[iNNNO]", cred[i].type, lv_str(cred[i].prompt),
+                                       lv_str(cred[i].challenge), lv_str(cred[i].defresult),
+                                       Py_None);
+        if (item == NULL)
+            goto done;
+        PyList_SET_ITEM(creds, i, item);
+    }
+    result = PyObject_CallFunctionObjArgs(ctx->callback, creds, ctx->cbdata, NULL);
+    if (result == NULL)
+        goto done;
+    rc = PyLong_Check(result) ? (int)PyLong_AsLong(result) : -1;
+    if (PyErr_Occurred())
+        goto done;
+    if (rc >= 0 && lv_fill_credentials(cred, ncred, creds) < 0)
+        rc = -1;
+done:
+    if (PyErr_Occurred())
+        PyErr_Fetch(&ctx->exc_type, &ctx->exc_value, &ctx->exc_tb);
+    Py_XDECREF(result);
+    Py_XDECREF(creds);
+    PyGILState_Release(gil);
+    return rc;
+}
+
+PyObject *
+lv_override_virConnectOpenAuth(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
+                               PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"uri", "auth", "flags", NULL};
+    lv_state *st = lv_state_from_module(module);
+    PyObject *argv[3], *auth_seq = NULL, *types_seq = NULL;
+    const char *uri;
+    unsigned int flags = 0;
+    virConnectAuth auth = {0};
+    lv_auth_context ctx = {0};
+    virConnectPtr conn;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "openAuth", kwlist, 2, 3, argv) < 0)
+        return NULL;
+    if (lv_arg_str(argv[0], "uri", 1, &uri) < 0
+        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0))
+        return NULL;
+    if (argv[1] != Py_None) {
+        if (!(PyList_Check(argv[1]) || PyTuple_Check(argv[1]))
+            || PySequence_Size(argv[1]) != 3) {
+            PyErr_SetString(PyExc_TypeError,
+                            "argument 'auth' must be [credential types, callback, cbdata] or None");
+            return NULL;
+        }
+        auth_seq = PySequence_Fast(argv[1], "");
+        if (auth_seq == NULL)
+            return NULL;
+        ctx.callback = PySequence_Fast_GET_ITEM(auth_seq, 1);
+        ctx.cbdata = PySequence_Fast_GET_ITEM(auth_seq, 2);
+        if (ctx.callback != Py_None && !PyCallable_Check(ctx.callback)) {
+            PyErr_SetString(PyExc_TypeError, "the auth callback must be callable or None");
+            goto error;
+        }
+        types_seq = PySequence_Fast(PySequence_Fast_GET_ITEM(auth_seq, 0),
+                                    "the auth credential types must be a list of int");
+        if (types_seq == NULL)
+            goto error;
+        auth.ncredtype = (unsigned int)PySequence_Fast_GET_SIZE(types_seq);
+        auth.credtype = PyMem_Calloc(auth.ncredtype ? auth.ncredtype : 1, sizeof(int));
+        if (auth.credtype == NULL) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        for (unsigned int i = 0; i < auth.ncredtype; i++) {
+            if (lv_arg_int(PySequence_Fast_GET_ITEM(types_seq, i), "credential type",
+                           &auth.credtype[i]) < 0)
+                goto error;
+        }
+        if (ctx.callback != Py_None) {
+            auth.cb = lv_auth_callback;
+            auth.cbdata = &ctx;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    conn = virConnectOpenAuth(uri, auth_seq ? &auth : NULL, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(auth.credtype);
+    Py_XDECREF(types_seq);
+    Py_XDECREF(auth_seq);
+    if (ctx.exc_type != NULL) {
+        /* The callback's own exception says more than libvirt's failure. */
+        if (conn != NULL)
+            virConnectClose(conn);
+        PyErr_Restore(ctx.exc_type, ctx.exc_value, ctx.exc_tb);
+        return NULL;
+    }
+    if (conn == NULL)
+        return lv_raise(st, "virConnectOpenAuth");
+    return lv_wrap(st, LV_CONNECT, conn, NULL);
+error:
+    PyMem_Free(auth.credtype);
+    Py_XDECREF(types_seq);
+    Py_XDECREF(auth_seq);
+    return NULL;
+}
+
 /* ---- errors ------------------------------------------------------------ */
 
-static PyObject *
-lv_error_or_none(virErrorPtr err)
+PyObject *
+lv_override_virGetLastError(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
-    if (err == NULL || err->code == VIR_ERR_OK)
+    virErrorPtr err = virGetLastError();   /* NULL when no error is set */
+    if (err == NULL)
         Py_RETURN_NONE;
     return lv_error_tuple(err);
 }
 
 PyObject *
-lv_override_virGetLastError(PyObject *module, PyObject *Py_UNUSED(ignored))
-{
-    return lv_error_or_none(virGetLastError());
-}
-
-PyObject *
 lv_override_virConnGetLastError(PyObject *self, PyObject *Py_UNUSED(ignored))
 {
-    return lv_error_or_none(virConnGetLastError(LV_HANDLE(self)));
+    /* A connection's error slot always exists: code 0 when empty. */
+    virErrorPtr err = virConnGetLastError(LV_HANDLE(self));
+    if (err == NULL)
+        return lv_raise_for(self, "virConnGetLastError");
+    return lv_error_tuple(err);
 }
 
 PyObject *
@@ -588,6 +833,8 @@ lv_exec(PyObject *module)
     if (st->error_class == NULL)
         return -1;
     if (PyModule_AddObjectRef(module, "libvirtError", st->error_class) < 0)
+        return -1;
+    if (PyModule_AddFunctions(module, lv_event_functions) < 0)
         return -1;
     return PyModule_AddFunctions(module, lv_runtime_functions);
 }

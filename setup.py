@@ -58,12 +58,12 @@ class BuildExt(build_ext):
         super().run()
 
 
-def extension(name, package, override_source):
+def extension(name, package, *override_sources):
     cflags = pkg_config("--cflags", package)
     libs = pkg_config("--libs", package)
     return Extension(
         name,
-        sources=[os.path.join(GENERATED, f"{name}-generated.c"), override_source,
+        sources=[os.path.join(GENERATED, f"{name}-generated.c"), *override_sources,
                  "typewrappers.c"],
         include_dirs=[GENERATED, "."],
         extra_compile_args=cflags + ["-std=gnu11", "-Wall", "-Wno-unused-function"],
@@ -76,7 +76,7 @@ setup(
     package_dir={"": GENERATED},
     py_modules=["libvirt", "libvirt_qemu", "libvirt_lxc"],
     ext_modules=[
-        extension("libvirtmod", "libvirt", "libvirt-override.c"),
+        extension("libvirtmod", "libvirt", "libvirt-override.c", "libvirt-override-event.c"),
         extension("libvirtmod_qemu", "libvirt-qemu", "libvirt-qemu-override.c"),
         extension("libvirtmod_lxc", "libvirt-lxc", "libvirt-lxc-override.c"),
     ],

@@ -709,6 +709,11 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
         lv_type_error("params", "dict", dict);
         return -1;
     }
+    if (PyDict_GET_SIZE(dict) == 0) {
+        /* Like the reference: setting nothing is a mistake worth telling. */
+        PyErr_SetString(PyExc_LookupError, "no parameters given");
+        return -1;
+    }
     params = PyMem_Calloc(PyDict_GET_SIZE(dict) ? PyDict_GET_SIZE(dict) : 1, sizeof(*params));
     if (params == NULL) {
         PyErr_NoMemory();
@@ -724,7 +729,7 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
                 break;
         }
         if (i == nknown) {
-            PyErr_Format(PyExc_ValueError, "parameter '%s' is not supported here", field);
+            PyErr_Format(PyExc_LookupError, "parameter '%s' is not supported here", field);
             goto error;
         }
         params[n].type = known[i].type;

@@ -158,7 +158,7 @@ PyObject *lv_str_list_free(char **strings, int n);
 PyObject *lv_typed_params_to_dict(virTypedParameterPtr params, int nparams);
 /* Build parameters from `dict`, typing each key like the same-named entry
  * of `known` (as returned by libvirt's getter).  Unknown keys raise
- * ValueError; wrong value types raise TypeError/OverflowError. */
+ * LookupError (like the reference); wrong value types raise TypeError/OverflowError. */
 int lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
                             virTypedParameterPtr *out, int *nout);
 

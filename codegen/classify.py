@@ -116,12 +116,10 @@ def _input_param(func: Function, arg, is_last: bool) -> Param | None:
     ctype = arg.ctype
     if ctype in rules.HANDLE_TYPES:
         return Param(name, ctype, "handle", default,
-                     nullable=rules.string_is_nullable(func.name, arg.name, arg.info),
+                     nullable=rules.handle_is_nullable(func.name, arg.name, arg.info),
                      handle_class=rules.HANDLE_TYPES[ctype])
     if ctype == "const char *":
-        return Param(name, ctype, "str", default,
-                     nullable=(default == "None"
-                               or rules.string_is_nullable(func.name, arg.name, arg.info)))
+        return Param(name, ctype, "str", default, nullable=True)   # see rules.py
     if ctype in rules.INTEGER_TYPES:
         return Param(name, ctype, "int", default)
     if ctype == "double":
@@ -190,6 +188,9 @@ def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
     for func in sorted(api.functions.values(), key=lambda f: f.name):
         pyclass, pyname = naming.python_name(func.name, func.arg_types, func.module)
         override = overrides.get(func.name)
+        reason = rules.skip_reason(func.name)
+        if override is not None and reason is not None:
+            raise ClassifyError(f"{func.name}: hand-written, yet rules.py skips it ({reason})")
         if override is not None:
             params = tuple(Param(n, "", "override", d) for n, d in override.params)
             bindings.append(Binding(
@@ -198,7 +199,6 @@ def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
                 pyname=override.pyname or pyname, params=params,
                 blocking=override.blocking, returns=override.returns))
             continue
-        reason = rules.skip_reason(func.name)
         if reason is not None:
             bindings.append(Binding(func, SKIPPED, reason, pyclass, pyname))
             continue

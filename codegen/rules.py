@@ -79,8 +79,6 @@ SKIPPED_PATTERNS = [
      "the Python object keeps its connection: connect() returns that object"),
     (r"^virNetworkPortGetNetwork$|^virDomain(Snapshot|Checkpoint)GetDomain$",
      "the Python object keeps its parent: network()/domain() return that object"),
-    (r"^virConnectOpenAuth$",
-     "hand-written in Python over the C auth callback (issue 3 family: callbacks)"),
 ]
 
 # Functions skipped by exact name, with reasons.
@@ -129,22 +127,21 @@ PARAM_NAMES = {
     ("virDomainRestoreFlags", "from"): "frm",
 }
 
-# String arguments that may be None although their documentation does not
-# say "NULL" or "optional" in so many words.
-NULLABLE_STRINGS = {
-    ("virConnectOpen", "name"): "NULL asks libvirt for the default URI",
-    ("virConnectOpenReadOnly", "name"): "NULL asks libvirt for the default URI",
-    ("virDomainGetMetadata", "uri"): "NULL for the description and title metadata types",
-    ("virDomainSetMetadata", "metadata"): "NULL removes the metadata",
-    ("virDomainSetMetadata", "key"): "NULL for the description and title metadata types",
-    ("virDomainSetMetadata", "uri"): "NULL for the description and title metadata types",
-}
+# String arguments take None everywhere, passed to libvirt as NULL: where
+# NULL is not allowed libvirt's own argument check raises libvirtError
+# (VIR_ERR_INVALID_ARG), exactly as the reference binding behaves, and
+# where it is (most "optional" strings) the call works.  The documentation
+# alone cannot tell the two apart reliably (virConnectGetMaxVcpus' type,
+# virNodeListDevices' cap are optional without saying so).
 
 _NULLABLE_WORDS = re.compile(r"\bNULL\b|optional|may be omitted", re.IGNORECASE)
 
 
-def string_is_nullable(func: str, arg: str, info: str) -> bool:
-    return (func, arg) in NULLABLE_STRINGS or bool(_NULLABLE_WORDS.search(info))
+def handle_is_nullable(func: str, arg: str, info: str) -> bool:
+    """An object argument takes None where libvirt documents NULL (e.g. the
+    domain of virConnectDomainEventRegisterAny); elsewhere None is a
+    TypeError, since a wrong object is never what the caller meant."""
+    return bool(_NULLABLE_WORDS.search(info))
 
 
 # Functions whose NULL or zero return is a value, not a failure.
@@ -198,8 +195,7 @@ PENDING = {
         "virConnectDomainEventRegisterAny", "virConnectNetworkEventRegisterAny",
         "virConnectNodeDeviceEventRegisterAny", "virConnectSecretEventRegisterAny",
         "virConnectStoragePoolEventRegisterAny", "virConnectRegisterCloseCallback",
-        "virConnectUnregisterCloseCallback", "virEventAddHandle", "virEventAddTimeout",
-        "virEventRegisterImpl", "virStreamEventAddCallback", "virStreamRecvAll",
+        "virConnectUnregisterCloseCallback",         "virStreamEventAddCallback", "virStreamRecvAll",
         "virStreamSendAll", "virStreamSparseRecvAll", "virStreamSparseSendAll",
         "virConnectDomainQemuMonitorEventRegister",
     ],
@@ -223,8 +219,7 @@ PENDING = {
         "virDomainGetSecurityLabel", "virDomainGetSecurityLabelList", "virNodeGetInfo",
         "virNodeGetMemoryStats", "virNodeGetSecurityModel", "virStoragePoolGetInfo",
         "virStorageVolGetInfo", "virStorageVolGetInfoFlags", "virDomainGetDiskErrors",
-        "virDomainGetTime",
-    ],
+            ],
     "arrays of structs or strings out: need an override": [
         "virConnectGetCPUModelNames", "virDomainAuthorizedSSHKeysGet", "virDomainGetFSInfo",
         "virDomainGetIOThreadInfo", "virDomainGetMessages", "virDomainInterfaceAddresses",
@@ -246,8 +241,7 @@ PENDING = {
     ],
     "buffers or values out: need an override": [
         "virSecretGetValue", "virStreamRecv", "virStreamRecvFlags", "virStreamRecvHole",
-        "virDomainQemuMonitorCommand", "virGetVersion",
-    ],
+        "virDomainQemuMonitorCommand",     ],
     "a snapshot argument on a domain method: needs an override": [
         "virDomainRevertToSnapshot",
     ],

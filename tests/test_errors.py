@@ -1,0 +1,431 @@
+"""Errors: libvirtError, the last-error functions, registerErrorHandler,
+libvirt's default error printing, and how bad arguments are rejected."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import libvirt
+
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+
+MISSING = "no-such-domain"
+
+
+@pytest.fixture
+def handler_calls():
+    """Register a recording error handler; restore the default afterwards."""
+    calls = []
+    ctx = object()
+
+    def handler(c, err):
+        calls.append((c, err))
+
+    assert libvirt.registerErrorHandler(handler, ctx) == 1
+    try:
+        yield calls, ctx
+    finally:
+        libvirt.registerErrorHandler(None, None)
+
+
+def _fail_lookup(conn, name=MISSING):
+    with pytest.raises(libvirt.libvirtError) as ei:
+        conn.lookupByName(name)
+    return ei.value
+
+
+# --- libvirtError ---------------------------------------------------------------
+
+def test_failing_call_raises_libvirt_error(conn, cdirect, quiet):
+    e = _fail_lookup(conn)
+    assert type(e) is libvirt.libvirtError
+    assert isinstance(e, Exception)
+    assert e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+    assert e.get_error_domain() == libvirt.VIR_FROM_TEST
+    assert e.get_error_level() == libvirt.VIR_ERR_ERROR
+    # the same lookup made directly in C reports the same error
+    cerr = cdirect.Connection("test:///default").domain_lookup_error(MISSING)
+    assert e.err == cerr
+
+
+def test_error_attributes_match_last_error(conn, cdirect, quiet):
+    e = _fail_lookup(conn)
+    cerr = cdirect.last_error()  # the thread's error, read directly
+    err = e.err
+    assert type(err) is tuple
+    assert len(err) == 9
+    assert err == cerr
+    code, domain, message, level, str1, str2, str3, int1, int2 = err
+    assert e.get_error_code() == code
+    assert e.get_error_domain() == domain
+    assert e.get_error_message() == message
+    assert e.get_error_level() == level
+    assert e.get_str1() == str1
+    assert e.get_str2() == str2
+    assert e.get_str3() == str3
+    assert e.get_int1() == int1
+    assert e.get_int2() == int2
+    assert str(e) == message
+    assert e.args == (message,)
+
+
+def test_error_with_extra_strings(driver_conn, cdirect, driver_uri, quiet):
+    # an error carrying str2 (virReportError with a format argument)
+    with pytest.raises(libvirt.libvirtError) as ei:
+        driver_conn.networkLookupByName("no-such-net")
+    e = ei.value
+    assert e.err == cdirect.last_error()
+    assert e.get_error_code() == libvirt.VIR_ERR_NO_NETWORK
+    assert e.get_str2() is not None and "no-such-net" in e.get_str2()
+    assert str(e) == e.get_error_message()
+
+
+def test_argument_check_error_fields(conn, cdirect, quiet):
+    # errors raised by libvirt's own argument checks
+    e = _fail_lookup(conn, None)
+    assert e.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    assert e.get_error_domain() == libvirt.VIR_FROM_DOMAIN
+    assert e.err == cdirect.Connection("test:///default").domain_lookup_error(
+        None)
+
+
+def test_libvirt_error_direct_construction_without_error(cdirect):
+    libvirt.virResetLastError()
+    e = libvirt.libvirtError("some message")
+    assert str(e) == "some message"
+    assert e.args == ("some message",)
+    assert e.err is None
+    for getter in ("get_error_code", "get_error_domain", "get_error_message",
+                   "get_error_level", "get_str1", "get_str2", "get_str3",
+                   "get_int1", "get_int2"):
+        assert getattr(e, getter)() is None, getter
+
+
+def test_libvirt_error_direct_construction_picks_up_last_error(conn, cdirect,
+                                                               quiet):
+    _fail_lookup(conn)
+    pending = cdirect.last_error()
+    assert pending is not None
+    e = libvirt.libvirtError("ignored message")
+    # the pending libvirt error replaces the given message
+    assert e.err == pending
+    assert str(e) == pending[2]
+    assert e.args == (pending[2],)
+    assert e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+    libvirt.virResetLastError()
+
+
+def test_libvirt_error_requires_message():
+    with pytest.raises(TypeError):
+        libvirt.libvirtError()
+
+
+# --- virGetLastError & co -------------------------------------------------------------
+
+def test_get_last_error_none_after_reset(cdirect):
+    libvirt.virResetLastError()
+    assert libvirt.virGetLastError() is None
+    assert cdirect.last_error() is None
+    assert libvirt.virGetLastErrorCode() == libvirt.VIR_ERR_OK
+    assert libvirt.virGetLastErrorDomain() == libvirt.VIR_FROM_NONE
+    msg = libvirt.virGetLastErrorMessage()
+    assert type(msg) is str
+    assert msg == cdirect.last_error_message()
+
+
+def test_get_last_error_after_failure(conn, cdirect, quiet):
+    libvirt.virResetLastError()
+    e = _fail_lookup(conn)
+    last = libvirt.virGetLastError()
+    assert type(last) is tuple and len(last) == 9
+    assert last == e.err == cdirect.last_error()
+    assert libvirt.virGetLastErrorCode() == libvirt.VIR_ERR_NO_DOMAIN
+    assert libvirt.virGetLastErrorCode() == cdirect.last_error_code()
+    assert libvirt.virGetLastErrorDomain() == libvirt.VIR_FROM_TEST
+    assert libvirt.virGetLastErrorDomain() == cdirect.last_error_domain()
+    assert libvirt.virGetLastErrorMessage() == last[2]
+    # reading it does not clear it
+    assert libvirt.virGetLastError() == last
+    assert libvirt.virResetLastError() is None
+    assert libvirt.virGetLastError() is None
+    assert cdirect.last_error() is None
+
+
+def test_successful_call_clears_last_error(conn, quiet):
+    _fail_lookup(conn)
+    assert libvirt.virGetLastError() is not None
+    conn.getType()
+    assert libvirt.virGetLastError() is None
+
+
+def test_get_last_error_after_open_failure(tmp_path, cdirect, quiet):
+    with pytest.raises(libvirt.libvirtError) as ei:
+        libvirt.open("test://" + str(tmp_path / "missing.xml"))
+    assert libvirt.virGetLastError() == ei.value.err == cdirect.last_error()
+
+
+# --- registerErrorHandler ---------------------------------------------------------------
+
+def test_handler_called_with_ctx_and_err(conn, handler_calls, cdirect):
+    calls, ctx = handler_calls
+    e = _fail_lookup(conn)
+    assert len(calls) == 1
+    got_ctx, err = calls[0]
+    assert got_ctx is ctx
+    assert type(err) is tuple
+    assert len(err) == 9
+    assert err == e.err
+    assert err == cdirect.last_error()
+
+
+def test_handler_called_before_exception_propagates(conn):
+    events = []
+    libvirt.registerErrorHandler(lambda c, err: events.append(("handler", c)),
+                                 "ctx")
+    try:
+        try:
+            conn.lookupByName(MISSING)
+        except libvirt.libvirtError:
+            events.append(("raised", None))
+    finally:
+        libvirt.registerErrorHandler(None, None)
+    assert events == [("handler", "ctx"), ("raised", None)]
+
+
+def test_handler_ctx_none(conn):
+    calls = []
+    assert libvirt.registerErrorHandler(
+        lambda c, err: calls.append((c, err)), None) == 1
+    try:
+        e = _fail_lookup(conn)
+    finally:
+        libvirt.registerErrorHandler(None, None)
+    assert calls == [(None, e.err)]
+
+
+def test_handler_called_for_open_failure(tmp_path, handler_calls):
+    calls, ctx = handler_calls
+    with pytest.raises(libvirt.libvirtError) as ei:
+        libvirt.open("test://" + str(tmp_path / "missing.xml"))
+    assert calls
+    assert all(c is ctx for c, _ in calls)
+    assert calls[-1][1] == ei.value.err
+
+
+def test_handler_replaced(conn):
+    first, second = [], []
+    libvirt.registerErrorHandler(lambda c, e: first.append(e), None)
+    try:
+        assert libvirt.registerErrorHandler(lambda c, e: second.append(e),
+                                            None) == 1
+        _fail_lookup(conn)
+    finally:
+        libvirt.registerErrorHandler(None, None)
+    assert first == []
+    assert len(second) == 1
+
+
+def test_handler_unregistered(conn):
+    calls = []
+    libvirt.registerErrorHandler(lambda c, e: calls.append(e), None)
+    assert libvirt.registerErrorHandler(None, None) == 1
+    e = _fail_lookup(conn)
+    assert calls == []
+    assert e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+
+
+def test_handler_not_called_on_success(conn, handler_calls):
+    calls, _ = handler_calls
+    conn.lookupByName("test").info()
+    conn.getCapabilities()
+    assert calls == []
+
+
+def test_register_error_handler_signature():
+    with pytest.raises(TypeError):
+        libvirt.registerErrorHandler(lambda c, e: None)
+
+
+# --- default printing ------------------------------------------------------------------
+
+def _c_only_stderr(uri, name):
+    """stderr of a process that makes the failing lookup with cdirect only
+    (libvirt's own default error printing, without the binding)."""
+    code = ("import cdirect; "
+            "c = cdirect.Connection(%r); c.domain_lookup_error(%r)"
+            % (uri, name))
+    res = subprocess.run([sys.executable, "-c", code], cwd=TESTS_DIR,
+                         capture_output=True, text=True, check=True)
+    return res.stderr
+
+
+def test_default_error_printing(conn, capfd):
+    libvirt.registerErrorHandler(None, None)
+    capfd.readouterr()
+    _fail_lookup(conn)
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert err == _c_only_stderr("test:///default", MISSING)
+    assert "Domain not found" in err
+
+
+def test_no_printing_with_handler(conn, capfd):
+    libvirt.registerErrorHandler(lambda c, e: None, None)
+    try:
+        capfd.readouterr()
+        _fail_lookup(conn)
+        out, err = capfd.readouterr()
+    finally:
+        libvirt.registerErrorHandler(None, None)
+    assert out == "" and err == ""
+
+
+def test_printing_resumes_after_unregister(conn, capfd):
+    libvirt.registerErrorHandler(lambda c, e: None, None)
+    libvirt.registerErrorHandler(None, None)
+    capfd.readouterr()
+    _fail_lookup(conn)
+    assert "Domain not found" in capfd.readouterr().err
+
+
+# --- bad arguments ----------------------------------------------------------------------
+
+@pytest.fixture
+def dom(conn):
+    return conn.lookupByName("test")
+
+
+@pytest.mark.parametrize("value", ["x", 1.5, None, b"1", [1]])
+def test_wrong_type_for_integer_argument(dom, value):
+    with pytest.raises(TypeError):
+        dom.setMemory(value)
+
+
+@pytest.mark.parametrize("value", ["0", 1.0, None])
+def test_wrong_type_for_flags(dom, value):
+    with pytest.raises(TypeError):
+        dom.XMLDesc(value)
+
+
+@pytest.mark.parametrize("value", [1, b"test", 1.5, ["test"]])
+def test_wrong_type_for_string_argument(conn, value):
+    with pytest.raises(TypeError):
+        conn.lookupByName(value)
+
+
+def test_none_for_string_argument_reaches_libvirt(conn, quiet):
+    # None is passed as NULL; libvirt's own check rejects it
+    e = _fail_lookup(conn, None)
+    assert e.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    assert e.get_error_domain() == libvirt.VIR_FROM_DOMAIN
+    for call in (lambda: conn.lookupByUUIDString(None),
+                 lambda: conn.networkLookupByName(None),
+                 lambda: conn.storagePoolLookupByName(None)):
+        with pytest.raises(libvirt.libvirtError) as ei:
+            call()
+        assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+
+
+def test_missing_argument(conn, dom):
+    with pytest.raises(TypeError):
+        conn.lookupByName()
+    with pytest.raises(TypeError):
+        dom.setMemory()
+    with pytest.raises(TypeError):
+        conn.lookupByName("test", "extra")
+
+
+def test_keyword_arguments(conn, dom):
+    assert conn.lookupByName(name="test").name() == "test"
+    assert dom.XMLDesc(flags=0) == dom.XMLDesc(0)
+
+
+def test_negative_flags_are_out_of_range(dom):
+    # Deliberately unlike the reference, which casts -1 to 0xffffffff and
+    # lets libvirt guess: an unsigned C argument takes no negative int.
+    with pytest.raises(OverflowError):
+        dom.XMLDesc(-1)
+
+
+def test_unknown_flag_bits(dom, quiet):
+    with pytest.raises(libvirt.libvirtError) as ei:
+        dom.XMLDesc(1 << 30)
+    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+
+
+def test_flags_wider_than_32_bits_are_out_of_range(dom):
+    # Deliberately unlike the reference, which silently keeps the low 32
+    # bits (so 1 << 32 meant 0).
+    with pytest.raises(OverflowError):
+        dom.XMLDesc(1 << 32)
+
+
+def test_out_of_range_signed_int(conn):
+    with pytest.raises(OverflowError):
+        conn.lookupByID(2 ** 31)
+    with pytest.raises(OverflowError):
+        conn.lookupByID(2 ** 40)
+
+
+def test_negative_id_rejected_by_libvirt(conn, quiet):
+    with pytest.raises(libvirt.libvirtError) as ei:
+        conn.lookupByID(-5)
+    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    assert ei.value.get_error_domain() == libvirt.VIR_FROM_DOMAIN
+
+
+def test_out_of_range_unsigned_long(dom):
+    info = dom.info()
+    with pytest.raises(OverflowError):
+        dom.setMemory(2 ** 64)
+    # Within C unsigned long, but more than libvirt takes: libvirt says so.
+    with pytest.raises(libvirt.libvirtError) as ei:
+        dom.setMemory(2 ** 63)
+    assert ei.value.get_error_code() == libvirt.VIR_ERR_OVERFLOW
+    assert dom.info()[2] == info[2]
+
+
+def test_negative_unsigned_long_is_out_of_range(dom):
+    # Deliberately unlike the reference, which wraps -1 to ULONG_MAX.
+    info = dom.info()
+    with pytest.raises(OverflowError):
+        dom.setMemory(-1)
+    assert dom.info()[2] == info[2]
+
+
+def test_bool_accepted_for_int(dom):
+    before = dom.autostart()
+    try:
+        assert dom.setAutostart(True) == 0
+        assert dom.autostart() == 1
+    finally:
+        dom.setAutostart(before)
+
+
+def test_wrong_uuid_length(conn):
+    # The reference raises a libvirtError with no libvirt error behind it;
+    # a wrong length is a bad value, so ValueError.
+    for bad in (b"abc", b"x" * 17):
+        with pytest.raises(ValueError):
+            conn.lookupByUUID(bad)
+
+
+def test_wrong_uuid_type(conn):
+    with pytest.raises(TypeError):
+        conn.lookupByUUID(12)
+
+
+def test_wrong_type_for_flags_in_list_calls(conn):
+    with pytest.raises(TypeError):
+        conn.listAllDomains(None)
+    with pytest.raises(TypeError):
+        conn.listAllDomains("0")
+    with pytest.raises(TypeError):
+        conn.getCPUStats("x")
+
+
+def test_domain_list_get_stats_not_a_sequence(conn):
+    with pytest.raises(TypeError):
+        conn.domainListGetStats(None)
