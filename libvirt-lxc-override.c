@@ -5,8 +5,52 @@
  */
 #include "typewrappers.h"
 
+#include <unistd.h>
+
+#include <libvirt/libvirt-lxc.h>
+
 /* From the generated libvirtmod_lxc-generated.c. */
 extern PyMethodDef lv_module_functions[];
+
+PyObject *
+lv_override_virDomainLxcOpenNamespace(PyObject *module, PyObject *const *args,
+                                      Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"domain", "flags", NULL};
+    lv_state *st = lv_state_from_module(((lv_ext_state *)PyModule_GetState(module))->core);
+    PyObject *argv[2], *list;
+    void *dom;
+    unsigned int flags;
+    int *fds = NULL, n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "lxcOpenNamespace", kwlist, 2, 2, argv) < 0
+        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, 0, &dom) < 0
+        || lv_arg_uint(argv[1], "flags", &flags) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainLxcOpenNamespace(dom, &fds, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(st, "virDomainLxcOpenNamespace");
+    /* The caller owns the descriptors: plain ints, closed here only if
+     * they cannot be handed over. */
+    if ((list = PyList_New(n)) != NULL) {
+        for (int i = 0; i < n; i++) {
+            PyObject *fd = PyLong_FromLong(fds[i]);
+            if (fd == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, i, fd);
+        }
+    }
+    if (list == NULL) {
+        for (int i = 0; i < n; i++)
+            close(fds[i]);
+    }
+    free(fds);
+    return list;
+}
 
 static struct PyModuleDef lv_ext_def = {
     PyModuleDef_HEAD_INIT,

@@ -8,6 +8,7 @@
  */
 #include "typewrappers.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* From the generated libvirtmod-generated.c. */
@@ -31,6 +32,201 @@ lv_list_steal(Py_ssize_t n, PyObject **items)
         PyList_SET_ITEM(list, i, items[i]);
     }
     return list;
+}
+
+/* A new tuple holding `n` new references (stolen, NULL-checked). */
+static PyObject *
+lv_tuple_steal(Py_ssize_t n, PyObject **items)
+{
+    PyObject *tuple = PyTuple_New(n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (items[i] == NULL || tuple == NULL) {
+            Py_CLEAR(tuple);
+            Py_XDECREF(items[i]);
+            continue;
+        }
+        PyTuple_SET_ITEM(tuple, i, items[i]);
+    }
+    return tuple;
+}
+
+/* dict[key] = value, consuming the new reference `value` (NULL-checked). */
+static int
+lv_dict_steal(PyObject *dict, const char *key, PyObject *value)
+{
+    int rc = value != NULL ? PyDict_SetItemString(dict, key, value) : -1;
+    Py_XDECREF(value);
+    return rc;
+}
+
+/* dict[key] = value, consuming both new references (NULL-checked). */
+static int
+lv_dict_steal_obj(PyObject *dict, PyObject *key, PyObject *value)
+{
+    int rc = key != NULL && value != NULL ? PyDict_SetItem(dict, key, value) : -1;
+    Py_XDECREF(key);
+    Py_XDECREF(value);
+    return rc;
+}
+
+/* A str from a fixed-size char array of a libvirt struct. */
+static PyObject *
+lv_str_n(const char *s, size_t size)
+{
+    return PyUnicode_DecodeUTF8(s, strnlen(s, size), "surrogateescape");
+}
+
+/* {field: value} of n records that start with a NUL-terminated field name
+ * and hold an unsigned long long at value_offset (virNodeCPUStats,
+ * virNodeMemoryStats). */
+static PyObject *
+lv_node_stats_dict(const void *records, size_t size, size_t value_offset, int n)
+{
+    PyObject *dict = PyDict_New();
+    for (int i = 0; dict != NULL && i < n; i++) {
+        const char *record = (const char *)records + (size_t)i * size;
+        unsigned long long value;
+        memcpy(&value, record + value_offset, sizeof(value));
+        if (lv_dict_steal(dict, record, PyLong_FromUnsignedLongLong(value)) < 0)
+            Py_CLEAR(dict);
+    }
+    return dict;
+}
+
+/* A list or tuple of str as a PyMem array of UTF-8 strings, which belong
+ * to *keep (a new reference to release after the call, with the array).
+ * A missing argument, or None when nullable, gives NULL and 0. */
+static int
+lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
+                 const char ***out, unsigned int *n)
+{
+    PyObject *seq;
+    const char **strings;
+    Py_ssize_t len;
+
+    *keep = NULL;
+    *out = NULL;
+    *n = 0;
+    if (o == NULL || (o == Py_None && nullable))
+        return 0;
+    seq = lv_arg_sequence(o, name, nullable ? "a list of str or None" : "a list of str");
+    if (seq == NULL)
+        return -1;
+    len = PyTuple_GET_SIZE(seq);
+    if ((size_t)len > UINT_MAX) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_OverflowError, "argument '%s' has too many items", name);
+        return -1;
+    }
+    if ((strings = PyMem_Calloc(len ? len : 1, sizeof(*strings))) == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if (lv_arg_str(PyTuple_GET_ITEM(seq, i), name, 0, &strings[i]) < 0) {
+            PyMem_Free(strings);
+            Py_DECREF(seq);
+            return -1;
+        }
+    }
+    *keep = seq;
+    *out = strings;
+    *n = (unsigned int)len;
+    return 0;
+}
+
+/* A list or tuple of int as a PyMem array of unsigned int. */
+static int
+lv_arg_uint_array(PyObject *o, const char *name, unsigned int **out, unsigned int *n)
+{
+    PyObject *seq = lv_arg_sequence(o, name, "a list of int");
+    unsigned int *values;
+    Py_ssize_t len;
+
+    if (seq == NULL)
+        return -1;
+    len = PyTuple_GET_SIZE(seq);
+    if ((size_t)len > UINT_MAX) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_OverflowError, "argument '%s' has too many items", name);
+        return -1;
+    }
+    if ((values = PyMem_Calloc(len ? len : 1, sizeof(*values))) == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if (lv_arg_uint(PyTuple_GET_ITEM(seq, i), name, &values[i]) < 0) {
+            PyMem_Free(values);
+            Py_DECREF(seq);
+            return -1;
+        }
+    }
+    Py_DECREF(seq);
+    *out = values;
+    *n = (unsigned int)len;
+    return 0;
+}
+
+/* ---- CPU maps ------------------------------------------------------------ */
+
+/* The first `ncpus` CPUs of a libvirt CPU map of `maplen` bytes as a tuple
+ * (or list) of bools: item i tells whether CPU i is in the map. */
+static PyObject *
+lv_cpumap_to_py(const unsigned char *map, int maplen, int ncpus, int as_list)
+{
+    PyObject *seq = as_list ? PyList_New(ncpus) : PyTuple_New(ncpus);
+    if (seq == NULL)
+        return NULL;
+    for (int i = 0; i < ncpus; i++) {
+        int used = map != NULL && i / 8 < maplen && VIR_CPU_USED(map, i);
+        PyObject *item = Py_NewRef(used ? Py_True : Py_False);
+        if (as_list)
+            PyList_SET_ITEM(seq, i, item);
+        else
+            PyTuple_SET_ITEM(seq, i, item);
+    }
+    return seq;
+}
+
+/* A CPU map (PyMem, freed by the caller) from a tuple or list whose item i
+ * tells, by its truth value, whether CPU i is in the map. */
+static int
+lv_arg_cpumap(PyObject *o, const char *name, unsigned char **map, int *maplen)
+{
+    PyObject *seq = lv_arg_sequence(o, name, "a tuple of bool");
+    unsigned char *bits;
+    Py_ssize_t n;
+
+    if (seq == NULL)
+        return -1;
+    n = PyTuple_GET_SIZE(seq);
+    if (n > INT_MAX - 7) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_OverflowError, "argument '%s' has too many CPUs", name);
+        return -1;
+    }
+    if ((bits = PyMem_Calloc(n ? VIR_CPU_MAPLEN(n) : 1, 1)) == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(seq, i));
+        if (truth < 0) {
+            PyMem_Free(bits);
+            Py_DECREF(seq);
+            return -1;
+        }
+        if (truth)
+            VIR_USE_CPU(bits, i);
+    }
+    Py_DECREF(seq);
+    *map = bits;
+    *maplen = (int)VIR_CPU_MAPLEN(n);
+    return 0;
 }
 
 /* ---- virDomain --------------------------------------------------------- */
@@ -264,7 +460,7 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
     case -2:
         return NULL;
     }
-    rc = lv_dict_to_typed_params(dict, known, nknown, &params, &nparams);
+    rc = lv_dict_to_typed_params(dict, known, nknown, 0, &params, &nparams);
     lv_typed_params_free(known, nknown);
     if (rc < 0)
         return NULL;
@@ -382,6 +578,935 @@ lv_override_virDomainSetTime(PyObject *self, PyTypeObject *defining_class,
     return PyLong_FromLong(rc);
 }
 
+/* ---- virDomain: fixed structs out -------------------------------------- */
+
+PyObject *
+lv_override_virDomainBlockStats(PyObject *self, PyTypeObject *defining_class,
+                                PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"path", NULL};
+    PyObject *argv[1];
+    const char *path;
+    virDomainBlockStatsStruct stats;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "blockStats", kwlist, 1, 1, argv) < 0
+        || lv_arg_str(argv[0], "path", 0, &path) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainBlockStats(LV_HANDLE(self), path, &stats, sizeof(stats));
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainBlockStats");
+    return Py_BuildValue("(LLLLL)", stats.rd_req, stats.rd_bytes, stats.wr_req,
+                         stats.wr_bytes, stats.errs);
+}
+
+PyObject *
+lv_override_virDomainInterfaceStats(PyObject *self, PyTypeObject *defining_class,
+                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"path", NULL};
+    PyObject *argv[1];
+    const char *path;
+    virDomainInterfaceStatsStruct stats;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "interfaceStats", kwlist, 1, 1, argv) < 0
+        || lv_arg_str(argv[0], "path", 0, &path) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainInterfaceStats(LV_HANDLE(self), path, &stats, sizeof(stats));
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainInterfaceStats");
+    return Py_BuildValue("(LLLLLLLL)", stats.rx_bytes, stats.rx_packets, stats.rx_errs,
+                         stats.rx_drop, stats.tx_bytes, stats.tx_packets, stats.tx_errs,
+                         stats.tx_drop);
+}
+
+PyObject *
+lv_override_virDomainGetBlockInfo(PyObject *self, PyTypeObject *defining_class,
+                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"path", "flags", NULL};
+    PyObject *argv[2];
+    const char *path;
+    unsigned int flags = 0;
+    virDomainBlockInfo info;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "blockInfo", kwlist, 1, 2, argv) < 0
+        || lv_arg_str(argv[0], "path", 0, &path) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetBlockInfo(LV_HANDLE(self), path, &info, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetBlockInfo");
+    return Py_BuildValue("[KKK]", info.capacity, info.allocation, info.physical);
+}
+
+PyObject *
+lv_override_virDomainGetBlockJobInfo(PyObject *self, PyTypeObject *defining_class,
+                                     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"path", "flags", NULL};
+    PyObject *argv[2];
+    const char *path;
+    unsigned int flags = 0;
+    virDomainBlockJobInfo info;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "blockJobInfo", kwlist, 1, 2, argv) < 0
+        || lv_arg_str(argv[0], "path", 0, &path) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetBlockJobInfo(LV_HANDLE(self), path, &info, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetBlockJobInfo");
+    if (rc == 0)
+        return PyDict_New();   /* no job on this disk */
+    return Py_BuildValue("{s:i,s:k,s:K,s:K}", "type", info.type, "bandwidth", info.bandwidth,
+                         "cur", info.cur, "end", info.end);
+}
+
+PyObject *
+lv_override_virDomainGetControlInfo(PyObject *self, PyTypeObject *defining_class,
+                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1];
+    unsigned int flags = 0;
+    virDomainControlInfo info;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "controlInfo", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetControlInfo(LV_HANDLE(self), &info, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetControlInfo");
+    return Py_BuildValue("[IIK]", info.state, info.details, info.stateTime);
+}
+
+PyObject *
+lv_override_virDomainGetJobInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    virDomainJobInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetJobInfo(LV_HANDLE(self), &info);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise_for(self, "virDomainGetJobInfo");
+    return Py_BuildValue("[iKKKKKKKKKKK]", info.type, info.timeElapsed, info.timeRemaining,
+                         info.dataTotal, info.dataProcessed, info.dataRemaining,
+                         info.memTotal, info.memProcessed, info.memRemaining,
+                         info.fileTotal, info.fileProcessed, info.fileRemaining);
+}
+
+/* [label, enforcing] of a security label. */
+static PyObject *
+lv_security_label(const virSecurityLabel *label)
+{
+    return Py_BuildValue("[NN]", lv_str_n(label->label, sizeof(label->label)),
+                         PyBool_FromLong(label->enforcing));
+}
+
+PyObject *
+lv_override_virDomainGetSecurityLabel(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    virSecurityLabel label;
+    int rc;
+
+    memset(&label, 0, sizeof(label));
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetSecurityLabel(LV_HANDLE(self), &label);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise_for(self, "virDomainGetSecurityLabel");
+    return lv_security_label(&label);
+}
+
+PyObject *
+lv_override_virDomainGetSecurityLabelList(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    virSecurityLabelPtr labels = NULL;
+    PyObject *list;
+    int n;
+
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainGetSecurityLabelList(LV_HANDLE(self), &labels);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise_for(self, "virDomainGetSecurityLabelList");
+    if ((list = PyList_New(n)) != NULL) {
+        for (int i = 0; i < n; i++) {
+            PyObject *item = lv_security_label(&labels[i]);
+            if (item == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+    }
+    free(labels);
+    return list;
+}
+
+PyObject *
+lv_override_virDomainGetDiskErrors(PyObject *self, PyTypeObject *defining_class,
+                                   PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[1], *dict;
+    unsigned int flags = 0;
+    virDomainDiskErrorPtr errors = NULL;
+    int n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "diskErrors", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainGetDiskErrors(LV_HANDLE(self), NULL, 0, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(st, "virDomainGetDiskErrors");
+    if (n > 0) {
+        if ((errors = PyMem_Calloc(n, sizeof(*errors))) == NULL)
+            return PyErr_NoMemory();
+        Py_BEGIN_ALLOW_THREADS
+        n = virDomainGetDiskErrors(LV_HANDLE(self), errors, n, flags);
+        Py_END_ALLOW_THREADS
+        if (n < 0) {
+            PyMem_Free(errors);
+            return lv_raise(st, "virDomainGetDiskErrors");
+        }
+    }
+    dict = PyDict_New();
+    for (int i = 0; i < n; i++) {
+        if (dict != NULL && lv_dict_steal_obj(dict, lv_str(errors[i].disk),
+                                              PyLong_FromLong(errors[i].error)) < 0)
+            Py_CLEAR(dict);
+        free(errors[i].disk);
+    }
+    PyMem_Free(errors);
+    return dict;
+}
+
+PyObject *
+lv_override_virDomainGetJobStats(PyObject *self, PyTypeObject *defining_class,
+                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1], *dict;
+    unsigned int flags = 0;
+    virTypedParameterPtr params = NULL;
+    int type = 0, nparams = 0, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "jobStats", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetJobStats(LV_HANDLE(self), &type, &params, &nparams, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetJobStats");
+    dict = lv_typed_params_to_dict(params, nparams);
+    virTypedParamsFree(params, nparams);
+    if (dict != NULL && lv_dict_steal(dict, "type", PyLong_FromLong(type)) < 0)
+        Py_CLEAR(dict);
+    return dict;
+}
+
+/* At most this many CPUs per virDomainGetCPUStats call, and this many
+ * parameters in all: the limits of libvirt's remote protocol. */
+#define LV_CPU_STATS_NCPUS_MAX 128
+#define LV_CPU_STATS_PARAMS_MAX 2048
+
+PyObject *
+lv_override_virDomainGetCPUStats(PyObject *self, PyTypeObject *defining_class,
+                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"total", "flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    virDomainPtr dom = LV_HANDLE(self);
+    PyObject *argv[2], *list = NULL;
+    unsigned int flags = 0;
+    virTypedParameterPtr params = NULL;
+    int total, ncpus = 1, nparams, chunk, rc = 0;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "getCPUStats", kwlist, 1, 2, argv) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    if ((total = PyObject_IsTrue(argv[0])) < 0)
+        return NULL;
+    /* How many CPUs (per-CPU statistics only) and parameters per CPU. */
+    Py_BEGIN_ALLOW_THREADS
+    if (!total)
+        ncpus = virDomainGetCPUStats(dom, NULL, 0, 0, 0, flags);
+    nparams = ncpus < 0 ? -1 : virDomainGetCPUStats(dom, NULL, 0, total ? -1 : 0, 1, flags);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0 || nparams < 0)
+        return lv_raise(st, "virDomainGetCPUStats");
+    chunk = total ? 1 : LV_CPU_STATS_NCPUS_MAX;
+    if (nparams > 0 && chunk > LV_CPU_STATS_PARAMS_MAX / nparams)
+        chunk = LV_CPU_STATS_PARAMS_MAX / nparams > 0 ? LV_CPU_STATS_PARAMS_MAX / nparams : 1;
+    if (nparams > 0 && (params = PyMem_Calloc((size_t)nparams * chunk, sizeof(*params))) == NULL)
+        return PyErr_NoMemory();
+    if ((list = PyList_New(ncpus)) == NULL)
+        goto done;
+    for (int start = 0; start < ncpus; start += chunk) {
+        int count = ncpus - start < chunk ? ncpus - start : chunk;
+        if (nparams > 0) {
+            memset(params, 0, (size_t)nparams * count * sizeof(*params));
+            Py_BEGIN_ALLOW_THREADS
+            rc = virDomainGetCPUStats(dom, params, nparams, total ? -1 : start, count, flags);
+            Py_END_ALLOW_THREADS
+            if (rc < 0) {
+                lv_raise(st, "virDomainGetCPUStats");
+                Py_CLEAR(list);
+                goto done;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            /* A CPU libvirt has no statistics for (offline) keeps blank records. */
+            virTypedParameterPtr first = params ? &params[(size_t)i * nparams] : NULL;
+            int filled = 0;
+            while (filled < rc && first[filled].field[0] != '\0')
+                filled++;
+            PyObject *dict = lv_typed_params_to_dict(first, filled);
+            if (dict == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, start + i, dict);
+        }
+        if (params != NULL)
+            virTypedParamsClear(params, nparams * count);
+        if (list == NULL)
+            break;
+    }
+done:
+    PyMem_Free(params);
+    return list;
+}
+
+/* ---- virDomain: arrays out ---------------------------------------------- */
+
+PyObject *
+lv_override_virDomainAuthorizedSSHKeysGet(PyObject *self, PyTypeObject *defining_class,
+                                          PyObject *const *args, Py_ssize_t nargs,
+                                          PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"user", "flags", NULL};
+    PyObject *argv[2];
+    const char *user;
+    unsigned int flags = 0;
+    char **keys = NULL;
+    int n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "authorizedSSHKeysGet", kwlist, 1, 2, argv) < 0
+        || lv_arg_str(argv[0], "user", 0, &user) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainAuthorizedSSHKeysGet(LV_HANDLE(self), user, &keys, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainAuthorizedSSHKeysGet");
+    return lv_str_list_free(keys, n);
+}
+
+PyObject *
+lv_override_virDomainGetMessages(PyObject *self, PyTypeObject *defining_class,
+                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1];
+    unsigned int flags = 0;
+    char **msgs = NULL;
+    int n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "messages", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainGetMessages(LV_HANDLE(self), &msgs, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetMessages");
+    return lv_str_list_free(msgs, n);
+}
+
+/* (mountpoint, name, fstype, [device aliases]) of one filesystem. */
+static PyObject *
+lv_fs_info(virDomainFSInfoPtr fs)
+{
+    PyObject *aliases = PyList_New(fs->ndevAlias);
+    for (size_t i = 0; aliases != NULL && i < fs->ndevAlias; i++) {
+        PyObject *alias = lv_str(fs->devAlias[i]);
+        if (alias == NULL)
+            Py_CLEAR(aliases);
+        else
+            PyList_SET_ITEM(aliases, i, alias);
+    }
+    if (aliases == NULL)
+        return NULL;
+    return Py_BuildValue("(NNNN)", lv_str(fs->mountpoint), lv_str(fs->name),
+                         lv_str(fs->fstype), aliases);
+}
+
+PyObject *
+lv_override_virDomainGetFSInfo(PyObject *self, PyTypeObject *defining_class,
+                               PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1], *list;
+    unsigned int flags = 0;
+    virDomainFSInfoPtr *info = NULL;
+    int n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "fsInfo", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainGetFSInfo(LV_HANDLE(self), &info, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetFSInfo");
+    list = PyList_New(n);
+    for (int i = 0; i < n; i++) {
+        if (list != NULL) {
+            PyObject *item = lv_fs_info(info[i]);
+            if (item == NULL)
+                Py_CLEAR(list);
+            else
+                PyList_SET_ITEM(list, i, item);
+        }
+        virDomainFSInfoFree(info[i]);
+    }
+    free(info);
+    return list;
+}
+
+PyObject *
+lv_override_virDomainGetIOThreadInfo(PyObject *self, PyTypeObject *defining_class,
+                                     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[1], *list;
+    unsigned int flags = 0;
+    virDomainIOThreadInfoPtr *info = NULL;
+    int n, ncpus;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "ioThreadInfo", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
+    n = ncpus < 0 ? -1 : virDomainGetIOThreadInfo(LV_HANDLE(self), &info, flags);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0)
+        return lv_raise(st, "virNodeGetCPUMap");
+    if (n < 0)
+        return lv_raise(st, "virDomainGetIOThreadInfo");
+    list = PyList_New(n);
+    for (int i = 0; i < n; i++) {
+        if (list != NULL) {
+            PyObject *item = Py_BuildValue("(IN)", info[i]->iothread_id,
+                                           lv_cpumap_to_py(info[i]->cpumap, info[i]->cpumaplen,
+                                                           ncpus, 1));
+            if (item == NULL)
+                Py_CLEAR(list);
+            else
+                PyList_SET_ITEM(list, i, item);
+        }
+        virDomainIOThreadInfoFree(info[i]);
+    }
+    free(info);
+    return list;
+}
+
+/* {'addrs': [{'addr', 'prefix', 'type'}, ...], 'hwaddr': str or None} of one interface. */
+static PyObject *
+lv_interface_addresses(virDomainInterfacePtr iface)
+{
+    PyObject *addrs = PyList_New(iface->naddrs);
+    for (unsigned int i = 0; addrs != NULL && i < iface->naddrs; i++) {
+        virDomainIPAddressPtr a = &iface->addrs[i];
+        PyObject *addr = Py_BuildValue("{s:N,s:I,s:i}", "addr", lv_str(a->addr),
+                                       "prefix", a->prefix, "type", a->type);
+        if (addr == NULL)
+            Py_CLEAR(addrs);
+        else
+            PyList_SET_ITEM(addrs, i, addr);
+    }
+    if (addrs == NULL)
+        return NULL;
+    return Py_BuildValue("{s:N,s:N}", "addrs", addrs, "hwaddr", lv_str(iface->hwaddr));
+}
+
+PyObject *
+lv_override_virDomainInterfaceAddresses(PyObject *self, PyTypeObject *defining_class,
+                                        PyObject *const *args, Py_ssize_t nargs,
+                                        PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"source", "flags", NULL};
+    PyObject *argv[2], *dict;
+    unsigned int source, flags = 0;
+    virDomainInterfacePtr *ifaces = NULL;
+    int n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "interfaceAddresses", kwlist, 1, 2, argv) < 0
+        || lv_arg_uint(argv[0], "source", &source) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainInterfaceAddresses(LV_HANDLE(self), &ifaces, source, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainInterfaceAddresses");
+    dict = PyDict_New();
+    for (int i = 0; i < n; i++) {
+        if (dict != NULL && lv_dict_steal_obj(dict, lv_str(ifaces[i]->name),
+                                              lv_interface_addresses(ifaces[i])) < 0)
+            Py_CLEAR(dict);
+        virDomainInterfaceFree(ifaces[i]);
+    }
+    free(ifaces);
+    return dict;
+}
+
+PyObject *
+lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    virDomainPtr dom = LV_HANDLE(self);
+    virDomainInfo dominfo;
+    virVcpuInfoPtr info = NULL;
+    unsigned char *cpumaps = NULL;
+    PyObject *infos = NULL, *maps = NULL;
+    int ncpus, maplen, n, rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
+    rc = ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0)
+        return lv_raise_for(self, "virNodeGetCPUMap");
+    if (rc < 0)
+        return lv_raise_for(self, "virDomainGetInfo");
+    n = dominfo.nrVirtCpu;
+    maplen = VIR_CPU_MAPLEN(ncpus);
+    info = PyMem_Calloc(n ? n : 1, sizeof(*info));
+    cpumaps = PyMem_Calloc(n && maplen ? (size_t)n * maplen : 1, 1);
+    if (info == NULL || cpumaps == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainGetVcpus(dom, info, n, cpumaps, maplen);
+    Py_END_ALLOW_THREADS
+    if (n < 0) {
+        lv_raise_for(self, "virDomainGetVcpus");
+        goto done;
+    }
+    if ((infos = PyList_New(n)) == NULL || (maps = PyList_New(n)) == NULL) {
+        Py_CLEAR(infos);
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        PyObject *item = Py_BuildValue("(iiKi)", info[i].number, info[i].state,
+                                       info[i].cpuTime, info[i].cpu);
+        PyObject *map = lv_cpumap_to_py(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen, ncpus, 0);
+        if (item == NULL || map == NULL) {
+            Py_XDECREF(item);
+            Py_XDECREF(map);
+            Py_CLEAR(infos);
+            goto done;
+        }
+        PyList_SET_ITEM(infos, i, item);
+        PyList_SET_ITEM(maps, i, map);
+    }
+done:
+    PyMem_Free(info);
+    PyMem_Free(cpumaps);
+    if (infos == NULL) {
+        Py_XDECREF(maps);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", infos, maps);
+}
+
+/* ---- virDomain: CPU maps ------------------------------------------------ */
+
+PyObject *
+lv_override_virDomainGetVcpuPinInfo(PyObject *self, PyTypeObject *defining_class,
+                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    virDomainPtr dom = LV_HANDLE(self);
+    PyObject *argv[1], *list;
+    unsigned int flags = 0;
+    virDomainInfo dominfo;
+    unsigned char *cpumaps;
+    int ncpus, maplen, n, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "vcpuPinInfo", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
+    rc = ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0)
+        return lv_raise(st, "virNodeGetCPUMap");
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetInfo");
+    n = dominfo.nrVirtCpu;
+    maplen = VIR_CPU_MAPLEN(ncpus);
+    if ((cpumaps = PyMem_Calloc(n && maplen ? (size_t)n * maplen : 1, 1)) == NULL)
+        return PyErr_NoMemory();
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetVcpuPinInfo(dom, n, cpumaps, maplen, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        PyMem_Free(cpumaps);
+        return lv_raise(st, "virDomainGetVcpuPinInfo");
+    }
+    if (rc < n)
+        n = rc;
+    if ((list = PyList_New(n)) != NULL) {
+        for (int i = 0; i < n; i++) {
+            PyObject *map = lv_cpumap_to_py(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen, ncpus, 0);
+            if (map == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, i, map);
+        }
+    }
+    PyMem_Free(cpumaps);
+    return list;
+}
+
+PyObject *
+lv_override_virDomainGetEmulatorPinInfo(PyObject *self, PyTypeObject *defining_class,
+                                        PyObject *const *args, Py_ssize_t nargs,
+                                        PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    virDomainPtr dom = LV_HANDLE(self);
+    PyObject *argv[1], *result;
+    unsigned int flags = 0;
+    unsigned char *cpumap;
+    int ncpus, maplen, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "emulatorPinInfo", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0)
+        return lv_raise(st, "virNodeGetCPUMap");
+    maplen = VIR_CPU_MAPLEN(ncpus);
+    if ((cpumap = PyMem_Calloc(maplen ? maplen : 1, 1)) == NULL)
+        return PyErr_NoMemory();
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetEmulatorPinInfo(dom, cpumap, maplen, flags);
+    Py_END_ALLOW_THREADS
+    /* 0 (no pinning) leaves the map clear: all False */
+    result = rc < 0 ? lv_raise(st, "virDomainGetEmulatorPinInfo")
+                    : lv_cpumap_to_py(cpumap, maplen, ncpus, 0);
+    PyMem_Free(cpumap);
+    return result;
+}
+
+PyObject *
+lv_override_virDomainPinVcpu(PyObject *self, PyTypeObject *defining_class,
+                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"vcpu", "cpumap", NULL};
+    PyObject *argv[2];
+    unsigned int vcpu;
+    unsigned char *cpumap;
+    int maplen, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "pinVcpu", kwlist, 2, 2, argv) < 0
+        || lv_arg_uint(argv[0], "vcpu", &vcpu) < 0
+        || lv_arg_cpumap(argv[1], "cpumap", &cpumap, &maplen) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainPinVcpu(LV_HANDLE(self), vcpu, cpumap, maplen);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(cpumap);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainPinVcpu");
+    return PyLong_FromLong(rc);
+}
+
+PyObject *
+lv_override_virDomainPinVcpuFlags(PyObject *self, PyTypeObject *defining_class,
+                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"vcpu", "cpumap", "flags", NULL};
+    PyObject *argv[3];
+    unsigned int vcpu, flags = 0;
+    unsigned char *cpumap;
+    int maplen, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "pinVcpuFlags", kwlist, 2, 3, argv) < 0
+        || lv_arg_uint(argv[0], "vcpu", &vcpu) < 0
+        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
+        || lv_arg_cpumap(argv[1], "cpumap", &cpumap, &maplen) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainPinVcpuFlags(LV_HANDLE(self), vcpu, cpumap, maplen, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(cpumap);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainPinVcpuFlags");
+    return PyLong_FromLong(rc);
+}
+
+PyObject *
+lv_override_virDomainPinEmulator(PyObject *self, PyTypeObject *defining_class,
+                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"cpumap", "flags", NULL};
+    PyObject *argv[2];
+    unsigned int flags = 0;
+    unsigned char *cpumap;
+    int maplen, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "pinEmulator", kwlist, 1, 2, argv) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
+        || lv_arg_cpumap(argv[0], "cpumap", &cpumap, &maplen) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainPinEmulator(LV_HANDLE(self), cpumap, maplen, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(cpumap);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainPinEmulator");
+    return PyLong_FromLong(rc);
+}
+
+PyObject *
+lv_override_virDomainPinIOThread(PyObject *self, PyTypeObject *defining_class,
+                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"iothread_val", "cpumap", "flags", NULL};
+    PyObject *argv[3];
+    unsigned int iothread, flags = 0;
+    unsigned char *cpumap;
+    int maplen, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "pinIOThread", kwlist, 2, 3, argv) < 0
+        || lv_arg_uint(argv[0], "iothread_val", &iothread) < 0
+        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
+        || lv_arg_cpumap(argv[1], "cpumap", &cpumap, &maplen) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainPinIOThread(LV_HANDLE(self), iothread, cpumap, maplen, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(cpumap);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainPinIOThread");
+    return PyLong_FromLong(rc);
+}
+
+/* ---- virDomain: lists in ------------------------------------------------ */
+
+PyObject *
+lv_override_virDomainAuthorizedSSHKeysSet(PyObject *self, PyTypeObject *defining_class,
+                                          PyObject *const *args, Py_ssize_t nargs,
+                                          PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"user", "keys", "flags", NULL};
+    PyObject *argv[3], *keep;
+    const char *user;
+    const char **keys;
+    unsigned int nkeys, flags = 0;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "authorizedSSHKeysSet", kwlist, 1, 3, argv) < 0
+        || lv_arg_str(argv[0], "user", 0, &user) < 0
+        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
+        || lv_arg_str_array(argv[1], "keys", 1, &keep, &keys, &nkeys) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainAuthorizedSSHKeysSet(LV_HANDLE(self), user, keys, nkeys, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(keys);
+    Py_XDECREF(keep);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainAuthorizedSSHKeysSet");
+    return PyLong_FromLong(rc);
+}
+
+/* fsFreeze() and fsThaw(): the same arguments. */
+static PyObject *
+lv_fs_freeze_thaw(PyObject *self, PyTypeObject *defining_class, PyObject *const *args,
+                  Py_ssize_t nargs, PyObject *kwnames, int freeze)
+{
+    static const char *const kwlist[] = {"mountpoints", "flags", NULL};
+    PyObject *argv[2], *keep;
+    const char **mountpoints;
+    unsigned int n, flags = 0;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, freeze ? "fsFreeze" : "fsThaw", kwlist, 0, 2,
+                       argv) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
+        || lv_arg_str_array(argv[0], "mountpoints", 1, &keep, &mountpoints, &n) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (freeze)
+        rc = virDomainFSFreeze(LV_HANDLE(self), mountpoints, n, flags);
+    else
+        rc = virDomainFSThaw(LV_HANDLE(self), mountpoints, n, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(mountpoints);
+    Py_XDECREF(keep);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class),
+                        freeze ? "virDomainFSFreeze" : "virDomainFSThaw");
+    return PyLong_FromLong(rc);
+}
+
+PyObject *
+lv_override_virDomainFSFreeze(PyObject *self, PyTypeObject *defining_class,
+                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return lv_fs_freeze_thaw(self, defining_class, args, nargs, kwnames, 1);
+}
+
+PyObject *
+lv_override_virDomainFSThaw(PyObject *self, PyTypeObject *defining_class,
+                            PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return lv_fs_freeze_thaw(self, defining_class, args, nargs, kwnames, 0);
+}
+
+PyObject *
+lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
+                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"codeset", "holdtime", "keycodes", "nkeycodes",
+                                         "flags", NULL};
+    PyObject *argv[5];
+    unsigned int codeset, holdtime, *keycodes, nkeys, flags = 0;
+    int nkeycodes, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "sendKey", kwlist, 4, 5, argv) < 0
+        || lv_arg_uint(argv[0], "codeset", &codeset) < 0
+        || lv_arg_uint(argv[1], "holdtime", &holdtime) < 0
+        || lv_arg_int(argv[3], "nkeycodes", &nkeycodes) < 0
+        || (argv[4] != NULL && lv_arg_uint(argv[4], "flags", &flags) < 0)
+        || lv_arg_uint_array(argv[2], "keycodes", &keycodes, &nkeys) < 0)
+        return NULL;
+    if (nkeycodes < 0 || (unsigned int)nkeycodes != nkeys) {
+        PyMem_Free(keycodes);
+        PyErr_Format(PyExc_ValueError,
+                     "argument 'nkeycodes' (%d) must be the number of keycodes (%u)",
+                     nkeycodes, nkeys);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainSendKey(LV_HANDLE(self), codeset, holdtime, keycodes, nkeycodes, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(keycodes);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainSendKey");
+    return PyLong_FromLong(rc);
+}
+
+/* ---- virDomain: others ---------------------------------------------------- */
+
+PyObject *
+lv_override_virDomainRevertToSnapshot(PyObject *self, PyTypeObject *defining_class,
+                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"snap", "flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[2];
+    void *snap;
+    unsigned int flags = 0;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "revertToSnapshot", kwlist, 1, 2, argv) < 0
+        || lv_arg_handle(st, argv[0], "snap", LV_DOMAIN_SNAPSHOT, 0, &snap) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    /* The domain is the snapshot's: libvirt takes only the snapshot. */
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainRevertToSnapshot(snap, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainRevertToSnapshot");
+    return PyLong_FromLong(rc);
+}
+
+/* Files passed to a domain: createWithFiles() and FDAssociate(). */
+PyObject *
+lv_override_virDomainCreateWithFiles(PyObject *self, PyTypeObject *defining_class,
+                                     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"files", "flags", NULL};
+    PyObject *argv[2];
+    int *files = NULL, rc;
+    unsigned int nfiles, flags = 0;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "createWithFiles", kwlist, 1, 2, argv) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
+        || lv_arg_fd_array(argv[0], "files", &files, &nfiles) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainCreateWithFiles(LV_HANDLE(self), nfiles, files, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(files);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainCreateWithFiles");
+    return PyLong_FromLong(rc);
+}
+
+PyObject *
+lv_override_virDomainFDAssociate(PyObject *self, PyTypeObject *defining_class,
+                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"name", "files", "flags", NULL};
+    PyObject *argv[3];
+    const char *name;
+    int *files = NULL, rc;
+    unsigned int nfiles, flags = 0;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "FDAssociate", kwlist, 2, 3, argv) < 0
+        || lv_arg_str(argv[0], "name", 0, &name) < 0
+        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
+        || lv_arg_fd_array(argv[1], "files", &files, &nfiles) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainFDAssociate(LV_HANDLE(self), name, nfiles, files, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(files);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virDomainFDAssociate");
+    return PyLong_FromLong(rc);
+}
+
 /* ---- virConnect -------------------------------------------------------- */
 
 PyObject *
@@ -479,6 +1604,13 @@ lv_override_virDomainListGetStats(PyObject *self, PyTypeObject *defining_class,
                      Py_TYPE(argv[0])->tp_name);
         return NULL;
     }
+    /* A tuple: a list changed by another thread during the call must not
+     * free the domains whose handles libvirt uses. */
+    if (PyList_Check(seq)) {
+        Py_SETREF(seq, PyList_AsTuple(seq));
+        if (seq == NULL)
+            return NULL;
+    }
     ndoms = PySequence_Fast_GET_SIZE(seq);
     if ((doms = PyMem_Calloc(ndoms + 1, sizeof(*doms))) == NULL) {
         Py_DECREF(seq);
@@ -533,19 +1665,633 @@ lv_override_virNodeGetCPUStats(PyObject *self, PyTypeObject *defining_class,
         PyMem_Free(params);
         return lv_raise(st, "virNodeGetCPUStats");
     }
-    if ((dict = PyDict_New()) != NULL) {
-        for (int i = 0; i < nparams; i++) {
-            PyObject *value = PyLong_FromUnsignedLongLong(params[i].value);
-            if (value == NULL || PyDict_SetItemString(dict, params[i].field, value) < 0) {
-                Py_XDECREF(value);
-                Py_CLEAR(dict);
-                break;
-            }
-            Py_DECREF(value);
-        }
-    }
+    dict = lv_node_stats_dict(params, sizeof(*params), offsetof(virNodeCPUStats, value),
+                              nparams);
     PyMem_Free(params);
     return dict;
+}
+
+/* ---- virConnect: host information ------------------------------------------ */
+
+PyObject *
+lv_override_virNodeGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    virNodeInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virNodeGetInfo(LV_HANDLE(self), &info);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise_for(self, "virNodeGetInfo");
+    /* memory in MiB (libvirt gives KiB), as the binding always did */
+    return Py_BuildValue("[NkIIIIII]", lv_str_n(info.model, sizeof(info.model)),
+                         info.memory >> 10, info.cpus, info.mhz, info.nodes, info.sockets,
+                         info.cores, info.threads);
+}
+
+PyObject *
+lv_override_virNodeGetSecurityModel(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    virSecurityModel model;
+    int rc;
+
+    memset(&model, 0, sizeof(model));
+    Py_BEGIN_ALLOW_THREADS
+    rc = virNodeGetSecurityModel(LV_HANDLE(self), &model);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise_for(self, "virNodeGetSecurityModel");
+    return Py_BuildValue("[NN]", lv_str_n(model.model, sizeof(model.model)),
+                         lv_str_n(model.doi, sizeof(model.doi)));
+}
+
+PyObject *
+lv_override_virNodeGetMemoryStats(PyObject *self, PyTypeObject *defining_class,
+                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"cellNum", "flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[2], *dict;
+    int cell, nparams = 0, rc;
+    unsigned int flags = 0;
+    virNodeMemoryStatsPtr params = NULL;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "getMemoryStats", kwlist, 1, 2, argv) < 0
+        || lv_arg_int(argv[0], "cellNum", &cell) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virNodeGetMemoryStats(LV_HANDLE(self), cell, NULL, &nparams, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virNodeGetMemoryStats");
+    if (nparams > 0 && (params = PyMem_Calloc(nparams, sizeof(*params))) == NULL)
+        return PyErr_NoMemory();
+    Py_BEGIN_ALLOW_THREADS
+    rc = nparams ? virNodeGetMemoryStats(LV_HANDLE(self), cell, params, &nparams, flags) : 0;
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        PyMem_Free(params);
+        return lv_raise(st, "virNodeGetMemoryStats");
+    }
+    dict = lv_node_stats_dict(params, sizeof(*params), offsetof(virNodeMemoryStats, value),
+                              nparams);
+    PyMem_Free(params);
+    return dict;
+}
+
+PyObject *
+lv_override_virNodeGetCellsFreeMemory(PyObject *self, PyTypeObject *defining_class,
+                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"startCell", "maxCells", NULL};
+    PyObject *argv[2], *list;
+    int start, maxcells, n;
+    unsigned long long *mems;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "getCellsFreeMemory", kwlist, 2, 2, argv) < 0
+        || lv_arg_int(argv[0], "startCell", &start) < 0
+        || lv_arg_int(argv[1], "maxCells", &maxcells) < 0)
+        return NULL;
+    /* libvirt itself rejects a maxCells below 1 */
+    if ((mems = PyMem_Calloc(maxcells > 0 ? maxcells : 1, sizeof(*mems))) == NULL)
+        return PyErr_NoMemory();
+    Py_BEGIN_ALLOW_THREADS
+    n = virNodeGetCellsFreeMemory(LV_HANDLE(self), mems, start, maxcells);
+    Py_END_ALLOW_THREADS
+    if (n < 0) {
+        PyMem_Free(mems);
+        return lv_raise(PyType_GetModuleState(defining_class), "virNodeGetCellsFreeMemory");
+    }
+    if ((list = PyList_New(n)) != NULL) {
+        for (int i = 0; i < n; i++) {
+            PyObject *value = PyLong_FromUnsignedLongLong(mems[i]);
+            if (value == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, i, value);
+        }
+    }
+    PyMem_Free(mems);
+    return list;
+}
+
+PyObject *
+lv_override_virNodeGetFreePages(PyObject *self, PyTypeObject *defining_class,
+                                PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"pages", "startCell", "maxCells", "flags", NULL};
+    PyObject *argv[4], *result = NULL;
+    unsigned int *pages, npages, ncells, flags = 0;
+    unsigned long long *counts = NULL;
+    int start, n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "getFreePages", kwlist, 3, 4, argv) < 0
+        || lv_arg_int(argv[1], "startCell", &start) < 0
+        || lv_arg_uint(argv[2], "maxCells", &ncells) < 0
+        || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
+        || lv_arg_uint_array(argv[0], "pages", &pages, &npages) < 0)
+        return NULL;
+    /* counts[cell * npages + page]: libvirt rejects zero pages or cells itself */
+    if (npages > 0 && ncells > INT_MAX / npages) {
+        PyErr_SetString(PyExc_OverflowError, "too many pages and cells asked for at once");
+        goto done;
+    }
+    if ((counts = PyMem_Calloc(npages && ncells ? (size_t)npages * ncells : 1,
+                               sizeof(*counts))) == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    n = virNodeGetFreePages(LV_HANDLE(self), npages, pages, start, ncells, counts, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0) {
+        lv_raise(PyType_GetModuleState(defining_class), "virNodeGetFreePages");
+        goto done;
+    }
+    if (n > (int)(npages * ncells))
+        n = (int)(npages * ncells);
+    /* {cell: {page size: free pages}} of the n counts libvirt filled */
+    if ((result = PyDict_New()) == NULL)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        PyObject *cell = PyLong_FromLong(start + i / (int)npages), *per_cell;
+        if (cell == NULL)
+            goto error;
+        if ((per_cell = PyDict_GetItemWithError(result, cell)) == NULL) {
+            if (PyErr_Occurred() || (per_cell = PyDict_New()) == NULL
+                || lv_dict_steal_obj(result, Py_NewRef(cell), per_cell) < 0) {
+                Py_DECREF(cell);
+                goto error;
+            }
+        }
+        Py_DECREF(cell);
+        /* borrowed per_cell: result holds it */
+        if (lv_dict_steal_obj(per_cell, PyLong_FromUnsignedLong(pages[i % npages]),
+                              PyLong_FromUnsignedLongLong(counts[i])) < 0)
+            goto error;
+    }
+    goto done;
+error:
+    Py_CLEAR(result);
+done:
+    PyMem_Free(pages);
+    PyMem_Free(counts);
+    return result;
+}
+
+PyObject *
+lv_override_virNodeAllocPages(PyObject *self, PyTypeObject *defining_class,
+                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"pages", "startCell", "cellCount", "flags", NULL};
+    PyObject *argv[4], *items = NULL, *result = NULL;
+    unsigned int *sizes = NULL, ncells = 0, flags = 0;
+    unsigned long long *counts = NULL;
+    Py_ssize_t npages;
+    int start = 0, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "allocPages", kwlist, 1, 4, argv) < 0
+        || (argv[1] != NULL && lv_arg_int(argv[1], "startCell", &start) < 0)
+        || (argv[2] != NULL && lv_arg_uint(argv[2], "cellCount", &ncells) < 0)
+        || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0))
+        return NULL;
+    if (!PyDict_Check(argv[0])) {
+        PyErr_Format(PyExc_TypeError,
+                     "argument 'pages' must be a dict of page size to page count, not %.100s",
+                     Py_TYPE(argv[0])->tp_name);
+        return NULL;
+    }
+    /* A copy of the items: converting them may run Python code (__index__)
+     * that changes the dict. */
+    if ((items = PyDict_Items(argv[0])) == NULL)
+        return NULL;
+    npages = PyList_GET_SIZE(items);
+    if ((size_t)npages > UINT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "argument 'pages' has too many items");
+        goto done;
+    }
+    sizes = PyMem_Calloc(npages ? npages : 1, sizeof(*sizes));
+    counts = PyMem_Calloc(npages ? npages : 1, sizeof(*counts));
+    if (sizes == NULL || counts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < npages; i++) {
+        PyObject *item = PyList_GET_ITEM(items, i);
+        if (lv_arg_uint(PyTuple_GET_ITEM(item, 0), "pages key", &sizes[i]) < 0
+            || lv_arg_ullong(PyTuple_GET_ITEM(item, 1), "pages value", &counts[i]) < 0)
+            goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    rc = virNodeAllocPages(LV_HANDLE(self), (unsigned int)npages, sizes, counts, start, ncells,
+                           flags);
+    Py_END_ALLOW_THREADS
+    result = rc < 0 ? lv_raise(PyType_GetModuleState(defining_class), "virNodeAllocPages")
+                    : PyLong_FromLong(rc);
+done:
+    PyMem_Free(sizes);
+    PyMem_Free(counts);
+    Py_DECREF(items);
+    return result;
+}
+
+PyObject *
+lv_override_virNodeGetCPUMap(PyObject *self, PyTypeObject *defining_class,
+                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1];
+    unsigned int flags = 0, online = 0;
+    unsigned char *cpumap = NULL;
+    int ncpus;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "getCPUMap", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    ncpus = virNodeGetCPUMap(LV_HANDLE(self), &cpumap, &online, flags);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virNodeGetCPUMap");
+    PyObject *result = Py_BuildValue("(iNI)", ncpus,
+                                     lv_cpumap_to_py(cpumap, VIR_CPU_MAPLEN(ncpus), ncpus, 1),
+                                     online);
+    free(cpumap);
+    return result;
+}
+
+PyObject *
+lv_override_virConnectGetCPUModelNames(PyObject *self, PyTypeObject *defining_class,
+                                       PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"arch", "flags", NULL};
+    PyObject *argv[2];
+    const char *arch;
+    unsigned int flags = 0;
+    char **models = NULL;
+    int n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "getCPUModelNames", kwlist, 1, 2, argv) < 0
+        || lv_arg_str(argv[0], "arch", 0, &arch) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    n = virConnectGetCPUModelNames(LV_HANDLE(self), arch, &models, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virConnectGetCPUModelNames");
+    return lv_str_list_free(models, n);
+}
+
+PyObject *
+lv_override_virConnectBaselineCPU(PyObject *self, PyTypeObject *defining_class,
+                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"xmlCPUs", "flags", NULL};
+    PyObject *argv[2], *keep;
+    const char **cpus;
+    unsigned int ncpus, flags = 0;
+    char *xml;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "baselineCPU", kwlist, 1, 2, argv) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
+        || lv_arg_str_array(argv[0], "xmlCPUs", 1, &keep, &cpus, &ncpus) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    xml = virConnectBaselineCPU(LV_HANDLE(self), cpus, ncpus, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(cpus);
+    Py_XDECREF(keep);
+    if (xml == NULL)
+        return lv_raise(PyType_GetModuleState(defining_class), "virConnectBaselineCPU");
+    return lv_str_free(xml);
+}
+
+PyObject *
+lv_override_virConnectBaselineHypervisorCPU(PyObject *self, PyTypeObject *defining_class,
+                                            PyObject *const *args, Py_ssize_t nargs,
+                                            PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"emulator", "arch", "machine", "virttype",
+                                         "xmlCPUs", "flags", NULL};
+    PyObject *argv[6], *keep;
+    const char *emulator, *arch, *machine, *virttype;
+    const char **cpus;
+    unsigned int ncpus, flags = 0;
+    char *xml;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "baselineHypervisorCPU", kwlist, 5, 6, argv) < 0
+        || lv_arg_str(argv[0], "emulator", 1, &emulator) < 0
+        || lv_arg_str(argv[1], "arch", 1, &arch) < 0
+        || lv_arg_str(argv[2], "machine", 1, &machine) < 0
+        || lv_arg_str(argv[3], "virttype", 1, &virttype) < 0
+        || (argv[5] != NULL && lv_arg_uint(argv[5], "flags", &flags) < 0)
+        || lv_arg_str_array(argv[4], "xmlCPUs", 1, &keep, &cpus, &ncpus) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    xml = virConnectBaselineHypervisorCPU(LV_HANDLE(self), emulator, arch, machine, virttype,
+                                          cpus, ncpus, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(cpus);
+    Py_XDECREF(keep);
+    if (xml == NULL)
+        return lv_raise(PyType_GetModuleState(defining_class), "virConnectBaselineHypervisorCPU");
+    return lv_str_free(xml);
+}
+
+PyObject *
+lv_override_virDomainCreateXMLWithFiles(PyObject *self, PyTypeObject *defining_class,
+                                        PyObject *const *args, Py_ssize_t nargs,
+                                        PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"xmlDesc", "files", "flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[3];
+    const char *xml;
+    int *files = NULL;
+    unsigned int nfiles, flags = 0;
+    virDomainPtr dom;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "createXMLWithFiles", kwlist, 2, 3, argv) < 0
+        || lv_arg_str(argv[0], "xmlDesc", 0, &xml) < 0
+        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
+        || lv_arg_fd_array(argv[1], "files", &files, &nfiles) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    dom = virDomainCreateXMLWithFiles(LV_HANDLE(self), xml, nfiles, files, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(files);
+    if (dom == NULL)
+        return lv_raise(st, "virDomainCreateXMLWithFiles");
+    return lv_wrap(st, LV_DOMAIN, dom, lv_owner_for(self, LV_DOMAIN));
+}
+
+/* ---- virNetwork ------------------------------------------------------------- */
+
+/* One DHCP lease as a dict (keys in the reference's order). */
+static PyObject *
+lv_dhcp_lease(virNetworkDHCPLeasePtr lease)
+{
+    return Py_BuildValue("{s:N,s:L,s:i,s:N,s:N,s:I,s:N,s:N,s:N}",
+                         "iface", lv_str(lease->iface), "expirytime", lease->expirytime,
+                         "type", lease->type, "mac", lv_str(lease->mac),
+                         "ipaddr", lv_str(lease->ipaddr), "prefix", lease->prefix,
+                         "hostname", lv_str(lease->hostname),
+                         "clientid", lv_str(lease->clientid), "iaid", lv_str(lease->iaid));
+}
+
+PyObject *
+lv_override_virNetworkGetDHCPLeases(PyObject *self, PyTypeObject *defining_class,
+                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"mac", "flags", NULL};
+    PyObject *argv[2], *list;
+    const char *mac = NULL;
+    unsigned int flags = 0;
+    virNetworkDHCPLeasePtr *leases = NULL;
+    int n;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "DHCPLeases", kwlist, 0, 2, argv) < 0
+        || (argv[0] != NULL && lv_arg_str(argv[0], "mac", 1, &mac) < 0)
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    n = virNetworkGetDHCPLeases(LV_HANDLE(self), mac, &leases, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virNetworkGetDHCPLeases");
+    list = PyList_New(n);
+    for (int i = 0; i < n; i++) {
+        if (list != NULL) {
+            PyObject *item = lv_dhcp_lease(leases[i]);
+            if (item == NULL)
+                Py_CLEAR(list);
+            else
+                PyList_SET_ITEM(list, i, item);
+        }
+        virNetworkDHCPLeaseFree(leases[i]);
+    }
+    free(leases);
+    return list;
+}
+
+/* ---- virStoragePool, virStorageVol ----------------------------------------- */
+
+PyObject *
+lv_override_virStoragePoolGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    virStoragePoolInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStoragePoolGetInfo(LV_HANDLE(self), &info);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise_for(self, "virStoragePoolGetInfo");
+    return Py_BuildValue("[iKKK]", info.state, info.capacity, info.allocation, info.available);
+}
+
+PyObject *
+lv_override_virStorageVolGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    virStorageVolInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStorageVolGetInfo(LV_HANDLE(self), &info);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise_for(self, "virStorageVolGetInfo");
+    return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
+}
+
+PyObject *
+lv_override_virStorageVolGetInfoFlags(PyObject *self, PyTypeObject *defining_class,
+                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1];
+    unsigned int flags = 0;
+    virStorageVolInfo info;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "infoFlags", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStorageVolGetInfoFlags(LV_HANDLE(self), &info, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virStorageVolGetInfoFlags");
+    return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
+}
+
+/* ---- virSecret ------------------------------------------------------------- */
+
+PyObject *
+lv_override_virSecretGetValue(PyObject *self, PyTypeObject *defining_class,
+                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1], *result;
+    unsigned int flags = 0;
+    unsigned char *value;
+    size_t size = 0;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "value", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    value = virSecretGetValue(LV_HANDLE(self), &size, flags);
+    Py_END_ALLOW_THREADS
+    if (value == NULL)
+        return lv_raise(PyType_GetModuleState(defining_class), "virSecretGetValue");
+    result = size > PY_SSIZE_T_MAX ? PyErr_NoMemory()
+                                   : PyBytes_FromStringAndSize((const char *)value, size);
+    /* a secret: do not leave it in freed memory */
+    memset(value, 0, size);
+    free(value);
+    return result;
+}
+
+PyObject *
+lv_override_virSecretSetValue(PyObject *self, PyTypeObject *defining_class,
+                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"value", "flags", NULL};
+    PyObject *argv[2];
+    unsigned int flags = 0;
+    Py_buffer view;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "setValue", kwlist, 1, 2, argv) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    if (PyUnicode_Check(argv[0])) {
+        /* str is taken as its UTF-8 bytes, as the reference does */
+        Py_ssize_t len;
+        const char *utf8 = PyUnicode_AsUTF8AndSize(argv[0], &len);
+        if (utf8 == NULL || PyBuffer_FillInfo(&view, argv[0], (void *)utf8, len, 1,
+                                              PyBUF_SIMPLE) < 0)
+            return NULL;
+    } else if (PyObject_GetBuffer(argv[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    /* The buffer export keeps a bytearray from being resized meanwhile. */
+    Py_BEGIN_ALLOW_THREADS
+    rc = virSecretSetValue(LV_HANDLE(self), view.buf, view.len, flags);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virSecretSetValue");
+    return PyLong_FromLong(rc);
+}
+
+/* ---- virStream ------------------------------------------------------------- */
+
+PyObject *
+lv_override_virStreamSend(PyObject *self, PyTypeObject *defining_class,
+                          PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"data", NULL};
+    PyObject *argv[1];
+    Py_buffer view;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "send", kwlist, 1, 1, argv) < 0
+        || PyObject_GetBuffer(argv[0], &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStreamSend(LV_HANDLE(self), view.buf, view.len);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    if (rc == -1)
+        return lv_raise(PyType_GetModuleState(defining_class), "virStreamSend");
+    return PyLong_FromLong(rc);   /* bytes sent, or -2: it would block */
+}
+
+/* recv() and recvFlags(): bytes (empty at the end of the stream), or
+ * libvirt's negative answer other than an error (-2: it would block, -3: a
+ * hole is next). */
+static PyObject *
+lv_stream_recv(PyObject *self, lv_state *st, PyObject *nbytes_arg, int with_flags,
+               unsigned int flags)
+{
+    size_t nbytes;
+    PyObject *buf;
+    int rc;
+
+    if (lv_arg_size(nbytes_arg, "nbytes", &nbytes) < 0)
+        return NULL;
+    if (nbytes > INT_MAX)
+        nbytes = INT_MAX;   /* libvirt counts what it read in an int */
+    if ((buf = PyBytes_FromStringAndSize(NULL, nbytes)) == NULL)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (with_flags)
+        rc = virStreamRecvFlags(LV_HANDLE(self), PyBytes_AS_STRING(buf), nbytes, flags);
+    else
+        rc = virStreamRecv(LV_HANDLE(self), PyBytes_AS_STRING(buf), nbytes);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        Py_DECREF(buf);
+        if (rc == -1)
+            return lv_raise(st, with_flags ? "virStreamRecvFlags" : "virStreamRecv");
+        return PyLong_FromLong(rc);
+    }
+    if ((size_t)rc < nbytes && _PyBytes_Resize(&buf, rc) < 0)
+        return NULL;
+    return buf;
+}
+
+PyObject *
+lv_override_virStreamRecv(PyObject *self, PyTypeObject *defining_class,
+                          PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"nbytes", NULL};
+    PyObject *argv[1];
+
+    if (lv_unpack_fast(args, nargs, kwnames, "recv", kwlist, 1, 1, argv) < 0)
+        return NULL;
+    return lv_stream_recv(self, PyType_GetModuleState(defining_class), argv[0], 0, 0);
+}
+
+PyObject *
+lv_override_virStreamRecvFlags(PyObject *self, PyTypeObject *defining_class,
+                               PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"nbytes", "flags", NULL};
+    PyObject *argv[2];
+    unsigned int flags = 0;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "recvFlags", kwlist, 1, 2, argv) < 0
+        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+        return NULL;
+    return lv_stream_recv(self, PyType_GetModuleState(defining_class), argv[0], 1, flags);
+}
+
+PyObject *
+lv_override_virStreamRecvHole(PyObject *self, PyTypeObject *defining_class,
+                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"flags", NULL};
+    PyObject *argv[1];
+    unsigned int flags = 0;
+    long long length = 0;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "recvHole", kwlist, 0, 1, argv) < 0
+        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStreamRecvHole(LV_HANDLE(self), &length, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virStreamRecvHole");
+    return PyLong_FromLongLong(length);
 }
 
 /* ---- module level ------------------------------------------------------ */
@@ -670,7 +2416,9 @@ lv_override_virConnectOpenAuth(PyObject *module, PyObject *const *args, Py_ssize
                             "argument 'auth' must be [credential types, callback, cbdata] or None");
             return NULL;
         }
-        auth_seq = PySequence_Fast(argv[1], "");
+        /* Tuples (copies of lists): the callback and the types stay alive
+         * and in place whatever other code does to the caller's lists. */
+        auth_seq = PySequence_Tuple(argv[1]);
         if (auth_seq == NULL)
             return NULL;
         ctx.callback = PySequence_Fast_GET_ITEM(auth_seq, 1);
@@ -681,6 +2429,8 @@ lv_override_virConnectOpenAuth(PyObject *module, PyObject *const *args, Py_ssize
         }
         types_seq = PySequence_Fast(PySequence_Fast_GET_ITEM(auth_seq, 0),
                                     "the auth credential types must be a list of int");
+        if (types_seq != NULL && PyList_Check(types_seq))
+            Py_SETREF(types_seq, PyList_AsTuple(types_seq));
         if (types_seq == NULL)
             goto error;
         auth.ncredtype = (unsigned int)PySequence_Fast_GET_SIZE(types_seq);

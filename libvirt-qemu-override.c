@@ -5,8 +5,100 @@
  */
 #include "typewrappers.h"
 
+#include <unistd.h>
+
+#include <libvirt/libvirt-qemu.h>
+
 /* From the generated libvirtmod_qemu-generated.c. */
 extern PyMethodDef lv_module_functions[];
+
+/* libvirtmod's state, through the module this add-on keeps imported. */
+static lv_state *
+lv_core_state(PyObject *module)
+{
+    return lv_state_from_module(((lv_ext_state *)PyModule_GetState(module))->core);
+}
+
+PyObject *
+lv_override_virDomainQemuMonitorCommand(PyObject *module, PyObject *const *args,
+                                        Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"domain", "cmd", "flags", NULL};
+    lv_state *st = lv_core_state(module);
+    PyObject *argv[3];
+    void *dom;
+    const char *cmd;
+    unsigned int flags;
+    char *result = NULL;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorCommand", kwlist, 3, 3, argv) < 0
+        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, 0, &dom) < 0
+        || lv_arg_str(argv[1], "cmd", 0, &cmd) < 0
+        || lv_arg_uint(argv[2], "flags", &flags) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainQemuMonitorCommand(dom, cmd, &result, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainQemuMonitorCommand");
+    return lv_str_free(result);
+}
+
+/* The file descriptors QEMU passed back, as binary file objects that own
+ * them; closes those not wrapped on failure, and frees the array. */
+static PyObject *
+lv_out_files(int *fds, unsigned int n)
+{
+    PyObject *list = PyList_New(n);
+    for (unsigned int i = 0; i < n; i++) {
+        PyObject *file = list != NULL ? PyFile_FromFd(fds[i], NULL, "rb", 0, NULL, NULL,
+                                                      NULL, 1) : NULL;
+        if (file == NULL) {
+            close(fds[i]);
+            Py_CLEAR(list);
+        } else {
+            PyList_SET_ITEM(list, i, file);
+        }
+    }
+    free(fds);
+    return list;
+}
+
+PyObject *
+lv_override_virDomainQemuMonitorCommandWithFiles(PyObject *module, PyObject *const *args,
+                                                 Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"domain", "cmd", "files", "flags", NULL};
+    lv_state *st = lv_core_state(module);
+    PyObject *argv[4], *files;
+    void *dom;
+    const char *cmd;
+    unsigned int flags = 0, ninfiles = 0, noutfiles = 0;
+    int *infiles = NULL, *outfiles = NULL, rc;
+    char *result = NULL;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorCommandWithFiles", kwlist, 2, 4,
+                       argv) < 0
+        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, 0, &dom) < 0
+        || lv_arg_str(argv[1], "cmd", 0, &cmd) < 0
+        || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
+        || (argv[2] != NULL && lv_arg_fd_array(argv[2], "files", &infiles, &ninfiles) < 0))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainQemuMonitorCommandWithFiles(dom, cmd, ninfiles, infiles, &noutfiles,
+                                              &outfiles, &result, flags);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(infiles);
+    if (rc < 0)
+        return lv_raise(st, "virDomainQemuMonitorCommandWithFiles");
+    files = lv_out_files(outfiles, noutfiles);
+    if (files == NULL) {
+        free(result);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", lv_str_free(result), files);
+}
 
 static struct PyModuleDef lv_ext_def = {
     PyModuleDef_HEAD_INIT,

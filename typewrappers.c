@@ -565,6 +565,50 @@ lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
     return 0;
 }
 
+PyObject *
+lv_arg_sequence(PyObject *o, const char *name, const char *expected)
+{
+    /* str and bytes are sequences too, but never the list meant. */
+    if (PyUnicode_Check(o) || PyBytes_Check(o) || PyByteArray_Check(o) || !PySequence_Check(o)) {
+        lv_type_error(name, expected, o);
+        return NULL;
+    }
+    return PySequence_Tuple(o);
+}
+
+int
+lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n)
+{
+    PyObject *seq = lv_arg_sequence(o, name, "a list of file descriptors");
+    Py_ssize_t len;
+    int *fds = NULL;
+
+    if (seq == NULL)
+        return -1;
+    len = PyTuple_GET_SIZE(seq);
+    if ((size_t)len > UINT_MAX) {
+        Py_DECREF(seq);
+        return lv_range_error(name, "unsigned int");
+    }
+    if (len > 0 && (fds = PyMem_Calloc(len, sizeof(*fds))) == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        /* TypeError for what is no file, ValueError for a negative int */
+        if ((fds[i] = PyObject_AsFileDescriptor(PyTuple_GET_ITEM(seq, i))) < 0) {
+            PyMem_Free(fds);
+            Py_DECREF(seq);
+            return -1;
+        }
+    }
+    Py_DECREF(seq);
+    *out = fds;
+    *n = (unsigned int)len;
+    return 0;
+}
+
 /* ---- C -> Python ------------------------------------------------------- */
 
 PyObject *
@@ -698,51 +742,86 @@ lv_typed_param_set(virTypedParameterPtr p, PyObject *value)
 }
 
 int
-lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
+lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, int allow_empty,
                         virTypedParameterPtr *out, int *nout)
 {
-    Py_ssize_t pos = 0, n = 0;
-    PyObject *key, *value;
-    virTypedParameterPtr params;
+    PyObject *items, *values = NULL;
+    Py_ssize_t nitems, total = 0, n = 0;
+    int *index = NULL;
+    virTypedParameterPtr params = NULL;
 
     if (!PyDict_Check(dict)) {
         lv_type_error("params", "dict", dict);
         return -1;
     }
-    if (PyDict_GET_SIZE(dict) == 0) {
+    if (PyDict_GET_SIZE(dict) == 0 && !allow_empty) {
         /* Like the reference: setting nothing is a mistake worth telling. */
         PyErr_SetString(PyExc_LookupError, "no parameters given");
         return -1;
     }
-    params = PyMem_Calloc(PyDict_GET_SIZE(dict) ? PyDict_GET_SIZE(dict) : 1, sizeof(*params));
-    if (params == NULL) {
-        PyErr_NoMemory();
+    /* Work on snapshots: converting a value runs Python code (__index__,
+     * __bool__) that could change the dict or a list under us. */
+    if ((items = PyDict_Items(dict)) == NULL)
         return -1;
+    nitems = PyList_GET_SIZE(items);
+    values = PyList_New(nitems);
+    index = PyMem_Calloc(nitems ? nitems : 1, sizeof(*index));
+    if (values == NULL || index == NULL) {
+        if (index == NULL)
+            PyErr_NoMemory();
+        goto error;
     }
-    while (PyDict_Next(dict, &pos, &key, &value)) {
+    for (Py_ssize_t k = 0; k < nitems; k++) {
+        PyObject *pair = PyList_GET_ITEM(items, k), *value = PyTuple_GET_ITEM(pair, 1);
         const char *field;
         int i;
-        if (lv_arg_str(key, "params key", 0, &field) < 0)
+        if (lv_arg_str(PyTuple_GET_ITEM(pair, 0), "params key", 0, &field) < 0)
             goto error;
-        for (i = 0; i < nknown; i++) {
-            if (strcmp(known[i].field, field) == 0)
-                break;
-        }
+        for (i = 0; i < nknown && strcmp(known[i].field, field) != 0; i++)
+            ;
         if (i == nknown) {
             PyErr_Format(PyExc_LookupError, "parameter '%s' is not supported here", field);
             goto error;
         }
-        params[n].type = known[i].type;
-        memcpy(params[n].field, known[i].field, VIR_TYPED_PARAM_FIELD_LENGTH);
-        if (lv_typed_param_set(&params[n], value) < 0)
-            goto error;   /* this entry holds no string yet */
-        n++;
+        index[k] = i;
+        /* A list of str repeats a string parameter (VIR_MIGRATE_PARAM_MIGRATE_DISKS). */
+        if (known[i].type == VIR_TYPED_PARAM_STRING && (PyList_Check(value) || PyTuple_Check(value))) {
+            if ((value = PySequence_Tuple(value)) == NULL)
+                goto error;
+            total += PyTuple_GET_SIZE(value);
+        } else {
+            Py_INCREF(value);
+            total++;
+        }
+        PyList_SET_ITEM(values, k, value);
     }
+    if ((params = PyMem_Calloc(total ? total : 1, sizeof(*params))) == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    for (Py_ssize_t k = 0; k < nitems; k++) {
+        PyObject *value = PyList_GET_ITEM(values, k);
+        int repeated = PyTuple_Check(value) && known[index[k]].type == VIR_TYPED_PARAM_STRING;
+        Py_ssize_t count = repeated ? PyTuple_GET_SIZE(value) : 1;
+        for (Py_ssize_t j = 0; j < count; j++) {
+            params[n].type = known[index[k]].type;
+            memcpy(params[n].field, known[index[k]].field, VIR_TYPED_PARAM_FIELD_LENGTH);
+            if (lv_typed_param_set(&params[n], repeated ? PyTuple_GET_ITEM(value, j) : value) < 0)
+                goto error;   /* this entry holds no string yet */
+            n++;
+        }
+    }
+    Py_DECREF(items);
+    Py_DECREF(values);
+    PyMem_Free(index);
     *out = params;
     *nout = (int)n;
     return 0;
 error:
     lv_typed_params_free(params, (int)n);
+    Py_DECREF(items);
+    Py_XDECREF(values);
+    PyMem_Free(index);
     return -1;
 }
 

@@ -133,6 +133,14 @@ int lv_arg_uuid(PyObject *o, const char *name, const unsigned char **out);
 /* One of our objects of the given kind; None -> NULL when nullable. */
 int lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
                   int nullable, void **out);
+/* A list or tuple (any sequence but str, bytes and bytearray) as a new
+ * tuple of its items, which stay alive while the caller holds it even if
+ * the caller's list changes meanwhile; NULL with TypeError naming
+ * `expected` for anything else. */
+PyObject *lv_arg_sequence(PyObject *o, const char *name, const char *expected);
+/* A list or tuple of file descriptors (int, or objects with fileno()) as a
+ * PyMem array of *n ints (NULL when empty) the caller frees with PyMem_Free. */
+int lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n);
 
 /* Methods of every wrapper type (c_pointer) and the owner accessors. */
 PyObject *lv_object_c_pointer(PyObject *self, PyObject *unused);
@@ -157,10 +165,11 @@ PyObject *lv_str_list_free(char **strings, int n);
 /* Typed parameters. */
 PyObject *lv_typed_params_to_dict(virTypedParameterPtr params, int nparams);
 /* Build parameters from `dict`, typing each key like the same-named entry
- * of `known` (as returned by libvirt's getter).  Unknown keys raise
- * LookupError (like the reference); wrong value types raise TypeError/OverflowError. */
+ * of `known` (as returned by libvirt's getter, or a static table); a list
+ * of str repeats a string parameter.  Unknown keys, and an empty dict
+ * unless allow_empty, raise LookupError (like the reference); wrong value types raise TypeError/OverflowError. */
 int lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
-                            virTypedParameterPtr *out, int *nout);
+                            int allow_empty, virTypedParameterPtr *out, int *nout);
 
 /* Free parameters made by lv_dict_to_typed_params. */
 void lv_typed_params_free(virTypedParameterPtr params, int nparams);

@@ -12,6 +12,7 @@ A function in none of these states is an error that names it.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from lxml import etree
 
@@ -27,6 +28,9 @@ UUID_OUT = "uuid_out"          # fills a VIR_UUID_BUFLEN byte buffer
 UUIDSTR_OUT = "uuidstr_out"    # fills a VIR_UUID_STRING_BUFLEN char buffer
 LIST_ALL = "list_all"          # allocates an array of handles
 NAME_LIST = "name_list"        # fills a caller array sized by a count function
+TYPED_GET = "typed_get"        # typed parameters into a caller array: ask the count, then fetch
+TYPED_GET_ALLOC = "typed_get_alloc"  # typed parameters in an array libvirt allocates
+TYPED_SET = "typed_set"        # typed parameters from a dict, typed like the getter's values
 
 _OUT_SCALARS = {"int *", "unsigned int *", "unsigned long *", "unsigned long long *",
                 "long long *"}
@@ -43,7 +47,7 @@ class Param:
     """One Python-level parameter of a binding."""
     name: str
     ctype: str
-    kind: str                  # 'handle', 'str', 'int', 'uuid', 'double'
+    kind: str                  # 'handle', 'str', 'int', 'uuid', 'double', 'params'
     default: str | None = None
     nullable: bool = False
     handle_class: str | None = None
@@ -65,7 +69,8 @@ class Binding:
     shape: str = ""
     params: tuple[Param, ...] = ()
     blocking: bool = True
-    count_function: Function | None = None   # NAME_LIST only
+    count_function: Function | None = None   # NAME_LIST: the count; TYPED_SET: the getter
+    param_types: tuple[tuple[str, str], ...] = ()   # TYPED_SET without a getter
     returns: str = ""                        # handwritten: documented result
 
     @property
@@ -116,10 +121,11 @@ def _input_param(func: Function, arg, is_last: bool) -> Param | None:
     ctype = arg.ctype
     if ctype in rules.HANDLE_TYPES:
         return Param(name, ctype, "handle", default,
-                     nullable=rules.handle_is_nullable(func.name, arg.name, arg.info),
+                     nullable=rules.is_nullable(func.name, arg.name, arg.info),
                      handle_class=rules.HANDLE_TYPES[ctype])
     if ctype == "const char *":
-        return Param(name, ctype, "str", default, nullable=True)   # see rules.py
+        return Param(name, ctype, "str", default,
+                     nullable=default == "None" or rules.is_nullable(func.name, arg.name, arg.info))
     if ctype in rules.INTEGER_TYPES:
         return Param(name, ctype, "int", default)
     if ctype == "double":
@@ -164,6 +170,9 @@ def _shape(func: Function, api: Api, owner: str | None):
         inputs = _inputs(func, args)
         if inputs is not None:
             return PLAIN, inputs, None
+    typed = _typed_params_shape(func, args, types, api)
+    if typed is not None:
+        return typed
     if ret != "int" or not args:
         return None
     last = args[-1]
@@ -180,6 +189,79 @@ def _shape(func: Function, api: Api, owner: str | None):
             and args[0].ctype[:-3] in rules.HANDLE_TYPES and args[1].ctype == "unsigned int"):
         return LIST_ALL, _inputs(func, args[1:]), None
     return None
+
+
+def _find_pair(types: list[str], first: set[str], second: set[str]) -> int | None:
+    for i in range(len(types) - 1):
+        if types[i] in first and types[i + 1] in second:
+            return i
+    return None
+
+
+def _typed_params_shape(func: Function, args, types, api: Api):
+    """A typed-parameter getter or setter with plain inputs around the
+    (params, nparams) pair."""
+    shapes = [
+        (TYPED_GET, {"virTypedParameterPtr"}, {"int *"}),
+        (TYPED_GET_ALLOC, {"virTypedParameterPtr *"}, {"int *", "unsigned int *"}),
+        (TYPED_SET, {"virTypedParameterPtr"}, {"int", "unsigned int"}),
+    ]
+    for shape, first, second in shapes:
+        at = _find_pair(types, first, second)
+        if at is None:
+            continue
+        # Setters may make an object (virDomainMigrate3); the rest return status.
+        if func.return_type != "int" and not (shape == TYPED_SET
+                                              and func.return_type in rules.HANDLE_TYPES):
+            return None
+        if shape == TYPED_SET and func.name not in rules.TYPED_SETTERS \
+                and func.name not in rules.STATIC_TYPED_SETTERS:
+            return None
+        inputs = _inputs(func, args[:at] + args[at + 2:])
+        if inputs is None:
+            return None
+        getter = None
+        if shape == TYPED_SET:
+            default = _default_for(func, args[at].name, False)
+            dict_param = Param(args[at].name, args[at].ctype, "params", default,
+                               nullable=default == "None")
+            inputs = inputs[:at] + (dict_param,) + inputs[at:]
+            if func.name in rules.TYPED_SETTERS:
+                getter = api.functions[rules.TYPED_SETTERS[func.name]]
+        return shape, inputs, getter
+    return None
+
+
+_PARAM_TYPE_WORDS = [
+    (re.compile(r"VIR_TYPED_PARAMS?_(INT|UINT|LLONG|ULLONG|DOUBLE|BOOLEAN|STRING)\b"), None),
+    (re.compile(r"\bas an? (unsigned long long|ullong)\b", re.I), "ULLONG"),
+    (re.compile(r"\bas an? (long long|llong)\b", re.I), "LLONG"),
+    (re.compile(r"\bas an? (unsigned int|uint)\b", re.I), "UINT"),
+    (re.compile(r"\bas an? (int)\b", re.I), "INT"),
+    (re.compile(r"\bas an? (string)\b", re.I), "STRING"),
+    (re.compile(r"\bas an? (boolean)\b", re.I), "BOOLEAN"),
+]
+
+
+def param_types(api: Api, prefix: str) -> tuple[tuple[str, str], ...]:
+    """(parameter name, VIR_TYPED_PARAM_ type suffix) of the typed
+    parameters named by the string macros starting with `prefix`."""
+    result = []
+    for macro in sorted(api.macros.values(), key=lambda m: m.name):
+        if not macro.name.startswith(prefix) or macro.string is None:
+            continue
+        found = rules.PARAM_TYPES.get(macro.name)
+        for pattern, fixed in _PARAM_TYPE_WORDS:
+            if found:
+                break
+            match = pattern.search(macro.info)
+            if match:
+                found = fixed or match.group(1)
+        if found is None:
+            raise ClassifyError(f"{macro.name}: its documentation does not say the parameter's "
+                                f"type; add it to PARAM_TYPES in codegen/rules.py")
+        result.append((macro.string, found.upper()))
+    return tuple(result)
 
 
 def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
@@ -209,9 +291,13 @@ def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
                 f"{func.return_type} ({', '.join(func.arg_types)})); add a skip "
                 f"reason in codegen/rules.py or a hand-written override")
         kind, params, count = shape
+        types = ()
+        if func.name in rules.STATIC_TYPED_SETTERS:
+            types = param_types(api, rules.STATIC_TYPED_SETTERS[func.name])
         bindings.append(Binding(
             func, GENERATED, kind, pyclass, pyname, kind, params,
-            blocking=func.name not in rules.NON_BLOCKING, count_function=count))
+            blocking=func.name not in rules.NON_BLOCKING, count_function=count,
+            param_types=types))
     unknown = set(overrides) - set(api.functions)
     if unknown:
         raise ClassifyError(f"override for unknown function(s): {', '.join(sorted(unknown))}")

@@ -84,6 +84,8 @@ def _local(p: Param) -> str:
 
 
 def _declare(p: Param) -> str:
+    if p.kind == "params":
+        return f"    PyObject *{_local(p)} = NULL;\n"
     default = _C_DEFAULTS.get(p.default, "0") if p.default is not None else (
         "NULL" if p.kind in ("str", "handle", "uuid") else "0")
     ctype = {"str": "const char *", "handle": "void *", "uuid": "const unsigned char *",
@@ -96,6 +98,8 @@ def _declare(p: Param) -> str:
 def _convert(p: Param, index: int) -> str:
     src = f"argv[{index}]"
     local = _local(p)
+    if p.kind == "params":
+        return f"    {local} = {src};   /* a dict: checked by lv_dict_to_typed_params */\n"
     if p.kind == "handle":
         call = (f"lv_arg_handle(st, {src}, \"{p.name}\", {kind_enum(p.handle_class)}, "
                 f"{int(p.nullable)}, &{local})")
@@ -120,7 +124,7 @@ def _call_args(binding: Binding, extra: list[str]) -> str:
     extra = list(extra)
     for arg in args:
         name = rules.PARAM_NAMES.get((binding.function.name, arg.name), arg.name)
-        if name in params:
+        if name in params and params[name].kind != "params":
             p = params[name]
             cast = f"({arg.ctype})" if p.kind == "handle" else ""
             result.append(cast + _local(p))
@@ -171,6 +175,11 @@ def _context_object(binding: Binding) -> str:
 
 
 def _owner(binding: Binding, kind: str) -> str:
+    owner_class = rules.CLASSES[next(c for c in rules.CLASSES if kind_enum(c) == kind)][2]
+    for i, p in enumerate(binding.params):
+        # A result made on another connection belongs to it (migrate's dconn).
+        if p.kind == "handle" and p.handle_class == owner_class and binding.pyclass != owner_class:
+            return f"argv[{i}]"
     ctx = _context_object(binding)
     return "NULL" if ctx == "NULL" else f"lv_owner_for({ctx}, {kind})"
 
@@ -263,6 +272,102 @@ def _name_list_body(binding: Binding) -> str:
     return body + "    return lv_str_list_free(items, c_result);\n"
 
 
+def _typed_get_body(binding: Binding) -> str:
+    func = binding.function
+    return (f"    virTypedParameterPtr params = NULL;\n    int nparams = 0, c_result;\n"
+            + _fetch_typed_params(binding, func, "params", "nparams")
+            + "    PyObject *dict = lv_typed_params_to_dict(params, nparams);\n"
+            "    virTypedParamsClear(params, nparams);\n"
+            "    PyMem_Free(params);\n    return dict;\n")
+
+
+def _fetch_typed_params(binding: Binding, getter, array: str, count: str, flags: str = "") -> str:
+    """C statements filling `array`/`count` (a PyMem array) through the
+    two-call `getter`: first the count, then the values."""
+    def call(params_arg):
+        getter_binding = Binding(getter, C.GENERATED, pyclass=binding.pyclass, params=binding.params)
+        text = _call_args(getter_binding, [params_arg, f"&{count}"])
+        if flags:
+            text = re.sub(r"a_flags$", flags, text)
+        return f"{getter.name}({text})"
+    raise_ = _raise(binding).replace(binding.function.name, getter.name)
+    return (_blocking(binding, f"c_result = {call('NULL')};")
+            + f"    if (c_result < 0)\n        return {raise_};\n"
+            f"    if ({count} > 0 && ({array} = PyMem_Calloc({count}, sizeof(*{array}))) == NULL)\n"
+            "        return PyErr_NoMemory();\n"
+            + _blocking(binding, f"c_result = {count} > 0 ? {call(array)} : 0;")
+            + f"    if (c_result < 0) {{\n        PyMem_Free({array});\n"
+            f"        return {raise_};\n    }}\n")
+
+
+def _typed_get_alloc_body(binding: Binding) -> str:
+    func = binding.function
+    count_type = next(a.ctype for a in func.args if a.ctype in ("int *", "unsigned int *"))[:-2]
+    body = (f"    virTypedParameterPtr params = NULL;\n    {count_type} nparams = 0;\n"
+            "    int c_result;\n")
+    body += _blocking(binding, f"c_result = {func.name}({_call_args(binding, ['&params', '&nparams'])});")
+    body += f"    if (c_result < 0)\n        return {_raise(binding)};\n"
+    return body + ("    PyObject *dict = lv_typed_params_to_dict(params, (int)nparams);\n"
+                   "    virTypedParamsFree(params, (int)nparams);\n    return dict;\n")
+
+
+def _known_params_from_getter(binding: Binding, has_flags: bool) -> tuple[str, str]:
+    """(C statements filling known/nknown through the setter's getter, the
+    statements releasing them)."""
+    getter = binding.count_function
+    # The current values are read with the same live/config choice.
+    getter_flags = "(a_flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG))" if has_flags else ""
+    if any(a.ctype == "virTypedParameterPtr *" for a in getter.args):
+        call = _call_args(Binding(getter, C.GENERATED, pyclass=binding.pyclass, params=binding.params),
+                          ["&known", "&nknown"])
+        if getter_flags:
+            call = re.sub(r"a_flags$", getter_flags, call)
+        raise_ = _raise(binding).replace(binding.function.name, getter.name)
+        fill = (_blocking(binding, f"c_result = {getter.name}({call});")
+                + f"    if (c_result < 0)\n        return {raise_};\n")
+        return fill, "    virTypedParamsFree(known, nknown);\n"
+    fill = _fetch_typed_params(binding, getter, "known", "nknown", getter_flags)
+    return fill, "    virTypedParamsClear(known, nknown);\n    PyMem_Free(known);\n"
+
+
+def _typed_set_body(binding: Binding) -> str:
+    func = binding.function
+    dict_param = next(p for p in binding.params if p.kind == "params")
+    has_flags = any(p.name == "flags" for p in binding.params)
+    local = _local(dict_param)
+    if binding.count_function is not None:
+        body = ("    virTypedParameterPtr known = NULL, params = NULL;\n"
+                "    int nknown = 0, nparams = 0, c_result;\n")
+        fill, release = _known_params_from_getter(binding, has_flags)
+        body += fill
+        convert = f"lv_dict_to_typed_params({local}, known, nknown, 0, &params, &nparams)"
+    else:
+        # The types come from the API's documentation (rules.STATIC_TYPED_SETTERS).
+        entries = "".join(f"        {{.field = \"{name}\", .type = VIR_TYPED_PARAM_{ctype}}},\n"
+                          for name, ctype in binding.param_types)
+        body = (f"    static virTypedParameter known[] = {{\n{entries}    }};\n"
+                "    virTypedParameterPtr params = NULL;\n    int nparams = 0;\n")
+        release = ""
+        convert = (f"lv_dict_to_typed_params({local}, known, Py_ARRAY_LENGTH(known), 1, "
+                   f"&params, &nparams)")
+    ret = func.return_type
+    result_type = ret if ret.endswith("*") or ret in rules.HANDLE_TYPES else ret + " "
+    body += "    int converted = 0;\n"
+    if dict_param.nullable:
+        body += f"    if ({local} != Py_None)\n    "
+    body += f"    converted = {convert};\n" + release
+    body += "    if (converted < 0)\n        return NULL;\n"
+    body += f"    {result_type.rstrip()} result;\n"
+    body += _blocking(binding, f"result = {func.name}({_call_args(binding, ['params', 'nparams'])});")
+    body += "    lv_typed_params_free(params, nparams);\n"
+    if ret in rules.HANDLE_TYPES:
+        kind = kind_enum(rules.HANDLE_TYPES[ret])
+        body += f"    if (result == NULL)\n        return {_raise(binding)};\n"
+        return body + f"    return lv_wrap({_st(binding)}, {kind}, result, {_owner(binding, kind)});\n"
+    body += f"    if (result < 0)\n        return {_raise(binding)};\n"
+    return body + "    return PyLong_FromLong(result);\n"
+
+
 _SHAPE_BODIES = {
     C.PLAIN: _plain_body,
     C.OUT_SCALAR: _out_scalar_body,
@@ -270,6 +375,9 @@ _SHAPE_BODIES = {
     C.UUIDSTR_OUT: lambda b: _uuid_body(b, string=True),
     C.LIST_ALL: _list_all_body,
     C.NAME_LIST: _name_list_body,
+    C.TYPED_GET: _typed_get_body,
+    C.TYPED_GET_ALLOC: _typed_get_alloc_body,
+    C.TYPED_SET: _typed_set_body,
 }
 
 

@@ -47,6 +47,7 @@ class Macro:
     name: str
     string: str | None   # set for string macros, which become str constants
     module: str
+    info: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,7 +140,7 @@ def parse(source, module: str | None = None) -> Api:
         elif el.tag == "enum":
             api.enums[name] = EnumValue(name, el.get("value"), el.get("type") or "", module)
         elif el.tag == "macro":
-            api.macros[name] = Macro(name, el.get("string"), module)
+            api.macros[name] = Macro(name, el.get("string"), module, _text(el.find("info")))
         elif el.tag == "struct":
             api.structs[name] = Struct(name, tuple(
                 Arg(f.get("name"), f.get("type"), f.get("info") or "")

@@ -118,30 +118,58 @@ DEFAULTS = {
     ("virDomainMigrateToURI2", "dname"): "None",
     ("virDomainMigrateToURI2", "bandwidth"): "0",
     ("virConnectOpen", "name"): "None",
+    ("virDomainGetGuestInfo", "types"): "0",
+    ("virDomainBlockCopy", "params"): "None",
     ("virConnectOpenReadOnly", "name"): "None",
 }
 
-# C argument names that cannot be Python parameter names.
+# Python parameter names that differ from the C argument's: Python keywords,
+# and the reference's own spelling.
 PARAM_NAMES = {
     ("virDomainRestore", "from"): "frm",
     ("virDomainRestoreFlags", "from"): "frm",
+    ("virDomainBlockStatsFlags", "disk"): "path",
+    ("virDomainSetIOThreadParams", "iothread_id"): "iothread_val",
 }
 
-# String arguments take None everywhere, passed to libvirt as NULL: where
-# NULL is not allowed libvirt's own argument check raises libvirtError
-# (VIR_ERR_INVALID_ARG), exactly as the reference binding behaves, and
-# where it is (most "optional" strings) the call works.  The documentation
-# alone cannot tell the two apart reliably (virConnectGetMaxVcpus' type,
-# virNodeListDevices' cap are optional without saying so).
+# String arguments take None where libvirt accepts NULL: where the
+# documentation says so (NULL, optional), and these, which are optional
+# without saying so.  Elsewhere None is a TypeError: libvirt does not check
+# every string for NULL (virDomainGetInterfaceParameters' device is
+# dereferenced by drivers).
+_OPTIONAL_CPU_HOST = "NULL lets the driver pick the host's default"
+NULLABLE_STRINGS = {
+    ("virConnectOpen", "name"): "NULL asks libvirt for the default URI",
+    ("virConnectOpenReadOnly", "name"): "NULL asks libvirt for the default URI",
+    ("virConnectGetMaxVcpus", "type"): "NULL for the driver's default domain type",
+    ("virConnectGetDomainCapabilities", "emulatorbin"): _OPTIONAL_CPU_HOST,
+    ("virConnectGetDomainCapabilities", "arch"): _OPTIONAL_CPU_HOST,
+    ("virConnectGetDomainCapabilities", "machine"): _OPTIONAL_CPU_HOST,
+    ("virConnectGetDomainCapabilities", "virttype"): _OPTIONAL_CPU_HOST,
+    ("virConnectCompareHypervisorCPU", "emulator"): _OPTIONAL_CPU_HOST,
+    ("virConnectCompareHypervisorCPU", "arch"): _OPTIONAL_CPU_HOST,
+    ("virConnectCompareHypervisorCPU", "machine"): _OPTIONAL_CPU_HOST,
+    ("virConnectCompareHypervisorCPU", "virttype"): _OPTIONAL_CPU_HOST,
+    ("virConnectBaselineHypervisorCPU", "emulator"): _OPTIONAL_CPU_HOST,
+    ("virConnectBaselineHypervisorCPU", "arch"): _OPTIONAL_CPU_HOST,
+    ("virConnectBaselineHypervisorCPU", "machine"): _OPTIONAL_CPU_HOST,
+    ("virConnectBaselineHypervisorCPU", "virttype"): _OPTIONAL_CPU_HOST,
+    ("virConnectFindStoragePoolSources", "srcSpec"): "not every pool type needs a source",
+    ("virNodeListDevices", "cap"): "NULL lists devices of every capability",
+    ("virNodeNumOfDevices", "cap"): "NULL counts devices of every capability",
+    ("virDomainGetMetadata", "uri"): "NULL for the description and title metadata types",
+    ("virDomainSetMetadata", "metadata"): "NULL removes the metadata",
+    ("virDomainSetMetadata", "key"): "NULL for the description and title metadata types",
+    ("virDomainSetMetadata", "uri"): "NULL for the description and title metadata types",
+    ("virDomainFSTrim", "mountPoint"): "NULL trims every mounted filesystem",
+}
 
 _NULLABLE_WORDS = re.compile(r"\bNULL\b|optional|may be omitted", re.IGNORECASE)
 
 
-def handle_is_nullable(func: str, arg: str, info: str) -> bool:
-    """An object argument takes None where libvirt documents NULL (e.g. the
-    domain of virConnectDomainEventRegisterAny); elsewhere None is a
-    TypeError, since a wrong object is never what the caller meant."""
-    return bool(_NULLABLE_WORDS.search(info))
+def is_nullable(func: str, arg: str, info: str) -> bool:
+    """Whether a string or object argument takes None (passed as NULL)."""
+    return (func, arg) in NULLABLE_STRINGS or bool(_NULLABLE_WORDS.search(info))
 
 
 # Functions whose NULL or zero return is a value, not a failure.
@@ -175,6 +203,48 @@ NAME_LISTS = {
     "virDomainSnapshotListChildrenNames": "virDomainSnapshotNumChildren",
 }
 
+# Typed-parameter setters and the getter whose current values tell the C
+# type of each parameter a Python dict sets (a Python int fits several).
+TYPED_SETTERS = {
+    "virDomainSetBlkioParameters": "virDomainGetBlkioParameters",
+    "virDomainSetMemoryParameters": "virDomainGetMemoryParameters",
+    "virDomainSetNumaParameters": "virDomainGetNumaParameters",
+    "virDomainSetInterfaceParameters": "virDomainGetInterfaceParameters",
+    "virDomainSetBlockIoTune": "virDomainGetBlockIoTune",
+    "virDomainSetPerfEvents": "virDomainGetPerfEvents",
+    "virNodeSetMemoryParameters": "virNodeGetMemoryParameters",
+    "virNetworkPortSetParameters": "virNetworkPortGetParameters",
+}
+
+# Typed-parameter setters with no getter to learn the types from: the
+# string macros with this prefix name the parameters, and their
+# documentation the C type ("As VIR_TYPED_PARAM_ULLONG", "as a uint").
+STATIC_TYPED_SETTERS = {
+    "virConnectSetIdentity": "VIR_CONNECT_IDENTITY_",
+    "virDomainBlockCopy": "VIR_DOMAIN_BLOCK_COPY_",
+    "virDomainMigrate3": "VIR_MIGRATE_PARAM_",
+    "virDomainMigrateToURI3": "VIR_MIGRATE_PARAM_",
+    "virDomainSaveParams": "VIR_DOMAIN_SAVE_PARAM_",
+    "virDomainRestoreParams": "VIR_DOMAIN_SAVE_PARAM_",
+    "virDomainSetIOThreadParams": "VIR_DOMAIN_IOTHREAD_",
+    "virDomainSetLaunchSecurityState": "VIR_DOMAIN_LAUNCH_SECURITY_",
+}
+
+# Typed parameters whose documentation does not name their C type: the
+# type libvirt's drivers read them as.
+PARAM_TYPES = {
+    "VIR_MIGRATE_PARAM_COMPRESSION": "STRING",       # may repeat: a list of str
+    "VIR_MIGRATE_PARAM_LISTEN_ADDRESS": "STRING",
+    "VIR_MIGRATE_PARAM_MIGRATE_DISKS": "STRING",     # may repeat: a list of str
+    "VIR_DOMAIN_BLOCK_COPY_BANDWIDTH": "ULLONG",
+    "VIR_DOMAIN_BLOCK_COPY_GRANULARITY": "UINT",
+    "VIR_DOMAIN_SAVE_PARAM_DXML": "STRING",
+    "VIR_DOMAIN_SAVE_PARAM_FILE": "STRING",
+    "VIR_DOMAIN_IOTHREAD_POLL_GROW": "UINT",
+    "VIR_DOMAIN_IOTHREAD_POLL_MAX_NS": "ULLONG",
+    "VIR_DOMAIN_IOTHREAD_POLL_SHRINK": "UINT",
+}
+
 # Accessors returning the Python object a handle was obtained from, which
 # the object keeps (libvirt's own Get*Connect/GetDomain would make a second
 # Python object for the same handle): Python name -> class of the ancestor.
@@ -200,50 +270,8 @@ PENDING = {
         "virConnectDomainQemuMonitorEventRegister",
     ],
     "typed parameter lists in or out: need the typed-parameter override family": [
-        "virConnectSetIdentity", "virDomainBlockCopy", "virDomainBlockStatsFlags",
-        "virDomainGetBlkioParameters", "virDomainGetBlockIoTune", "virDomainGetGuestInfo",
-        "virDomainGetGuestVcpus", "virDomainGetInterfaceParameters", "virDomainGetJobStats",
-        "virDomainGetLaunchSecurityInfo", "virDomainGetMemoryParameters",
-        "virDomainGetNumaParameters", "virDomainGetPerfEvents", "virDomainMigrate3",
-        "virDomainMigrateToURI3", "virDomainRestoreParams", "virDomainSaveParams",
-        "virDomainSetBlkioParameters", "virDomainSetBlockIoTune", "virDomainSetIOThreadParams",
-        "virDomainSetInterfaceParameters", "virDomainSetLaunchSecurityState",
-        "virDomainSetMemoryParameters", "virDomainSetNumaParameters", "virDomainSetPerfEvents",
-        "virNetworkPortGetParameters", "virNetworkPortSetParameters",
-        "virNodeGetMemoryParameters", "virNodeGetSEVInfo", "virNodeSetMemoryParameters",
+        "virDomainGetJobStats",
         "virDomainGetCPUStats",
-    ],
-    "fixed C structs out: need an override giving the reference's list/dict shape": [
-        "virDomainBlockStats", "virDomainGetBlockInfo", "virDomainGetBlockJobInfo",
-        "virDomainGetControlInfo", "virDomainGetJobInfo", "virDomainInterfaceStats",
-        "virDomainGetSecurityLabel", "virDomainGetSecurityLabelList", "virNodeGetInfo",
-        "virNodeGetMemoryStats", "virNodeGetSecurityModel", "virStoragePoolGetInfo",
-        "virStorageVolGetInfo", "virStorageVolGetInfoFlags", "virDomainGetDiskErrors",
-            ],
-    "arrays of structs or strings out: need an override": [
-        "virConnectGetCPUModelNames", "virDomainAuthorizedSSHKeysGet", "virDomainGetFSInfo",
-        "virDomainGetIOThreadInfo", "virDomainGetMessages", "virDomainInterfaceAddresses",
-        "virNetworkGetDHCPLeases", "virNodeGetCellsFreeMemory", "virNodeGetFreePages",
-        "virNodeGetCPUMap", "virDomainGetVcpus",
-    ],
-    "lists or buffers in: need an override converting the Python sequence": [
-        "virConnectBaselineCPU", "virConnectBaselineHypervisorCPU",
-        "virDomainAuthorizedSSHKeysSet", "virDomainFSFreeze", "virDomainFSThaw",
-        "virDomainSendKey", "virNodeAllocPages", "virSecretSetValue", "virStreamSend",
-    ],
-    "CPU maps in or out: need an override converting tuples of booleans": [
-        "virDomainGetEmulatorPinInfo", "virDomainGetVcpuPinInfo", "virDomainPinEmulator",
-        "virDomainPinIOThread", "virDomainPinVcpu", "virDomainPinVcpuFlags",
-    ],
-    "file descriptors in or out: need an override": [
-        "virDomainCreateWithFiles", "virDomainCreateXMLWithFiles", "virDomainFDAssociate",
-        "virDomainQemuMonitorCommandWithFiles", "virDomainLxcOpenNamespace",
-    ],
-    "buffers or values out: need an override": [
-        "virSecretGetValue", "virStreamRecv", "virStreamRecvFlags", "virStreamRecvHole",
-        "virDomainQemuMonitorCommand",     ],
-    "a snapshot argument on a domain method: needs an override": [
-        "virDomainRevertToSnapshot",
     ],
 }
 

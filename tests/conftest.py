@@ -300,3 +300,18 @@ def quiet():
     libvirt.registerErrorHandler(lambda ctx, err: None, None)
     yield
     libvirt.registerErrorHandler(None, None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How much of the reference surface is there (tests/test_surface.py)."""
+    import sys
+    surface = sys.modules.get("test_surface")
+    if surface is None or not surface.REPORT:
+        return
+    terminalreporter.section("reference surface")
+    for what, value in surface.REPORT.items():
+        if what == "missing methods":
+            terminalreporter.write_line(f"{what} ({len(value)}): {', '.join(value) or '-'}")
+        else:
+            got, total = value
+            terminalreporter.write_line(f"{what}: {got}/{total}")
