@@ -12,6 +12,9 @@ from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GENERATED = os.path.join("build", "generated")
+# The generated modules live here; it must exist before the generator runs
+# (setuptools checks package_dir when it first reads the metadata).
+os.makedirs(os.path.join(HERE, GENERATED), exist_ok=True)
 
 PKG_CONFIG_HELP = ("building the libvirt binding needs pkg-config and libvirt's development "
                    "files: install them (Debian/Ubuntu: apt-get install pkg-config libvirt-dev)")
