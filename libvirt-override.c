@@ -191,24 +191,32 @@ lv_cpumap_to_py(const unsigned char *map, int maplen, int ncpus, int as_list)
     return seq;
 }
 
-/* A CPU map (PyMem, freed by the caller) from a tuple or list whose item i
- * tells, by its truth value, whether CPU i is in the map. */
+/* The CPU map (PyMem, freed by the caller) for a pin*() method of `self`
+ * (a virDomain) from a tuple or list whose item i tells, by its truth value,
+ * whether host CPU i is in it.  Like libvirt's own maps it covers the host's
+ * CPUs: items past them are ignored, missing ones are False. */
 static int
-lv_arg_cpumap(PyObject *o, const char *name, unsigned char **map, int *maplen)
+lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
+              unsigned char **map, int *maplen)
 {
     PyObject *seq = lv_arg_sequence(o, name, "a tuple of bool");
     unsigned char *bits;
     Py_ssize_t n;
+    int ncpus;
 
     if (seq == NULL)
         return -1;
-    n = PyTuple_GET_SIZE(seq);
-    if (n > INT_MAX - 7) {
+    Py_BEGIN_ALLOW_THREADS
+    ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0) {
         Py_DECREF(seq);
-        PyErr_Format(PyExc_OverflowError, "argument '%s' has too many CPUs", name);
+        lv_raise(st, "virNodeGetCPUMap");
         return -1;
     }
-    if ((bits = PyMem_Calloc(n ? VIR_CPU_MAPLEN(n) : 1, 1)) == NULL) {
+    n = PyTuple_GET_SIZE(seq) < ncpus ? PyTuple_GET_SIZE(seq) : ncpus;
+    *maplen = ncpus > 0 ? VIR_CPU_MAPLEN(ncpus) : 1;
+    if ((bits = PyMem_Calloc(*maplen, 1)) == NULL) {
         Py_DECREF(seq);
         PyErr_NoMemory();
         return -1;
@@ -225,7 +233,6 @@ lv_arg_cpumap(PyObject *o, const char *name, unsigned char **map, int *maplen)
     }
     Py_DECREF(seq);
     *map = bits;
-    *maplen = (int)VIR_CPU_MAPLEN(n);
     return 0;
 }
 
@@ -296,6 +303,7 @@ PyObject *
 lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
 {
     virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+    lv_state *st;
     int n;
     PyObject *dict;
 
@@ -304,16 +312,15 @@ lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise_for(self, "virDomainMemoryStats");
-    if ((dict = PyDict_New()) == NULL)
+    if ((st = lv_state_from_type(Py_TYPE(self))) == NULL || (dict = PyDict_New()) == NULL)
         return NULL;
     for (int i = 0; i < n; i++) {
         int tag = stats[i].tag;
         PyObject *value;
-        if (tag < 0 || (size_t)tag >= Py_ARRAY_LENGTH(lv_memory_stat_names)
-            || lv_memory_stat_names[tag] == NULL)
+        if (tag < 0 || tag >= VIR_DOMAIN_MEMORY_STAT_NR || st->memory_stat_keys[tag] == NULL)
             continue;   /* a statistic newer than this binding */
         value = PyLong_FromUnsignedLongLong(stats[i].val);
-        if (value == NULL || PyDict_SetItemString(dict, lv_memory_stat_names[tag], value) < 0) {
+        if (value == NULL || PyDict_SetItem(dict, st->memory_stat_keys[tag], value) < 0) {
             Py_XDECREF(value);
             Py_DECREF(dict);
             return NULL;
@@ -1239,6 +1246,7 @@ lv_override_virDomainPinVcpu(PyObject *self, PyTypeObject *defining_class,
                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     static const char *const kwlist[] = {"vcpu", "cpumap", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
     PyObject *argv[2];
     unsigned int vcpu;
     unsigned char *cpumap;
@@ -1246,14 +1254,14 @@ lv_override_virDomainPinVcpu(PyObject *self, PyTypeObject *defining_class,
 
     if (lv_unpack_fast(args, nargs, kwnames, "pinVcpu", kwlist, 2, 2, argv) < 0
         || lv_arg_uint(argv[0], "vcpu", &vcpu) < 0
-        || lv_arg_cpumap(argv[1], "cpumap", &cpumap, &maplen) < 0)
+        || lv_arg_cpumap(self, st, argv[1], "cpumap", &cpumap, &maplen) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainPinVcpu(LV_HANDLE(self), vcpu, cpumap, maplen);
     Py_END_ALLOW_THREADS
     PyMem_Free(cpumap);
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainPinVcpu");
+        return lv_raise(st, "virDomainPinVcpu");
     return PyLong_FromLong(rc);
 }
 
@@ -1262,6 +1270,7 @@ lv_override_virDomainPinVcpuFlags(PyObject *self, PyTypeObject *defining_class,
                                   PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     static const char *const kwlist[] = {"vcpu", "cpumap", "flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
     PyObject *argv[3];
     unsigned int vcpu, flags = 0;
     unsigned char *cpumap;
@@ -1270,14 +1279,14 @@ lv_override_virDomainPinVcpuFlags(PyObject *self, PyTypeObject *defining_class,
     if (lv_unpack_fast(args, nargs, kwnames, "pinVcpuFlags", kwlist, 2, 3, argv) < 0
         || lv_arg_uint(argv[0], "vcpu", &vcpu) < 0
         || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
-        || lv_arg_cpumap(argv[1], "cpumap", &cpumap, &maplen) < 0)
+        || lv_arg_cpumap(self, st, argv[1], "cpumap", &cpumap, &maplen) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainPinVcpuFlags(LV_HANDLE(self), vcpu, cpumap, maplen, flags);
     Py_END_ALLOW_THREADS
     PyMem_Free(cpumap);
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainPinVcpuFlags");
+        return lv_raise(st, "virDomainPinVcpuFlags");
     return PyLong_FromLong(rc);
 }
 
@@ -1286,6 +1295,7 @@ lv_override_virDomainPinEmulator(PyObject *self, PyTypeObject *defining_class,
                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     static const char *const kwlist[] = {"cpumap", "flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
     PyObject *argv[2];
     unsigned int flags = 0;
     unsigned char *cpumap;
@@ -1293,14 +1303,14 @@ lv_override_virDomainPinEmulator(PyObject *self, PyTypeObject *defining_class,
 
     if (lv_unpack_fast(args, nargs, kwnames, "pinEmulator", kwlist, 1, 2, argv) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        || lv_arg_cpumap(argv[0], "cpumap", &cpumap, &maplen) < 0)
+        || lv_arg_cpumap(self, st, argv[0], "cpumap", &cpumap, &maplen) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainPinEmulator(LV_HANDLE(self), cpumap, maplen, flags);
     Py_END_ALLOW_THREADS
     PyMem_Free(cpumap);
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainPinEmulator");
+        return lv_raise(st, "virDomainPinEmulator");
     return PyLong_FromLong(rc);
 }
 
@@ -1309,6 +1319,7 @@ lv_override_virDomainPinIOThread(PyObject *self, PyTypeObject *defining_class,
                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     static const char *const kwlist[] = {"iothread_val", "cpumap", "flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
     PyObject *argv[3];
     unsigned int iothread, flags = 0;
     unsigned char *cpumap;
@@ -1317,14 +1328,14 @@ lv_override_virDomainPinIOThread(PyObject *self, PyTypeObject *defining_class,
     if (lv_unpack_fast(args, nargs, kwnames, "pinIOThread", kwlist, 2, 3, argv) < 0
         || lv_arg_uint(argv[0], "iothread_val", &iothread) < 0
         || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
-        || lv_arg_cpumap(argv[1], "cpumap", &cpumap, &maplen) < 0)
+        || lv_arg_cpumap(self, st, argv[1], "cpumap", &cpumap, &maplen) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainPinIOThread(LV_HANDLE(self), iothread, cpumap, maplen, flags);
     Py_END_ALLOW_THREADS
     PyMem_Free(cpumap);
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainPinIOThread");
+        return lv_raise(st, "virDomainPinIOThread");
     return PyLong_FromLong(rc);
 }
 
@@ -2332,6 +2343,11 @@ typedef struct {
 static int
 lv_fill_credentials(virConnectCredentialPtr cred, unsigned int ncred, PyObject *creds)
 {
+    /* The callback may have changed the lists we gave it: check them all. */
+    if (PyList_GET_SIZE(creds) != (Py_ssize_t)ncred) {
+        PyErr_SetString(PyExc_ValueError, "the auth callback changed the number of credentials");
+        return -1;
+    }
     for (unsigned int i = 0; i < ncred; i++) {
         PyObject *item = PyList_GET_ITEM(creds, i), *result;
         const char *text;
@@ -2377,9 +2393,12 @@ lv_auth_callback(virConnectCredentialPtr cred, unsigned int ncred, void *opaque)
     result = PyObject_CallFunctionObjArgs(ctx->callback, creds, ctx->cbdata, NULL);
     if (result == NULL)
         goto done;
-    rc = PyLong_Check(result) ? (int)PyLong_AsLong(result) : -1;
-    if (PyErr_Occurred())
+    if (!PyLong_Check(result) || lv_arg_int(result, "auth callback result", &rc) < 0) {
+        rc = -1;
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "the auth callback must return an int");
         goto done;
+    }
     if (rc >= 0 && lv_fill_credentials(cred, ncred, creds) < 0)
         rc = -1;
 done:
@@ -2576,6 +2595,13 @@ lv_exec(PyObject *module)
     }
     if (lv_add_types(module, st, lv_class_methods, lv_class_docs) < 0)
         return -1;
+    if ((st->err_name = PyUnicode_InternFromString("err")) == NULL)
+        return -1;
+    for (size_t tag = 0; tag < Py_ARRAY_LENGTH(lv_memory_stat_names); tag++) {
+        if (lv_memory_stat_names[tag] != NULL
+            && (st->memory_stat_keys[tag] = PyUnicode_InternFromString(lv_memory_stat_names[tag])) == NULL)
+            return -1;
+    }
     st->error_class = PyErr_NewExceptionWithDoc(
         "libvirtmod.libvirtError",
         "Raised for libvirt errors until libvirt.py registers its libvirtError.",

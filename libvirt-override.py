@@ -1,5 +1,22 @@
 # Module-level Python of libvirt.py (merged by generator.py after the imports).
 
+from typing import Any, Callable
+
+# Not a libvirt function: what a Python event loop (virEventRegisterImpl)
+# calls once libvirt's data for a removed handle or timeout may go.
+from libvirtmod import virEventInvokeFreeCallback  # noqa: F401 (re-exported)
+
+# The callables of the event loop protocol (virEventRegisterImpl), for
+# annotations in event loop implementations.
+_EventCB = Callable[[int, int, int, Any], None]
+_TimerCB = Callable[[int, Any], None]
+_EventAddHandleFunc = Callable[[int, int, _EventCB, Any], int]
+_EventUpdateHandleFunc = Callable[[int, int], None]
+_EventRemoveHandleFunc = Callable[[int], int]
+_EventAddTimeoutFunc = Callable[[int, _TimerCB, Any], int]
+_EventUpdateTimeoutFunc = Callable[[int, int], None]
+_EventRemoveTimeoutFunc = Callable[[int], int]
+
 
 class libvirtError(Exception):
     """An error reported by libvirt.

@@ -48,6 +48,9 @@ lv_traverse_state(lv_state *st, visitproc visit, void *arg)
     Py_VISIT(st->error_class);
     Py_VISIT(st->error_handler);
     Py_VISIT(st->error_context);
+    Py_VISIT(st->err_name);
+    for (int i = 0; i < VIR_DOMAIN_MEMORY_STAT_NR; i++)
+        Py_VISIT(st->memory_stat_keys[i]);
     return 0;
 }
 
@@ -61,6 +64,9 @@ lv_clear_state(lv_state *st)
     Py_CLEAR(st->error_class);
     Py_CLEAR(st->error_handler);
     Py_CLEAR(st->error_context);
+    Py_CLEAR(st->err_name);
+    for (int i = 0; i < VIR_DOMAIN_MEMORY_STAT_NR; i++)
+        Py_CLEAR(st->memory_stat_keys[i]);
 }
 
 /* ---- the wrapper type -------------------------------------------------- */
@@ -80,6 +86,18 @@ lv_object_clear(PyObject *self)
     return 0;
 }
 
+/* Whether releasing this object's handle may close a connection, which
+ * may talk to a daemon.  An object whose connection object is still open
+ * holds no last reference: that object keeps its own until it goes. */
+static int
+lv_release_may_block(PyObject *self)
+{
+    lv_object *obj = (lv_object *)self;
+    while (obj->kind != LV_CONNECT && obj->owner != NULL)
+        obj = (lv_object *)obj->owner;
+    return obj == (lv_object *)self || obj->kind != LV_CONNECT || obj->handle == NULL;
+}
+
 static void
 lv_object_dealloc(PyObject *self)
 {
@@ -90,14 +108,16 @@ lv_object_dealloc(PyObject *self)
     PyObject_GC_UnTrack(self);
     obj->handle = NULL;
     if (handle != NULL) {
-        /* Releasing the last reference to a connection closes it, which
-         * may talk to a daemon. */
         int (*release)(void *) = lv_kinds[obj->kind].free_handle;
-        Py_BEGIN_ALLOW_THREADS
-        release(handle);
-        Py_END_ALLOW_THREADS
+        if (lv_release_may_block(self)) {
+            Py_BEGIN_ALLOW_THREADS
+            release(handle);
+            Py_END_ALLOW_THREADS
+        } else {
+            release(handle);
+        }
     }
-    lv_object_clear(self);
+    lv_object_clear(self);   /* after the release: the owner kept the connection open */
     type->tp_free(self);
     Py_DECREF(type);
 }
@@ -241,10 +261,23 @@ lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner)
 PyObject *
 lv_error_tuple(virErrorPtr err)
 {
-    return Py_BuildValue("(iiNiNNNii)", err->code, err->domain,
-                         lv_str(err->message), err->level,
-                         lv_str(err->str1), lv_str(err->str2), lv_str(err->str3),
-                         err->int1, err->int2);
+    /* Built by hand: this is on the path of every failing call, and
+     * Py_BuildValue would parse its format string each time. */
+    PyObject *items[] = {
+        PyLong_FromLong(err->code), PyLong_FromLong(err->domain), lv_str(err->message),
+        PyLong_FromLong(err->level), lv_str(err->str1), lv_str(err->str2), lv_str(err->str3),
+        PyLong_FromLong(err->int1), PyLong_FromLong(err->int2),
+    };
+    PyObject *tuple = PyTuple_New(Py_ARRAY_LENGTH(items));
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(items); i++) {
+        if (items[i] == NULL || tuple == NULL) {
+            Py_CLEAR(tuple);
+            Py_XDECREF(items[i]);
+            continue;
+        }
+        PyTuple_SET_ITEM(tuple, i, items[i]);
+    }
+    return tuple;
 }
 
 PyObject *
@@ -252,7 +285,7 @@ lv_raise(lv_state *st, const char *func)
 {
     virErrorPtr err = virGetLastError();
     PyObject *message, *details, *args, *exc;
-    PyObject *cls = st ? st->error_class : PyExc_RuntimeError;
+    PyObject *cls = st->error_class;
 
     if (err != NULL && err->code != VIR_ERR_OK) {
         details = lv_error_tuple(err);
@@ -273,7 +306,7 @@ lv_raise(lv_state *st, const char *func)
     Py_DECREF(args);
     if (exc == NULL)
         goto done;
-    if (PyObject_SetAttrString(exc, "err", details) == 0)
+    if (PyObject_SetAttr(exc, st->err_name, details) == 0)
         PyErr_SetObject(cls, exc);
     Py_DECREF(exc);
 done:
@@ -645,6 +678,21 @@ lv_str_list_free(char **strings, int n)
     return list;
 }
 
+int
+lv_dict_set(PyObject *dict, const char *key, PyObject *value)
+{
+    PyObject *name;
+    int rc = -1;
+    /* Not PyDict_SetItemString: it interns the key, a dict lookup that
+     * costs more than the key is worth for a result dict. */
+    if (value != NULL && (name = PyUnicode_FromString(key)) != NULL) {
+        rc = PyDict_SetItem(dict, name, value);
+        Py_DECREF(name);
+    }
+    Py_XDECREF(value);
+    return rc;
+}
+
 /* ---- typed parameters -------------------------------------------------- */
 
 static PyObject *
@@ -677,13 +725,10 @@ lv_typed_params_to_dict(virTypedParameterPtr params, int nparams)
     if (dict == NULL)
         return NULL;
     for (int i = 0; i < nparams; i++) {
-        PyObject *value = lv_typed_param_value(&params[i]);
-        if (value == NULL || PyDict_SetItemString(dict, params[i].field, value) < 0) {
-            Py_XDECREF(value);
+        if (lv_dict_set(dict, params[i].field, lv_typed_param_value(&params[i])) < 0) {
             Py_DECREF(dict);
             return NULL;
         }
-        Py_DECREF(value);
     }
     return dict;
 }

@@ -45,6 +45,10 @@ typedef struct {
     PyObject *error_class;                /* libvirt.libvirtError once registered */
     PyObject *error_handler;              /* registerErrorHandler()'s callable, or NULL */
     PyObject *error_context;
+    /* memoryStats() keys, made once: a result dict then costs no string
+     * allocation or hashing per key. */
+    PyObject *memory_stat_keys[VIR_DOMAIN_MEMORY_STAT_NR];
+    PyObject *err_name;                   /* "err", interned once for lv_raise */
 } lv_state;
 
 /* The state of libvirtmod, from a type defined by it (or a subclass). */
@@ -161,6 +165,10 @@ PyObject *lv_owner_for(PyObject *self, lv_kind kind);
 PyObject *lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner);
 /* A list of str from a C array of n strings, freeing strings and array. */
 PyObject *lv_str_list_free(char **strings, int n);
+
+/* dict[key] = value, consuming the new reference `value` (NULL: an error
+ * already set, passed on).  Returns 0 or -1. */
+int lv_dict_set(PyObject *dict, const char *key, PyObject *value);
 
 /* Typed parameters. */
 PyObject *lv_typed_params_to_dict(virTypedParameterPtr params, int nparams);

@@ -99,7 +99,9 @@ def _convert(p: Param, index: int) -> str:
     src = f"argv[{index}]"
     local = _local(p)
     if p.kind == "params":
-        return f"    {local} = {src};   /* a dict: checked by lv_dict_to_typed_params */\n"
+        # A dict, checked by lv_dict_to_typed_params; None where it is optional.
+        value = f"{src} ? {src} : Py_None" if p.default is not None else src
+        return f"    {local} = {value};\n"
     if p.kind == "handle":
         call = (f"lv_arg_handle(st, {src}, \"{p.name}\", {kind_enum(p.handle_class)}, "
                 f"{int(p.nullable)}, &{local})")
@@ -400,7 +402,10 @@ def entry_point(binding: Binding) -> str:
         body.extend(_declare(p) for p in params)
         body.append(f"    if (lv_unpack_fast(args, nargs, kwnames, \"{binding.pyname}\", kwlist, "
                     f"{required}, {len(params)}, argv) < 0)\n        return NULL;\n")
-        body.extend(_convert(p, i) for i, p in enumerate(params))
+        # Objects last: converting an int may run Python code (__index__)
+        # that closes a connection, so its handle is read only afterwards.
+        order = sorted(range(len(params)), key=lambda i: params[i].kind == "handle")
+        body.extend(_convert(params[i], i) for i in order)
     body.append(_SHAPE_BODIES[binding.shape](binding))
     text = "".join(body)
     state = ""
