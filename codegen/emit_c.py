@@ -112,27 +112,32 @@ def _convert(p: Param, index: int) -> str:
     return f"    if ({src} != NULL && {call} < 0)\n        return NULL;\n"
 
 
-def _call_args(binding: Binding, extra: list[str]) -> str:
-    """The C call's argument list: the handle, then the Python parameters
-    with `extra` (the shape's output arguments) spliced in where the C
-    signature has them."""
+def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
+               function=None) -> str:
+    """The C call's argument list of `function` (default: the binding's):
+    the handle, then the Python parameters with `extra` (the shape's output
+    arguments) spliced in where the C signature has them; `flags`, when
+    given, replaces the flags parameter."""
+    function = function or binding.function
     params = {p.name: p for p in binding.params}
     result = []
-    args = list(binding.function.args)
+    args = list(function.args)
     if binding.pyclass:
         ctype = args[0].ctype
         result.append(f"({ctype})LV_HANDLE(self)")
         args = args[1:]
     extra = list(extra)
     for arg in args:
-        name = rules.PARAM_NAMES.get((binding.function.name, arg.name), arg.name)
-        if name in params and params[name].kind != "params":
+        name = rules.PARAM_NAMES.get((function.name, arg.name), arg.name)
+        if name == "flags" and flags is not None:
+            result.append(flags)
+        elif name in params and params[name].kind != "params":
             p = params[name]
             cast = f"({arg.ctype})" if p.kind == "handle" else ""
             result.append(cast + _local(p))
         else:
             result.append(extra.pop(0))
-    assert not extra, binding.function.name
+    assert not extra, function.name
     return ", ".join(result)
 
 
@@ -152,10 +157,11 @@ def _st(binding: Binding) -> str:
     return "st" if _has_state(binding) else "lv_state_from_type(Py_TYPE(self))"
 
 
-def _raise(binding: Binding) -> str:
+def _raise(binding: Binding, function=None) -> str:
+    name = (function or binding.function).name
     if _has_state(binding):
-        return f"lv_raise(st, \"{binding.function.name}\")"
-    return f"lv_raise_for(self, \"{binding.function.name}\")"
+        return f"lv_raise(st, \"{name}\")"
+    return f"lv_raise_for(self, \"{name}\")"
 
 
 _INT_TO_PY = {
@@ -252,10 +258,9 @@ def _name_list_body(binding: Binding) -> str:
     array_arg = next(a for a in func.args if a.ctype in ("char ** const", "char **", "int *"))
     numeric = array_arg.ctype == "int *"
     elem = "int " if numeric else "char *"
-    count_binding = Binding(count, C.GENERATED, pyclass=binding.pyclass, params=binding.params)
     body = (f"    {elem}*items;\n    int count, c_result = -1;\n"
             f"    Py_BEGIN_ALLOW_THREADS\n"
-            f"    count = {count.name}({_call_args(count_binding, [])});\n"
+            f"    count = {count.name}({_call_args(binding, [], function=count)});\n"
             f"    items = count > 0 ? calloc(count, sizeof(*items)) : NULL;\n"
             f"    if (count == 0)\n        c_result = 0;\n"
             f"    else if (items != NULL)\n"
@@ -287,12 +292,9 @@ def _fetch_typed_params(binding: Binding, getter, array: str, count: str, flags:
     """C statements filling `array`/`count` (a PyMem array) through the
     two-call `getter`: first the count, then the values."""
     def call(params_arg):
-        getter_binding = Binding(getter, C.GENERATED, pyclass=binding.pyclass, params=binding.params)
-        text = _call_args(getter_binding, [params_arg, f"&{count}"])
-        if flags:
-            text = re.sub(r"a_flags$", flags, text)
-        return f"{getter.name}({text})"
-    raise_ = _raise(binding).replace(binding.function.name, getter.name)
+        args = _call_args(binding, [params_arg, f"&{count}"], flags or None, getter)
+        return f"{getter.name}({args})"
+    raise_ = _raise(binding, getter)
     return (_blocking(binding, f"c_result = {call('NULL')};")
             + f"    if (c_result < 0)\n        return {raise_};\n"
             f"    if ({count} > 0 && ({array} = PyMem_Calloc({count}, sizeof(*{array}))) == NULL)\n"
@@ -320,11 +322,8 @@ def _known_params_from_getter(binding: Binding, has_flags: bool) -> tuple[str, s
     # The current values are read with the same live/config choice.
     getter_flags = "(a_flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG))" if has_flags else ""
     if any(a.ctype == "virTypedParameterPtr *" for a in getter.args):
-        call = _call_args(Binding(getter, C.GENERATED, pyclass=binding.pyclass, params=binding.params),
-                          ["&known", "&nknown"])
-        if getter_flags:
-            call = re.sub(r"a_flags$", getter_flags, call)
-        raise_ = _raise(binding).replace(binding.function.name, getter.name)
+        call = _call_args(binding, ["&known", "&nknown"], getter_flags or None, getter)
+        raise_ = _raise(binding, getter)
         fill = (_blocking(binding, f"c_result = {getter.name}({call});")
                 + f"    if (c_result < 0)\n        return {raise_};\n")
         return fill, "    virTypedParamsFree(known, nknown);\n"
