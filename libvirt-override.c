@@ -790,13 +790,16 @@ lv_override_virDomainGetDiskErrors(PyObject *self, PyTypeObject *defining_class,
     if (n > 0) {
         if ((errors = PyMem_Calloc(n, sizeof(*errors))) == NULL)
             return PyErr_NoMemory();
+        int max = n;
         Py_BEGIN_ALLOW_THREADS
-        n = virDomainGetDiskErrors(LV_HANDLE(self), errors, n, flags);
+        n = virDomainGetDiskErrors(LV_HANDLE(self), errors, max, flags);
         Py_END_ALLOW_THREADS
         if (n < 0) {
             PyMem_Free(errors);
             return lv_raise(st, "virDomainGetDiskErrors");
         }
+        if (n > max)
+            n = max;
     }
     dict = PyDict_New();
     for (int i = 0; i < n; i++) {
@@ -879,6 +882,7 @@ lv_override_virDomainGetCPUStats(PyObject *self, PyTypeObject *defining_class,
             rc = virDomainGetCPUStats(dom, params, nparams, total ? -1 : start, count, flags);
             Py_END_ALLOW_THREADS
             if (rc < 0) {
+                virTypedParamsClear(params, nparams * count);
                 lv_raise(st, "virDomainGetCPUStats");
                 Py_CLEAR(list);
                 goto done;
@@ -888,7 +892,7 @@ lv_override_virDomainGetCPUStats(PyObject *self, PyTypeObject *defining_class,
             /* A CPU libvirt has no statistics for (offline) keeps blank records. */
             virTypedParameterPtr first = params ? &params[(size_t)i * nparams] : NULL;
             int filled = 0;
-            while (filled < rc && first[filled].field[0] != '\0')
+            while (filled < rc && filled < nparams && first[filled].field[0] != '\0')
                 filled++;
             PyObject *dict = lv_typed_params_to_dict(first, filled);
             if (dict == NULL) {
@@ -1121,12 +1125,14 @@ lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
         goto done;
     }
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetVcpus(dom, info, n, cpumaps, maplen);
+    n = virDomainGetVcpus(dom, info, dominfo.nrVirtCpu, cpumaps, maplen);
     Py_END_ALLOW_THREADS
     if (n < 0) {
         lv_raise_for(self, "virDomainGetVcpus");
         goto done;
     }
+    if (n > (int)dominfo.nrVirtCpu)
+        n = dominfo.nrVirtCpu;
     if ((infos = PyList_New(n)) == NULL || (maps = PyList_New(n)) == NULL) {
         Py_CLEAR(infos);
         goto done;
@@ -1775,6 +1781,8 @@ lv_override_virNodeGetCellsFreeMemory(PyObject *self, PyTypeObject *defining_cla
         PyMem_Free(mems);
         return lv_raise(PyType_GetModuleState(defining_class), "virNodeGetCellsFreeMemory");
     }
+    if (n > maxcells)
+        n = maxcells;
     if ((list = PyList_New(n)) != NULL) {
         for (int i = 0; i < n; i++) {
             PyObject *value = PyLong_FromUnsignedLongLong(mems[i]);

@@ -122,11 +122,6 @@ lv_object_dealloc(PyObject *self)
     Py_DECREF(type);
 }
 
-static PyObject *
-lv_object_repr(PyObject *self)
-{
-    return PyUnicode_FromFormat("<%s object at %p>", Py_TYPE(self)->tp_name, self);
-}
 
 PyObject *
 lv_object_c_pointer(PyObject *self, PyObject *Py_UNUSED(ignored))
@@ -193,7 +188,6 @@ lv_add_types(PyObject *module, lv_state *st, PyMethodDef *const methods[LV_NKIND
             {Py_tp_dealloc, lv_object_dealloc},
             {Py_tp_traverse, lv_object_traverse},
             {Py_tp_clear, lv_object_clear},
-            {Py_tp_repr, lv_object_repr},
             {Py_tp_methods, methods[kind]},
             {Py_tp_doc, (void *)docs[kind]},
             {0, NULL},
