@@ -31,8 +31,10 @@
  * are never released.  Everything in it is only touched with the GIL held.
  */
 #include "typewrappers.h"
+#include "libvirt-callbacks.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <string.h>
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -685,3 +687,856 @@ PyMethodDef lv_event_functions[] = {
      METH_FASTCALL | METH_KEYWORDS, lv_invoke_free_doc},
     {NULL, NULL, 0, NULL}
 };
+
+/* ==== Python callbacks of libvirt's events ================================
+ *
+ * domainEventRegisterAny() and friends register, for the event ID asked,
+ * the C callback below that matches the ID's C signature, with an lv_reg
+ * (libvirt-callbacks.h) as its opaque pointer and lv_reg_free as the free
+ * function: libvirt owns the lv_reg, and with it the Python callback,
+ * opaque value and connection object, until the registration is gone.
+ * Each C callback converts its arguments and calls
+ *
+ *     cb(conn, object, *event arguments, opaque)
+ *
+ * with conn the connection object the registration was made on, and
+ * object a new wrapper of the domain (network, ...) libvirt lends.
+ */
+
+/* cb(conn, wrapped handle, *values described by fmt (see lv_args_v), opaque) */
+static void
+lv_event_dispatch(void *opaque, lv_kind kind, void *handle, const char *fmt, ...)
+{
+    lv_reg *r = opaque;
+    lv_cb_ctx ctx;
+    PyObject *obj, *rest = NULL;
+    va_list va;
+
+    if (!lv_cb_enter(&ctx))
+        return;
+    obj = lv_reg_object(r, kind, handle);
+    if (obj != NULL) {
+        va_start(va, fmt);
+        rest = lv_args_v(fmt, va);
+        va_end(va);
+    }
+    lv_reg_call(r, obj, rest);
+    lv_cb_leave(&ctx);
+}
+
+#define LV_DOM(fmt, ...) lv_event_dispatch(opaque, LV_DOMAIN, dom, fmt, ##__VA_ARGS__)
+
+/* ---- domain events, one C callback per VIR_DOMAIN_EVENT_ID_* ------------ */
+
+static int
+lv_dom_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    LV_DOM("ii", event, detail);
+    return 0;
+}
+
+static void
+lv_dom_generic(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    LV_DOM("");
+}
+
+static void
+lv_dom_rtc_change(virConnectPtr conn, virDomainPtr dom, long long utcoffset, void *opaque)
+{
+    LV_DOM("L", utcoffset);
+}
+
+/* One int: watchdog action, PM wakeup/suspend reason, migration iteration */
+static void
+lv_dom_int(virConnectPtr conn, virDomainPtr dom, int value, void *opaque)
+{
+    LV_DOM("i", value);
+}
+
+static void
+lv_dom_io_error(virConnectPtr conn, virDomainPtr dom, const char *srcPath,
+                const char *devAlias, int action, void *opaque)
+{
+    LV_DOM("ssi", srcPath, devAlias, action);
+}
+
+static void
+lv_dom_io_error_reason(virConnectPtr conn, virDomainPtr dom, const char *srcPath,
+                       const char *devAlias, int action, const char *reason, void *opaque)
+{
+    LV_DOM("ssis", srcPath, devAlias, action, reason);
+}
+
+/* {'family': int, 'node': str, 'service': str} (None for a missing field),
+ * or None for a missing address. */
+static PyObject *
+lv_graphics_address(const virDomainEventGraphicsAddress *addr)
+{
+    PyObject *dict;
+
+    if (addr == NULL)
+        Py_RETURN_NONE;
+    if ((dict = PyDict_New()) == NULL)
+        return NULL;
+    if (lv_dict_set(dict, "family", PyLong_FromLong(addr->family)) < 0
+        || lv_dict_set(dict, "node", lv_str(addr->node)) < 0
+        || lv_dict_set(dict, "service", lv_str(addr->service)) < 0)
+        Py_CLEAR(dict);
+    return dict;
+}
+
+/* [(type, name), ...] of the subject's identities (empty without any). */
+static PyObject *
+lv_graphics_subject(const virDomainEventGraphicsSubject *subject)
+{
+    int n = subject != NULL && subject->identities != NULL && subject->nidentity > 0
+            ? subject->nidentity : 0;
+    PyObject *list = PyList_New(n);
+
+    for (int i = 0; list != NULL && i < n; i++) {
+        const virDomainEventGraphicsSubjectIdentity *id = &subject->identities[i];
+        PyObject *pair = lv_args("ss", id->type, id->name);
+        if (pair == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, pair);
+    }
+    return list;
+}
+
+static void
+lv_dom_graphics(virConnectPtr conn, virDomainPtr dom, int phase,
+                const virDomainEventGraphicsAddress *local,
+                const virDomainEventGraphicsAddress *remote,
+                const char *authScheme, const virDomainEventGraphicsSubject *subject,
+                void *opaque)
+{
+    lv_reg *r = opaque;
+    lv_cb_ctx ctx;
+    PyObject *obj, *rest = NULL;
+
+    if (!lv_cb_enter(&ctx))
+        return;
+    obj = lv_reg_object(r, LV_DOMAIN, dom);
+    if (obj != NULL) {
+        PyObject *items[] = {
+            PyLong_FromLong(phase), lv_graphics_address(local), lv_graphics_address(remote),
+            lv_str(authScheme), lv_graphics_subject(subject),
+        };
+        rest = PyTuple_New(Py_ARRAY_LENGTH(items));
+        for (size_t i = 0; i < Py_ARRAY_LENGTH(items); i++) {
+            if (items[i] == NULL || rest == NULL) {
+                Py_CLEAR(rest);
+                Py_XDECREF(items[i]);
+            } else {
+                PyTuple_SET_ITEM(rest, i, items[i]);
+            }
+        }
+    }
+    lv_reg_call(r, obj, rest);
+    lv_cb_leave(&ctx);
+}
+
+static void
+lv_dom_block_job(virConnectPtr conn, virDomainPtr dom, const char *disk, int type,
+                 int status, void *opaque)
+{
+    LV_DOM("sii", disk, type, status);
+}
+
+static void
+lv_dom_disk_change(virConnectPtr conn, virDomainPtr dom, const char *oldSrcPath,
+                   const char *newSrcPath, const char *devAlias, int reason, void *opaque)
+{
+    LV_DOM("sssi", oldSrcPath, newSrcPath, devAlias, reason);
+}
+
+static void
+lv_dom_tray_change(virConnectPtr conn, virDomainPtr dom, const char *devAlias, int reason,
+                   void *opaque)
+{
+    LV_DOM("si", devAlias, reason);
+}
+
+static void
+lv_dom_balloon_change(virConnectPtr conn, virDomainPtr dom, unsigned long long actual,
+                      void *opaque)
+{
+    LV_DOM("K", actual);
+}
+
+/* One string: the device alias of device added/removed/removal failed */
+static void
+lv_dom_str(virConnectPtr conn, virDomainPtr dom, const char *devAlias, void *opaque)
+{
+    LV_DOM("s", devAlias);
+}
+
+/* Typed parameters as a dict: tunable, job completed */
+static void
+lv_dom_params(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params, int nparams,
+              void *opaque)
+{
+    lv_reg *r = opaque;
+    lv_cb_ctx ctx;
+    PyObject *obj, *rest = NULL;
+
+    if (!lv_cb_enter(&ctx))
+        return;
+    obj = lv_reg_object(r, LV_DOMAIN, dom);
+    if (obj != NULL) {
+        PyObject *dict = lv_typed_params_to_dict(params, params != NULL ? nparams : 0);
+        if (dict != NULL) {
+            rest = PyTuple_Pack(1, dict);
+            Py_DECREF(dict);
+        }
+    }
+    lv_reg_call(r, obj, rest);
+    lv_cb_leave(&ctx);
+}
+
+static void
+lv_dom_agent_lifecycle(virConnectPtr conn, virDomainPtr dom, int state, int reason,
+                       void *opaque)
+{
+    LV_DOM("ii", state, reason);
+}
+
+static void
+lv_dom_metadata_change(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri,
+                       void *opaque)
+{
+    LV_DOM("is", type, nsuri);
+}
+
+static void
+lv_dom_block_threshold(virConnectPtr conn, virDomainPtr dom, const char *dev, const char *path,
+                       unsigned long long threshold, unsigned long long excess, void *opaque)
+{
+    LV_DOM("ssKK", dev, path, threshold, excess);
+}
+
+#if LIBVIR_CHECK_VERSION(6, 9, 0)
+static void
+lv_dom_memory_failure(virConnectPtr conn, virDomainPtr dom, int recipient, int action,
+                      unsigned int flags, void *opaque)
+{
+    LV_DOM("iiu", recipient, action, flags);
+}
+#endif
+
+#if LIBVIR_CHECK_VERSION(7, 9, 0)
+static void
+lv_dom_memory_device_size_change(virConnectPtr conn, virDomainPtr dom, const char *alias,
+                                 unsigned long long size, void *opaque)
+{
+    LV_DOM("sK", alias, size);
+}
+#endif
+
+#undef LV_DOM
+
+typedef void (*lv_event_cb)(void);
+#define LV_CB(f) ((lv_event_cb)(f))
+
+/* Indexed by event ID; an ID this binding was built without stays NULL. */
+static const lv_event_cb lv_domain_callbacks[] = {
+    [VIR_DOMAIN_EVENT_ID_LIFECYCLE] = LV_CB(lv_dom_lifecycle),
+    [VIR_DOMAIN_EVENT_ID_REBOOT] = LV_CB(lv_dom_generic),
+    [VIR_DOMAIN_EVENT_ID_RTC_CHANGE] = LV_CB(lv_dom_rtc_change),
+    [VIR_DOMAIN_EVENT_ID_WATCHDOG] = LV_CB(lv_dom_int),
+    [VIR_DOMAIN_EVENT_ID_IO_ERROR] = LV_CB(lv_dom_io_error),
+    [VIR_DOMAIN_EVENT_ID_GRAPHICS] = LV_CB(lv_dom_graphics),
+    [VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON] = LV_CB(lv_dom_io_error_reason),
+    [VIR_DOMAIN_EVENT_ID_CONTROL_ERROR] = LV_CB(lv_dom_generic),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB] = LV_CB(lv_dom_block_job),
+    [VIR_DOMAIN_EVENT_ID_DISK_CHANGE] = LV_CB(lv_dom_disk_change),
+    [VIR_DOMAIN_EVENT_ID_TRAY_CHANGE] = LV_CB(lv_dom_tray_change),
+    [VIR_DOMAIN_EVENT_ID_PMWAKEUP] = LV_CB(lv_dom_int),
+    [VIR_DOMAIN_EVENT_ID_PMSUSPEND] = LV_CB(lv_dom_int),
+    [VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE] = LV_CB(lv_dom_balloon_change),
+    [VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK] = LV_CB(lv_dom_int),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED] = LV_CB(lv_dom_str),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2] = LV_CB(lv_dom_block_job),
+    [VIR_DOMAIN_EVENT_ID_TUNABLE] = LV_CB(lv_dom_params),
+    [VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE] = LV_CB(lv_dom_agent_lifecycle),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_ADDED] = LV_CB(lv_dom_str),
+    [VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION] = LV_CB(lv_dom_int),
+    [VIR_DOMAIN_EVENT_ID_JOB_COMPLETED] = LV_CB(lv_dom_params),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED] = LV_CB(lv_dom_str),
+    [VIR_DOMAIN_EVENT_ID_METADATA_CHANGE] = LV_CB(lv_dom_metadata_change),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD] = LV_CB(lv_dom_block_threshold),
+#if LIBVIR_CHECK_VERSION(6, 9, 0)
+    [VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE] = LV_CB(lv_dom_memory_failure),
+#endif
+#if LIBVIR_CHECK_VERSION(7, 9, 0)
+    [VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE] = LV_CB(lv_dom_memory_device_size_change),
+#endif
+};
+
+/* ---- network, storage pool, node device and secret events --------------- */
+
+static void
+lv_net_lifecycle(virConnectPtr conn, virNetworkPtr net, int event, int detail, void *opaque)
+{
+    lv_event_dispatch(opaque, LV_NETWORK, net, "ii", event, detail);
+}
+
+static void
+lv_pool_lifecycle(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail,
+                  void *opaque)
+{
+    lv_event_dispatch(opaque, LV_STORAGE_POOL, pool, "ii", event, detail);
+}
+
+static void
+lv_pool_generic(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
+{
+    lv_event_dispatch(opaque, LV_STORAGE_POOL, pool, "");
+}
+
+static void
+lv_nodedev_lifecycle(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail,
+                     void *opaque)
+{
+    lv_event_dispatch(opaque, LV_NODE_DEVICE, dev, "ii", event, detail);
+}
+
+static void
+lv_nodedev_generic(virConnectPtr conn, virNodeDevicePtr dev, void *opaque)
+{
+    lv_event_dispatch(opaque, LV_NODE_DEVICE, dev, "");
+}
+
+static void
+lv_secret_lifecycle(virConnectPtr conn, virSecretPtr secret, int event, int detail,
+                    void *opaque)
+{
+    lv_event_dispatch(opaque, LV_SECRET, secret, "ii", event, detail);
+}
+
+static void
+lv_secret_generic(virConnectPtr conn, virSecretPtr secret, void *opaque)
+{
+    lv_event_dispatch(opaque, LV_SECRET, secret, "");
+}
+
+static const lv_event_cb lv_network_callbacks[] = {
+    [VIR_NETWORK_EVENT_ID_LIFECYCLE] = LV_CB(lv_net_lifecycle),
+};
+
+static const lv_event_cb lv_pool_callbacks[] = {
+    [VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE] = LV_CB(lv_pool_lifecycle),
+    [VIR_STORAGE_POOL_EVENT_ID_REFRESH] = LV_CB(lv_pool_generic),
+};
+
+static const lv_event_cb lv_nodedev_callbacks[] = {
+    [VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE] = LV_CB(lv_nodedev_lifecycle),
+    [VIR_NODE_DEVICE_EVENT_ID_UPDATE] = LV_CB(lv_nodedev_generic),
+};
+
+static const lv_event_cb lv_secret_callbacks[] = {
+    [VIR_SECRET_EVENT_ID_LIFECYCLE] = LV_CB(lv_secret_lifecycle),
+    [VIR_SECRET_EVENT_ID_VALUE_CHANGED] = LV_CB(lv_secret_generic),
+};
+
+/* ---- registering ----------------------------------------------------------- */
+
+static int
+lv_register_domain(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
+                   virFreeCallback ff)
+{
+    return virConnectDomainEventRegisterAny(conn, obj, id,
+                                            (virConnectDomainEventGenericCallback)cb, opaque, ff);
+}
+
+static int
+lv_register_network(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
+                    virFreeCallback ff)
+{
+    return virConnectNetworkEventRegisterAny(conn, obj, id,
+                                             (virConnectNetworkEventGenericCallback)cb, opaque, ff);
+}
+
+static int
+lv_register_pool(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
+                 virFreeCallback ff)
+{
+    return virConnectStoragePoolEventRegisterAny(
+        conn, obj, id, (virConnectStoragePoolEventGenericCallback)cb, opaque, ff);
+}
+
+static int
+lv_register_nodedev(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
+                    virFreeCallback ff)
+{
+    return virConnectNodeDeviceEventRegisterAny(
+        conn, obj, id, (virConnectNodeDeviceEventGenericCallback)cb, opaque, ff);
+}
+
+static int
+lv_register_secret(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
+                   virFreeCallback ff)
+{
+    return virConnectSecretEventRegisterAny(conn, obj, id,
+                                            (virConnectSecretEventGenericCallback)cb, opaque, ff);
+}
+
+typedef struct {
+    const char *pyname;        /* for argument errors */
+    const char *cname;         /* for libvirtError */
+    const char *dereg_pyname;
+    const char *objparam;      /* the Python parameter naming the object */
+    lv_kind kind;
+    int nids;
+    const lv_event_cb *callbacks;
+    int (*reg)(virConnectPtr, void *, int, lv_event_cb, void *, virFreeCallback);
+} lv_event_family;
+
+#define LV_FAMILY(py, depy, c, param, kind, table, reg) \
+    {py, c, depy, param, kind, (int)(sizeof(table) / sizeof((table)[0])), table, reg}
+
+static const lv_event_family lv_domain_family = LV_FAMILY(
+    "domainEventRegisterAny", "domainEventDeregisterAny",
+    "virConnectDomainEventRegisterAny", "dom", LV_DOMAIN,
+    lv_domain_callbacks, lv_register_domain);
+static const lv_event_family lv_network_family = LV_FAMILY(
+    "networkEventRegisterAny", "networkEventDeregisterAny",
+    "virConnectNetworkEventRegisterAny", "net", LV_NETWORK,
+    lv_network_callbacks, lv_register_network);
+static const lv_event_family lv_pool_family = LV_FAMILY(
+    "storagePoolEventRegisterAny", "storagePoolEventDeregisterAny",
+    "virConnectStoragePoolEventRegisterAny", "pool",
+    LV_STORAGE_POOL, lv_pool_callbacks, lv_register_pool);
+static const lv_event_family lv_nodedev_family = LV_FAMILY(
+    "nodeDeviceEventRegisterAny", "nodeDeviceEventDeregisterAny",
+    "virConnectNodeDeviceEventRegisterAny", "dev",
+    LV_NODE_DEVICE, lv_nodedev_callbacks, lv_register_nodedev);
+static const lv_event_family lv_secret_family = LV_FAMILY(
+    "secretEventRegisterAny", "secretEventDeregisterAny",
+    "virConnectSecretEventRegisterAny", "secret", LV_SECRET,
+    lv_secret_callbacks, lv_register_secret);
+
+/* Register r's callback for event `id` on `obj` (NULL: every object);
+ * returns libvirt's callback id, or -1 with libvirtError raised and r
+ * released. */
+static int
+lv_event_register(lv_state *st, const lv_event_family *fam, PyObject *self, void *obj, int id,
+                  lv_reg *r)
+{
+    int callback_id;
+
+    if (id < 0 || id >= fam->nids || fam->callbacks[id] == NULL) {
+        /* Unknown to libvirt, or newer than this binding: either way no
+         * C callback of the right signature to give it.  Like the
+         * reference binding, libvirtError without a libvirt error. */
+        lv_reg_release(r);
+        virResetLastError();
+        lv_raise(st, fam->cname);
+        return -1;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    callback_id = fam->reg(LV_HANDLE(self), obj, id, fam->callbacks[id], r, lv_reg_free);
+    /* Recorded at once: r is libvirt's now, freed only through the id
+     * (which no one else knows yet), or with the connection (which r
+     * keeps). */
+    if (callback_id >= 0)
+        r->id = callback_id;
+    Py_END_ALLOW_THREADS
+    if (callback_id < 0) {
+        /* libvirt did not take it: the free function will not run */
+        lv_reg_release(r);
+        lv_raise(st, fam->cname);
+        return -1;
+    }
+    return callback_id;
+}
+
+static PyObject *
+lv_event_register_any(const lv_event_family *fam, PyObject *self, PyTypeObject *defining_class,
+                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    const char *const kwlist[] = {fam->objparam, "eventID", "cb", "opaque", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[4];
+    void *obj;
+    int id, callback_id;
+    lv_reg *r;
+
+    if (lv_unpack_fast(args, nargs, kwnames, fam->pyname, kwlist, 4, 4, argv) < 0
+        || lv_arg_handle(st, argv[0], fam->objparam, fam->kind, 1, &obj) < 0
+        || lv_arg_int(argv[1], "eventID", &id) < 0
+        || lv_arg_callable(argv[2], "cb") < 0)
+        return NULL;
+    if ((r = lv_reg_new(st, self, argv[2], argv[3])) == NULL)
+        return NULL;
+    if ((callback_id = lv_event_register(st, fam, self, obj, id, r)) < 0)
+        return NULL;
+    return PyLong_FromLong(callback_id);
+}
+
+/* Deregistering: libvirt frees the registration (now, or once an event
+ * being dispatched to it returns).  None, like the reference binding. */
+static PyObject *
+lv_event_deregister_any(PyObject *self, PyTypeObject *defining_class, PyObject *const *args,
+                        Py_ssize_t nargs, PyObject *kwnames, const char *pyname,
+                        const char *cname, int (*dereg)(virConnectPtr, int))
+{
+    static const char *const kwlist[] = {"callbackID", NULL};
+    PyObject *argv[1];
+    int id, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, pyname, kwlist, 1, 1, argv) < 0
+        || lv_arg_int(argv[0], "callbackID", &id) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = dereg(LV_HANDLE(self), id);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), cname);
+    Py_RETURN_NONE;
+}
+
+#define LV_EVENT_FAMILY_FUNCTIONS(Fam, family)                                              \
+PyObject *                                                                                  \
+lv_override_virConnect##Fam##EventRegisterAny(PyObject *self, PyTypeObject *defining_class,  \
+                                              PyObject *const *args, Py_ssize_t nargs,       \
+                                              PyObject *kwnames)                             \
+{                                                                                           \
+    return lv_event_register_any(&family, self, defining_class, args, nargs, kwnames);       \
+}                                                                                           \
+                                                                                            \
+PyObject *                                                                                  \
+lv_override_virConnect##Fam##EventDeregisterAny(PyObject *self, PyTypeObject *defining_class,\
+                                                PyObject *const *args, Py_ssize_t nargs,     \
+                                                PyObject *kwnames)                           \
+{                                                                                           \
+    return lv_event_deregister_any(self, defining_class, args, nargs, kwnames,               \
+                                   family.dereg_pyname, "virConnect" #Fam "EventDeregisterAny",    \
+                                   virConnect##Fam##EventDeregisterAny);                     \
+}
+
+LV_EVENT_FAMILY_FUNCTIONS(Domain, lv_domain_family)
+LV_EVENT_FAMILY_FUNCTIONS(Network, lv_network_family)
+LV_EVENT_FAMILY_FUNCTIONS(StoragePool, lv_pool_family)
+LV_EVENT_FAMILY_FUNCTIONS(NodeDevice, lv_nodedev_family)
+LV_EVENT_FAMILY_FUNCTIONS(Secret, lv_secret_family)
+
+/* ---- domainEventRegister / domainEventDeregister (legacy) ---------------- */
+
+/* libvirt's legacy API keeps one callback per C function and connection,
+ * and ours is the same for every Python callable: as in the reference
+ * binding, a connection has at most one legacy registration, whose
+ * lv_reg holds as `cb` a dict {callable: opaque} of the Python callbacks
+ * (told apart by equality, like dict keys: a bound method made anew
+ * finds its entry; registering a callable again replaces its opaque
+ * value).  The registrations are linked in lv_legacy_regs, from
+ * registering until they are deregistered or freed. */
+#define LV_LEGACY_LINKED 1
+
+static lv_reg *lv_legacy_regs;
+
+static void
+lv_legacy_unlink(lv_reg *r)
+{
+    if (!(r->flags & LV_LEGACY_LINKED))
+        return;
+    if (r->prev != NULL)
+        r->prev->next = r->next;
+    else
+        lv_legacy_regs = r->next;
+    if (r->next != NULL)
+        r->next->prev = r->prev;
+    r->next = r->prev = NULL;
+    r->flags &= ~LV_LEGACY_LINKED;
+}
+
+static lv_reg *
+lv_legacy_find(PyObject *conn)
+{
+    for (lv_reg *r = lv_legacy_regs; r != NULL; r = r->next) {
+        if (r->owner == conn)
+            return r;
+    }
+    return NULL;
+}
+
+/* cb(conn, dom, event, detail, opaque) for each (cb, opaque) registered. */
+static int
+lv_legacy_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    lv_reg *r = opaque;
+    lv_cb_ctx ctx;
+    PyObject *items;
+
+    if (!lv_cb_enter(&ctx))
+        return 0;
+    /* A snapshot: callbacks may register and deregister. */
+    items = PyDict_Items(r->cb);
+    if (items == NULL)
+        PyErr_WriteUnraisable(r->cb);
+    for (Py_ssize_t i = 0; items != NULL && i < PyList_GET_SIZE(items); i++) {
+        PyObject *pair = PyList_GET_ITEM(items, i);
+        PyObject *obj = lv_reg_object(r, LV_DOMAIN, dom);
+        lv_call_cb(PyTuple_GET_ITEM(pair, 0), r->owner, obj,
+                   obj != NULL ? lv_args("ii", event, detail) : NULL, PyTuple_GET_ITEM(pair, 1));
+    }
+    Py_XDECREF(items);
+    lv_cb_leave(&ctx);
+    return 0;
+}
+
+PyObject *
+lv_override_virConnectDomainEventRegister(PyObject *self, PyTypeObject *defining_class,
+                                          PyObject *const *args, Py_ssize_t nargs,
+                                          PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"cb", "opaque", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[2], *callbacks;
+    lv_reg *r;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "domainEventRegister", kwlist, 2, 2, argv) < 0
+        || lv_arg_callable(argv[0], "cb") < 0)
+        return NULL;
+    if ((r = lv_legacy_find(self)) != NULL) {
+        if (PyDict_SetItem(r->cb, argv[0], argv[1]) < 0)
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    if ((callbacks = PyDict_New()) == NULL)
+        return NULL;
+    if (PyDict_SetItem(callbacks, argv[0], argv[1]) < 0
+        || (r = lv_reg_new(st, self, callbacks, Py_None)) == NULL) {
+        Py_DECREF(callbacks);
+        return NULL;
+    }
+    Py_DECREF(callbacks);
+    r->on_free = lv_legacy_unlink;
+    r->flags = LV_LEGACY_LINKED;
+    r->next = lv_legacy_regs;
+    if (lv_legacy_regs != NULL)
+        lv_legacy_regs->prev = r;
+    lv_legacy_regs = r;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virConnectDomainEventRegister(LV_HANDLE(self), lv_legacy_cb, r, lv_reg_free);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        /* Not taken by libvirt.  (Callables other threads added to r
+         * meanwhile go with it.) */
+        lv_legacy_unlink(r);
+        lv_reg_release(r);
+        return lv_raise(st, "virConnectDomainEventRegister");
+    }
+    Py_RETURN_NONE;
+}
+
+PyObject *
+lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defining_class,
+                                            PyObject *const *args, Py_ssize_t nargs,
+                                            PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"cb", NULL};
+    PyObject *argv[1];
+    lv_reg *r;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "domainEventDeregister", kwlist, 1, 1, argv) < 0)
+        return NULL;
+    /* Like the reference binding, a callable it does not know is ignored. */
+    if ((r = lv_legacy_find(self)) == NULL)
+        Py_RETURN_NONE;
+    if (PyDict_DelItem(r->cb, argv[0]) < 0) {
+        if (!PyErr_ExceptionMatches(PyExc_KeyError))
+            return NULL;
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    if (PyDict_GET_SIZE(r->cb) != 0)
+        Py_RETURN_NONE;
+    /* The last one: the registration goes.  Unlinked now, since libvirt
+     * may free it later (when an event is being dispatched to it), and a
+     * new registration must not join it meanwhile. */
+    lv_legacy_unlink(r);
+    Py_BEGIN_ALLOW_THREADS
+    rc = virConnectDomainEventDeregister(LV_HANDLE(self), lv_legacy_cb);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(PyType_GetModuleState(defining_class), "virConnectDomainEventDeregister");
+    Py_RETURN_NONE;
+}
+
+/* ---- registerCloseCallback / unregisterCloseCallback ----------------------- */
+
+/* Only drivers that keep a connection open (the remote driver, which
+ * every daemon-based URI uses) implement close callbacks; for the others
+ * (test:///, qemu:///embed, ...) libvirt accepts registering and
+ * unregistering but keeps nothing and never calls the free function.
+ * So every registration is also linked in lv_close_regs until it is
+ * freed: once unregisterCloseCallback() succeeded, a registration of the
+ * connection still linked is one libvirt never took (the remote driver
+ * frees it within the call), and is released then.  Registrations whose
+ * virConnectRegisterCloseCallback call is still running are in
+ * lv_close_inflight (by serial number) and left alone. */
+#define LV_CLOSE_LINKED 1
+
+static lv_reg *lv_close_regs;
+static int lv_close_serial;
+
+typedef struct lv_close_call {
+    int serial;
+    struct lv_close_call *next;
+} lv_close_call;
+
+static lv_close_call *lv_close_inflight;
+
+static void
+lv_close_unlink(lv_reg *r)
+{
+    if (!(r->flags & LV_CLOSE_LINKED))
+        return;
+    if (r->prev != NULL)
+        r->prev->next = r->next;
+    else
+        lv_close_regs = r->next;
+    if (r->next != NULL)
+        r->next->prev = r->prev;
+    r->next = r->prev = NULL;
+    r->flags &= ~LV_CLOSE_LINKED;
+}
+
+static int
+lv_close_is_inflight(int serial)
+{
+    for (lv_close_call *c = lv_close_inflight; c != NULL; c = c->next) {
+        if (c->serial == serial)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+lv_close_cb(virConnectPtr conn, int reason, void *opaque)
+{
+    lv_cb_ctx ctx;
+
+    if (!lv_cb_enter(&ctx))
+        return;
+    lv_reg_call(opaque, NULL, lv_args("i", reason));
+    lv_cb_leave(&ctx);
+}
+
+PyObject *
+lv_override_virConnectRegisterCloseCallback(PyObject *self, PyTypeObject *defining_class,
+                                            PyObject *const *args, Py_ssize_t nargs,
+                                            PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"cb", "opaque", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[2];
+    lv_close_call call, **link;
+    lv_reg *r;
+    int rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "registerCloseCallback", kwlist, 2, 2, argv) < 0
+        || lv_arg_callable(argv[0], "cb") < 0)
+        return NULL;
+    if ((r = lv_reg_new(st, self, argv[0], argv[1])) == NULL)
+        return NULL;
+    r->on_free = lv_close_unlink;
+    r->id = call.serial = ++lv_close_serial;
+    r->flags = LV_CLOSE_LINKED;
+    r->next = lv_close_regs;
+    if (lv_close_regs != NULL)
+        lv_close_regs->prev = r;
+    lv_close_regs = r;
+    call.next = lv_close_inflight;
+    lv_close_inflight = &call;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virConnectRegisterCloseCallback(LV_HANDLE(self), lv_close_cb, r, lv_reg_free);
+    Py_END_ALLOW_THREADS
+
+    for (link = &lv_close_inflight; *link != &call; link = &(*link)->next)
+        ;
+    *link = call.next;
+    if (rc < 0) {
+        lv_close_unlink(r);
+        lv_reg_release(r);
+        return lv_raise(st, "virConnectRegisterCloseCallback");
+    }
+    /* r may be gone already (the connection closed meanwhile): not touched. */
+    return PyLong_FromLong(0);
+}
+
+PyObject *
+lv_override_virConnectUnregisterCloseCallback(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    lv_reg *r, *next, *orphans = NULL;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virConnectUnregisterCloseCallback(LV_HANDLE(self), lv_close_cb);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise_for(self, "virConnectUnregisterCloseCallback");
+    /* Unlinked first, released after: releasing runs Python code (the
+     * callback's and opaque value's destructors), which may register or
+     * unregister again. */
+    for (r = lv_close_regs; r != NULL; r = next) {
+        next = r->next;
+        if (r->owner == self && !lv_close_is_inflight(r->id)) {
+            lv_close_unlink(r);
+            r->next = orphans;
+            orphans = r;
+        }
+    }
+    for (r = orphans; r != NULL; r = next) {
+        next = r->next;
+        lv_reg_release(r);   /* never taken by the driver */
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- virStream.eventAddCallback ---------------------------------------------- */
+
+static void
+lv_stream_cb(virStreamPtr stream, int events, void *opaque)
+{
+    lv_cb_ctx ctx;
+
+    if (!lv_cb_enter(&ctx))
+        return;
+    lv_reg_call(opaque, NULL, lv_args("i", events));
+    lv_cb_leave(&ctx);
+}
+
+/* cb(stream, events, opaque), with the stream object the callback was
+ * added on; eventRemoveCallback() (generated) makes libvirt free it. */
+PyObject *
+lv_override_virStreamEventAddCallback(PyObject *self, PyTypeObject *defining_class,
+                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"events", "cb", "opaque", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
+    PyObject *argv[3];
+    lv_reg *r;
+    int events, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "eventAddCallback", kwlist, 3, 3, argv) < 0
+        || lv_arg_int(argv[0], "events", &events) < 0
+        || lv_arg_callable(argv[1], "cb") < 0)
+        return NULL;
+    if ((r = lv_reg_new(st, self, argv[1], argv[2])) == NULL)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStreamEventAddCallback(LV_HANDLE(self), events, lv_stream_cb, r, lv_reg_free);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        lv_reg_release(r);
+        return lv_raise(st, "virStreamEventAddCallback");
+    }
+    Py_RETURN_NONE;
+}

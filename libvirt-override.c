@@ -1345,6 +1345,77 @@ lv_override_virDomainPinIOThread(PyObject *self, PyTypeObject *defining_class,
     return PyLong_FromLong(rc);
 }
 
+/* ---- virDomain: buffers out --------------------------------------------- */
+
+/* size bytes read by a peek function into a new bytes object. */
+static PyObject *
+lv_peek(PyObject *self, lv_state *st, const char *func, const char *disk,
+        unsigned long long offset, size_t size, unsigned int flags)
+{
+    PyObject *buffer;
+    int rc;
+
+    if (size > PY_SSIZE_T_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "argument 'size' is too large");
+        return NULL;
+    }
+    if ((buffer = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size)) == NULL)
+        return NULL;
+    /* The new bytes object is ours alone until returned: libvirt may fill it
+     * without the GIL. */
+    Py_BEGIN_ALLOW_THREADS
+    if (disk != NULL)
+        rc = virDomainBlockPeek(LV_HANDLE(self), disk, offset, size, PyBytes_AS_STRING(buffer), flags);
+    else
+        rc = virDomainMemoryPeek(LV_HANDLE(self), offset, size, PyBytes_AS_STRING(buffer), flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        Py_DECREF(buffer);
+        return lv_raise(st, func);
+    }
+    return buffer;
+}
+
+PyObject *
+lv_override_virDomainBlockPeek(PyObject *self, PyTypeObject *defining_class,
+                               PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"disk", "offset", "size", "flags", NULL};
+    PyObject *argv[4];
+    const char *disk;
+    unsigned long long offset;
+    size_t size;
+    unsigned int flags = 0;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "blockPeek", kwlist, 3, 4, argv) < 0
+        || lv_arg_ullong(argv[1], "offset", &offset) < 0
+        || lv_arg_size(argv[2], "size", &size) < 0
+        || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
+        || lv_arg_str(argv[0], "disk", 0, &disk) < 0)
+        return NULL;
+    return lv_peek(self, PyType_GetModuleState(defining_class), "virDomainBlockPeek",
+                   disk, offset, size, flags);
+}
+
+PyObject *
+lv_override_virDomainMemoryPeek(PyObject *self, PyTypeObject *defining_class,
+                                PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"start", "size", "flags", NULL};
+    PyObject *argv[3];
+    unsigned long long start;
+    size_t size;
+    unsigned int flags = 0;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "memoryPeek", kwlist, 2, 3, argv) < 0
+        || lv_arg_ullong(argv[0], "start", &start) < 0
+        || lv_arg_size(argv[1], "size", &size) < 0
+        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0))
+        return NULL;
+    return lv_peek(self, PyType_GetModuleState(defining_class), "virDomainMemoryPeek",
+                   NULL, start, size, flags);
+}
+
 /* ---- virDomain: lists in ------------------------------------------------ */
 
 PyObject *

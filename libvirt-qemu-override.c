@@ -4,6 +4,7 @@
  * module keeps libvirtmod imported and uses its state (lv_ext_slots).
  */
 #include "typewrappers.h"
+#include "libvirt-callbacks.h"
 
 #include <unistd.h>
 
@@ -98,6 +99,83 @@ lv_override_virDomainQemuMonitorCommandWithFiles(PyObject *module, PyObject *con
         return NULL;
     }
     return Py_BuildValue("(NN)", lv_str_free(result), files);
+}
+
+/* ---- monitor events ------------------------------------------------------ */
+
+/* cb(conn, dom, event, seconds, micros, details, opaque): conn is the
+ * connection object registered on, details QEMU's JSON (str) or None. */
+static void
+lv_qemu_monitor_event(virConnectPtr conn, virDomainPtr dom, const char *event,
+                      long long seconds, unsigned int micros, const char *details,
+                      void *opaque)
+{
+    lv_reg *r = opaque;
+    lv_cb_ctx ctx;
+    PyObject *obj;
+
+    if (!lv_cb_enter(&ctx))
+        return;
+    obj = lv_reg_object(r, LV_DOMAIN, dom);
+    lv_reg_call(r, obj, obj != NULL ? lv_args("sLus", event, seconds, micros, details) : NULL);
+    lv_cb_leave(&ctx);
+}
+
+PyObject *
+lv_override_virConnectDomainQemuMonitorEventRegister(PyObject *module, PyObject *const *args,
+                                                     Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"conn", "dom", "event", "cb", "opaque", "flags", NULL};
+    lv_state *st = lv_core_state(module);
+    PyObject *argv[6];
+    void *conn, *dom;
+    const char *event;
+    unsigned int flags = 0;
+    lv_reg *r;
+    int callback_id;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorEventRegister", kwlist, 5, 6, argv) < 0
+        || lv_arg_handle(st, argv[0], "conn", LV_CONNECT, 0, &conn) < 0
+        || lv_arg_handle(st, argv[1], "dom", LV_DOMAIN, 1, &dom) < 0
+        || lv_arg_str(argv[2], "event", 1, &event) < 0
+        || lv_arg_callable(argv[3], "cb") < 0
+        || (argv[5] != NULL && lv_arg_uint(argv[5], "flags", &flags) < 0))
+        return NULL;
+    if ((r = lv_reg_new(st, argv[0], argv[3], argv[4])) == NULL)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    callback_id = virConnectDomainQemuMonitorEventRegister(conn, dom, event, lv_qemu_monitor_event,
+                                                           r, lv_reg_free, flags);
+    Py_END_ALLOW_THREADS
+    if (callback_id < 0) {
+        lv_reg_release(r);   /* libvirt did not take it */
+        return lv_raise(st, "virConnectDomainQemuMonitorEventRegister");
+    }
+    return PyLong_FromLong(callback_id);
+}
+
+/* libvirt frees the registration (now, or once an event being dispatched
+ * to it returns).  None, like the reference binding. */
+PyObject *
+lv_override_virConnectDomainQemuMonitorEventDeregister(PyObject *module, PyObject *const *args,
+                                                       Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const kwlist[] = {"conn", "callbackID", NULL};
+    lv_state *st = lv_core_state(module);
+    PyObject *argv[2];
+    void *conn;
+    int id, rc;
+
+    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorEventDeregister", kwlist, 2, 2, argv) < 0
+        || lv_arg_handle(st, argv[0], "conn", LV_CONNECT, 0, &conn) < 0
+        || lv_arg_int(argv[1], "callbackID", &id) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virConnectDomainQemuMonitorEventDeregister(conn, id);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virConnectDomainQemuMonitorEventDeregister");
+    Py_RETURN_NONE;
 }
 
 static struct PyModuleDef lv_ext_def = {

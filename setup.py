@@ -16,6 +16,8 @@ GENERATED = os.path.join("build", "generated")
 # (setuptools checks package_dir when it first reads the metadata).
 os.makedirs(os.path.join(HERE, GENERATED), exist_ok=True)
 
+HANDWRITTEN_MODULES = ["libvirtaio"]
+
 PKG_CONFIG_HELP = ("building the libvirt binding needs pkg-config and libvirt's development "
                    "files: install them (Debian/Ubuntu: apt-get install pkg-config libvirt-dev)")
 
@@ -47,6 +49,10 @@ class Generate(Command):
         sys.path.insert(0, HERE)
         import generator
         generator.main(["--output", os.path.join(HERE, GENERATED)])
+        # Hand-written modules installed beside the generated ones.
+        for module in HANDWRITTEN_MODULES:
+            shutil.copyfile(os.path.join(HERE, f"{module}.py"),
+                            os.path.join(HERE, GENERATED, f"{module}.py"))
 
 
 class BuildPy(build_py):
@@ -69,6 +75,7 @@ def extension(name, package, *override_sources):
         sources=[os.path.join(GENERATED, f"{name}-generated.c"), *override_sources,
                  "typewrappers.c"],
         include_dirs=[GENERATED, "."],
+        depends=["typewrappers.h", "libvirt-callbacks.h"],
         extra_compile_args=cflags + ["-std=gnu11", "-Wall", "-Wno-unused-function"],
         extra_link_args=libs,
     )
@@ -77,7 +84,7 @@ def extension(name, package, *override_sources):
 setup(
     cmdclass={"generate": Generate, "build_py": BuildPy, "build_ext": BuildExt},
     package_dir={"": GENERATED},
-    py_modules=["libvirt", "libvirt_qemu", "libvirt_lxc"],
+    py_modules=["libvirt", "libvirt_qemu", "libvirt_lxc", *HANDWRITTEN_MODULES],
     ext_modules=[
         extension("libvirtmod", "libvirt", "libvirt-override.c", "libvirt-override-event.c"),
         extension("libvirtmod_qemu", "libvirt-qemu", "libvirt-qemu-override.c"),

@@ -17,8 +17,24 @@ void lv_set_core_def(struct PyModuleDef *def) { lv_core_def = def; }
 lv_state *
 lv_state_from_type(PyTypeObject *type)
 {
+#if PY_VERSION_HEX >= 0x030B0000
     PyObject *module = PyType_GetModuleByDef(type, lv_core_def);
     return module ? (lv_state *)PyModule_GetState(module) : NULL;
+#else
+    /* Python 3.10 has no PyType_GetModuleByDef: walk the MRO the same way. */
+    PyObject *mro = type->tp_mro;
+    for (Py_ssize_t i = 0; mro != NULL && i < PyTuple_GET_SIZE(mro); i++) {
+        PyTypeObject *base = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+        PyObject *module;
+        if (!(base->tp_flags & Py_TPFLAGS_HEAPTYPE))
+            continue;
+        module = ((PyHeapTypeObject *)base)->ht_module;
+        if (module != NULL && PyModule_GetDef(module) == lv_core_def)
+            return (lv_state *)PyModule_GetState(module);
+    }
+    PyErr_Format(PyExc_TypeError, "%s is not a libvirtmod type", type->tp_name);
+    return NULL;
+#endif
 }
 
 lv_state *
@@ -442,10 +458,7 @@ lv_unsigned(PyObject *o, const char *name, const char *ctype,
     PyObject *num = lv_index(o, name);
     if (num == NULL)
         return -1;
-    if (_PyLong_Sign(num) < 0) {
-        Py_DECREF(num);
-        return lv_range_error(name, ctype);
-    }
+    /* Negative or too large: OverflowError either way. */
     *out = PyLong_AsUnsignedLongLong(num);
     Py_DECREF(num);
     if (*out == (unsigned long long)-1 && PyErr_Occurred()) {

@@ -85,10 +85,6 @@ SKIPPED_PATTERNS = [
 
 # Functions skipped by exact name, with reasons.
 SKIPPED = {
-    "virDomainBlockPeek": "takes a caller buffer: needs a hand-written override",
-    "virDomainMemoryPeek": "takes a caller buffer: needs a hand-written override",
-    "virConnectDomainEventRegister": "event callbacks: hand-written with the event loop (issue 3)",
-    "virConnectDomainEventDeregister": "event callbacks: hand-written with the event loop (issue 3)",
     "virDomainLxcEnterSecurityLabel": "the reference does not expose it either: it takes security model and label structs in and out",
     "virDomainLxcEnterNamespace": "the reference exposes it only through lxcEnterNamespace of a future issue: fd lists in and out",
 }
@@ -262,14 +258,7 @@ for _cls in ("virDomainSnapshot", "virDomainCheckpoint"):
 # Functions whose C signature no generated shape covers and whose
 # hand-written override is not written yet: reason -> functions.  Each
 # entry is a known gap of the binding, reported by the generator's summary.
-PENDING = {
-    "event and stream callbacks: hand-written with the event loops (issue 3)": [
-        "virConnectDomainEventRegisterAny", "virConnectNetworkEventRegisterAny",
-        "virConnectNodeDeviceEventRegisterAny", "virConnectSecretEventRegisterAny",
-        "virConnectStoragePoolEventRegisterAny", "virConnectRegisterCloseCallback",
-        "virConnectUnregisterCloseCallback", "virStreamEventAddCallback",
-        "virConnectDomainQemuMonitorEventRegister",
-    ],
+PENDING: dict[str, list[str]] = {
 }
 
 PENDING_REASONS = {func: reason for reason, funcs in PENDING.items() for func in funcs}

@@ -5,20 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-PACKAGES="libvirt-dev pkg-config gcc python3-dev python3-venv"
-missing=""
-for p in $PACKAGES; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
 # python3-dev/python3-venv matter only for Debian's python3; a python3
 # from elsewhere (pyenv, ...) brings its own headers and venv.
-if [ -n "$missing" ]; then
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
+bash scripts/apt-install-missing.sh libvirt-dev pkg-config gcc python3-dev python3-venv
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then

@@ -666,3 +666,24 @@ def test_keyword_arguments(dom, dom_xml, driver_conn):
     assert driver_conn.getCPUModelNames(arch="x86_64", flags=0) == \
         driver_conn.getCPUModelNames("x86_64")
     assert driver_conn.getFreePages(pages=[4], startCell=0, maxCells=1, flags=0) == {}
+
+
+def test_memory_peek_returns_the_bytes_libvirt_read(conn):
+    dom = conn.lookupByName("test")
+    data = dom.memoryPeek(0, 16, libvirt.VIR_MEMORY_VIRTUAL)
+    assert type(data) is bytes and len(data) == 16
+    # the test driver's guest memory counts up from its start address
+    assert dom.memoryPeek(4, 4, libvirt.VIR_MEMORY_VIRTUAL) == data[4:8]
+
+
+def test_peek_arguments_are_checked(conn, quiet):
+    dom = conn.lookupByName("test")
+    with pytest.raises(TypeError):
+        dom.blockPeek(None, 0, 1)
+    with pytest.raises(OverflowError):
+        dom.blockPeek("vda", -1, 1)
+    with pytest.raises(OverflowError):
+        dom.memoryPeek(0, 2 ** 64)
+    with pytest.raises(libvirt.libvirtError) as ei:
+        dom.blockPeek("vda", 0, 16)
+    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT

@@ -1,0 +1,304 @@
+/*
+ * libvirt-callbacks.h: Python callbacks registered with libvirt (events,
+ * close callbacks, stream callbacks), shared by libvirtmod
+ * (libvirt-override-event.c) and libvirtmod_qemu (libvirt-qemu-override.c).
+ *
+ * A registration hands libvirt an lv_reg as its opaque pointer, with
+ * lv_reg_free as the virFreeCallback: libvirt owns it from then on and
+ * releases it once the registration is gone (deregistered, or dropped
+ * with the connection or stream).  The lv_reg holds strong references to
+ * the Python callback, its opaque value and the object the registration
+ * was made on (the connection, or the stream), which every call passes
+ * first: the callback sees the very object it registered through.
+ *
+ * libvirt calls the C callbacks from its event loop, on whatever thread
+ * runs it, and lv_reg_free from there or from the thread deregistering
+ * (with the GIL released by our entry points, which never call libvirt
+ * with the GIL held).  Both take the GIL with PyGILState_Ensure, except
+ * once the interpreter is finalizing: the event is then dropped (and an
+ * lv_reg freed then leaks) rather than touching Python.
+ *
+ * Only static functions: each extension module gets its own copy.
+ */
+#ifndef LIBVIRT_PYTHON_CALLBACKS_H
+#define LIBVIRT_PYTHON_CALLBACKS_H
+
+#include "typewrappers.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#if PY_VERSION_HEX >= 0x030D0000
+#define LV_CB_FINALIZING() Py_IsFinalizing()
+#else
+#define LV_CB_FINALIZING() _Py_IsFinalizing()
+#endif
+
+/* ---- entering Python from a libvirt callback ----------------------------- */
+
+typedef struct {
+    PyGILState_STATE gil;
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *exc;
+#else
+    PyObject *type, *value, *tb;
+#endif
+} lv_cb_ctx;
+
+/* Take the GIL (from any thread, held or not) and keep any pending
+ * exception aside.  Returns 0, touching nothing, when Python can no
+ * longer be entered: the caller then drops what it was doing. */
+static int
+lv_cb_enter(lv_cb_ctx *ctx)
+{
+    if (!Py_IsInitialized())
+        return 0;
+    /* A thread other than the finalizing one would block forever (or be
+     * ended) waiting for the GIL. */
+    if (!PyGILState_Check() && LV_CB_FINALIZING())
+        return 0;
+    ctx->gil = PyGILState_Ensure();
+#if PY_VERSION_HEX >= 0x030C0000
+    ctx->exc = PyErr_GetRaisedException();
+#else
+    PyErr_Fetch(&ctx->type, &ctx->value, &ctx->tb);
+#endif
+    return 1;
+}
+
+static void
+lv_cb_leave(lv_cb_ctx *ctx)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(ctx->exc);
+#else
+    PyErr_Restore(ctx->type, ctx->value, ctx->tb);
+#endif
+    PyGILState_Release(ctx->gil);
+}
+
+/* ---- registrations -------------------------------------------------------- */
+
+typedef struct lv_reg lv_reg;
+
+struct lv_reg {
+    lv_state *st;          /* libvirtmod's state: what handles are wrapped in */
+    PyObject *owner;       /* first argument of every call */
+    PyObject *cb;
+    PyObject *opaque;      /* last argument of every call */
+    /* Run (GIL held) when libvirt frees the registration, before the
+     * references go: unlinks it from its user's bookkeeping. */
+    void (*on_free)(lv_reg *r);
+    lv_reg *next, *prev;   /* for its user's lists */
+    int id;                /* for its user: e.g. libvirt's callback id */
+    int flags;             /* for its user */
+};
+
+/* A new registration (GIL held); NULL with MemoryError. */
+static lv_reg *
+lv_reg_new(lv_state *st, PyObject *owner, PyObject *cb, PyObject *opaque)
+{
+    /* Raw memory: libvirt may free it from any thread. */
+    lv_reg *r = PyMem_RawCalloc(1, sizeof(*r));
+    if (r == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    r->st = st;
+    r->owner = Py_NewRef(owner);
+    r->cb = Py_NewRef(cb);
+    r->opaque = Py_NewRef(opaque);
+    r->id = -1;
+    return r;
+}
+
+static int
+lv_reg_decref_pending(void *obj)
+{
+    Py_DECREF((PyObject *)obj);
+    return 0;
+}
+
+/* Drop the references and free `r` (GIL held). */
+static void
+lv_reg_release(lv_reg *r)
+{
+    PyObject *owner = r->owner;
+
+    Py_CLEAR(r->cb);
+    Py_CLEAR(r->opaque);
+    r->owner = NULL;
+    PyMem_RawFree(r);
+    /* The owner's last reference would release its libvirt handle from
+     * within libvirt's free callback, where libvirt may hold locks that
+     * releasing the handle takes: let the main thread drop it a moment
+     * later instead. */
+    if (Py_REFCNT(owner) == 1 && Py_AddPendingCall(lv_reg_decref_pending, owner) == 0)
+        return;
+    Py_DECREF(owner);
+}
+
+/* The virFreeCallback of every registration. */
+static void
+lv_reg_free(void *opaque)
+{
+    lv_reg *r = opaque;
+    lv_cb_ctx ctx;
+
+    if (!lv_cb_enter(&ctx))
+        return;   /* the interpreter is going away: nothing to release into */
+    if (r->on_free != NULL)
+        r->on_free(r);
+    lv_reg_release(r);
+    lv_cb_leave(&ctx);
+}
+
+/* A new Python object for a handle libvirt lends to a callback (GIL
+ * held): takes its own reference to it; owned by the registration's
+ * connection.  None for NULL. */
+static PyObject *
+lv_reg_object(lv_reg *r, lv_kind kind, void *handle)
+{
+    int rc;
+
+    if (handle == NULL)
+        Py_RETURN_NONE;
+    switch (kind) {
+    case LV_DOMAIN:
+        rc = virDomainRef(handle);
+        break;
+    case LV_NETWORK:
+        rc = virNetworkRef(handle);
+        break;
+    case LV_STORAGE_POOL:
+        rc = virStoragePoolRef(handle);
+        break;
+    case LV_NODE_DEVICE:
+        rc = virNodeDeviceRef(handle);
+        break;
+    case LV_SECRET:
+        rc = virSecretRef(handle);
+        break;
+    default:
+        PyErr_Format(PyExc_SystemError, "no reference function for %s", lv_kinds[kind].name);
+        return NULL;
+    }
+    if (rc < 0) {
+        PyErr_Format(PyExc_RuntimeError, "libvirt passed an invalid %s to a callback",
+                     lv_kinds[kind].name);
+        return NULL;
+    }
+    return lv_wrap(r->st, kind, handle, r->owner);
+}
+
+/* Call cb(owner, [obj,] *rest, opaque) (GIL held).  `obj` (a new
+ * reference, or NULL for none) and `rest` (a new tuple, or NULL when
+ * making the arguments failed with an exception set) are consumed.  An
+ * exception goes to sys.unraisablehook; delivery goes on. */
+static void
+lv_call_cb(PyObject *cb, PyObject *owner, PyObject *obj, PyObject *rest, PyObject *opaque)
+{
+    PyObject *args = NULL, *result = NULL;
+
+    /* The callback may deregister itself, releasing what the
+     * registration holds: keep our own references meanwhile. */
+    Py_INCREF(cb);
+    if (rest != NULL) {
+        Py_ssize_t nrest = PyTuple_GET_SIZE(rest), n = 0;
+        args = PyTuple_New(nrest + (obj != NULL ? 3 : 2));
+        if (args != NULL) {
+            PyTuple_SET_ITEM(args, n++, Py_NewRef(owner));
+            if (obj != NULL) {
+                PyTuple_SET_ITEM(args, n++, obj);
+                obj = NULL;
+            }
+            for (Py_ssize_t i = 0; i < nrest; i++)
+                PyTuple_SET_ITEM(args, n++, Py_NewRef(PyTuple_GET_ITEM(rest, i)));
+            PyTuple_SET_ITEM(args, n, Py_NewRef(opaque));
+        }
+    }
+    Py_XDECREF(obj);
+    Py_XDECREF(rest);
+    if (args != NULL) {
+        result = PyObject_Call(cb, args, NULL);
+        Py_DECREF(args);
+    }
+    if (result == NULL)
+        PyErr_WriteUnraisable(cb);
+    Py_XDECREF(result);
+    Py_DECREF(cb);
+}
+
+/* r->cb(r->owner, [obj,] *rest, r->opaque): see lv_call_cb. */
+static void
+lv_reg_call(lv_reg *r, PyObject *obj, PyObject *rest)
+{
+    lv_call_cb(r->cb, r->owner, obj, rest, r->opaque);
+}
+
+/* A new tuple of C values described by `fmt`, one character each:
+ * 'i' int, 'u' unsigned int, 'L' long long, 'K' unsigned long long,
+ * 's' const char * (NULL gives None; bytes that are not UTF-8 are kept as
+ * surrogate escapes, as everywhere in the binding).  NULL on error. */
+static PyObject *
+lv_args_v(const char *fmt, va_list va)
+{
+    Py_ssize_t n = (Py_ssize_t)strlen(fmt);
+    PyObject *args = PyTuple_New(n);
+
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item;
+        switch (fmt[i]) {
+        case 'i':
+            item = PyLong_FromLong(va_arg(va, int));
+            break;
+        case 'u':
+            item = PyLong_FromUnsignedLong(va_arg(va, unsigned int));
+            break;
+        case 'L':
+            item = PyLong_FromLongLong(va_arg(va, long long));
+            break;
+        case 'K':
+            item = PyLong_FromUnsignedLongLong(va_arg(va, unsigned long long));
+            break;
+        case 's':
+            item = lv_str(va_arg(va, const char *));
+            break;
+        default:
+            item = NULL;
+            PyErr_Format(PyExc_SystemError, "lv_args_v: bad format character %c", fmt[i]);
+        }
+        if (item == NULL || args == NULL) {
+            Py_XDECREF(item);
+            Py_CLEAR(args);
+            break;
+        }
+        PyTuple_SET_ITEM(args, i, item);
+    }
+    return args;
+}
+
+static PyObject *
+lv_args(const char *fmt, ...)
+{
+    va_list va;
+    PyObject *args;
+
+    va_start(va, fmt);
+    args = lv_args_v(fmt, va);
+    va_end(va);
+    return args;
+}
+
+/* `o` must be callable: 0, or -1 with TypeError. */
+static int
+lv_arg_callable(PyObject *o, const char *name)
+{
+    if (PyCallable_Check(o))
+        return 0;
+    PyErr_Format(PyExc_TypeError, "argument '%s' must be callable, not %.100s",
+                 name, Py_TYPE(o)->tp_name);
+    return -1;
+}
+
+#endif
