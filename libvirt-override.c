@@ -50,15 +50,6 @@ lv_tuple_steal(Py_ssize_t n, PyObject **items)
     return tuple;
 }
 
-/* dict[key] = value, consuming the new reference `value` (NULL-checked). */
-static int
-lv_dict_steal(PyObject *dict, const char *key, PyObject *value)
-{
-    int rc = value != NULL ? PyDict_SetItemString(dict, key, value) : -1;
-    Py_XDECREF(value);
-    return rc;
-}
-
 /* dict[key] = value, consuming both new references (NULL-checked). */
 static int
 lv_dict_steal_obj(PyObject *dict, PyObject *key, PyObject *value)
@@ -87,7 +78,7 @@ lv_node_stats_dict(const void *records, size_t size, size_t value_offset, int n)
         const char *record = (const char *)records + (size_t)i * size;
         unsigned long long value;
         memcpy(&value, record + value_offset, sizeof(value));
-        if (lv_dict_steal(dict, record, PyLong_FromUnsignedLongLong(value)) < 0)
+        if (lv_dict_set(dict, record, PyLong_FromUnsignedLongLong(value)) < 0)
             Py_CLEAR(dict);
     }
     return dict;
@@ -345,7 +336,10 @@ lv_override_virDomainGetSchedulerType(PyObject *self, PyObject *Py_UNUSED(ignore
 }
 
 /* The domain's scheduler parameters (with_flags: through the Flags
- * variant), in a PyMem array the caller frees with lv_typed_params_free. */
+ * variant), asked for in one release of the GIL.  The array is
+ * PyMem_Raw memory with libvirt's strings in it: release both with
+ * lv_libvirt_params_free.  Returns 0, -1 for a libvirt error, -2 for no
+ * memory (no exception set either way). */
 static int
 lv_get_scheduler_params(virDomainPtr dom, int with_flags, unsigned int flags,
                         virTypedParameterPtr *out, int *nout)
@@ -356,50 +350,32 @@ lv_get_scheduler_params(virDomainPtr dom, int with_flags, unsigned int flags,
 
     Py_BEGIN_ALLOW_THREADS
     type = virDomainGetSchedulerType(dom, &nparams);
-    Py_END_ALLOW_THREADS
-    if (type == NULL)
-        return -1;
-    free(type);
-    if (nparams > 0 && (params = PyMem_Calloc(nparams, sizeof(*params))) == NULL) {
-        PyErr_NoMemory();
-        return -2;
+    if (type != NULL) {
+        free(type);
+        if (nparams == 0)
+            rc = 0;
+        else if ((params = PyMem_RawCalloc(nparams, sizeof(*params))) == NULL)
+            rc = -2;
+        else if (with_flags)
+            rc = virDomainGetSchedulerParametersFlags(dom, params, &nparams, flags) < 0 ? -1 : 0;
+        else
+            rc = virDomainGetSchedulerParameters(dom, params, &nparams) < 0 ? -1 : 0;
     }
-    Py_BEGIN_ALLOW_THREADS
-    if (nparams == 0)
-        rc = 0;
-    else if (with_flags)
-        rc = virDomainGetSchedulerParametersFlags(dom, params, &nparams, flags);
-    else
-        rc = virDomainGetSchedulerParameters(dom, params, &nparams);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
-        PyMem_Free(params);
-        return -1;
-    }
-    /* libvirt allocated the string values: copy them into our allocator's
-     * memory so that one free function fits every array we hold. */
-    for (int i = 0; i < nparams; i++) {
-        if (params[i].type == VIR_TYPED_PARAM_STRING) {
-            char *s = params[i].value.s;
-            size_t len = strlen(s) + 1;
-            params[i].value.s = PyMem_Malloc(len);
-            if (params[i].value.s != NULL)
-                memcpy(params[i].value.s, s, len);
-            free(s);
-            if (params[i].value.s == NULL) {
-                for (int j = i + 1; j < nparams; j++)
-                    if (params[j].type == VIR_TYPED_PARAM_STRING)
-                        free(params[j].value.s);
-                params[i].type = VIR_TYPED_PARAM_INT;
-                lv_typed_params_free(params, nparams);
-                PyErr_NoMemory();
-                return -2;
-            }
-        }
+        PyMem_RawFree(params);
+        return rc;
     }
     *out = params;
     *nout = nparams;
     return 0;
+}
+
+static void
+lv_libvirt_params_free(virTypedParameterPtr params, int nparams)
+{
+    virTypedParamsClear(params, nparams);
+    PyMem_RawFree(params);
 }
 
 static PyObject *
@@ -415,10 +391,10 @@ lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned i
     case -1:
         return st ? lv_raise(st, func) : lv_raise_for(self, func);
     case -2:
-        return NULL;
+        return PyErr_NoMemory();
     }
     dict = lv_typed_params_to_dict(params, nparams);
-    lv_typed_params_free(params, nparams);
+    lv_libvirt_params_free(params, nparams);
     return dict;
 }
 
@@ -465,10 +441,10 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
     case -1:
         return lv_raise(st, func);
     case -2:
-        return NULL;
+        return PyErr_NoMemory();
     }
     rc = lv_dict_to_typed_params(dict, known, nknown, 0, &params, &nparams);
-    lv_typed_params_free(known, nknown);
+    lv_libvirt_params_free(known, nknown);
     if (rc < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -832,7 +808,7 @@ lv_override_virDomainGetJobStats(PyObject *self, PyTypeObject *defining_class,
         return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetJobStats");
     dict = lv_typed_params_to_dict(params, nparams);
     virTypedParamsFree(params, nparams);
-    if (dict != NULL && lv_dict_steal(dict, "type", PyLong_FromLong(type)) < 0)
+    if (dict != NULL && lv_dict_set(dict, "type", PyLong_FromLong(type)) < 0)
         Py_CLEAR(dict);
     return dict;
 }
@@ -1739,23 +1715,21 @@ lv_override_virNodeGetCPUStats(PyObject *self, PyTypeObject *defining_class,
     if (lv_arg_int(argv[0], "cpuNum", &cpu) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
+    /* Count, then fetch, in one release of the GIL. */
     Py_BEGIN_ALLOW_THREADS
     rc = virNodeGetCPUStats(LV_HANDLE(self), cpu, NULL, &nparams, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virNodeGetCPUStats");
-    if (nparams > 0 && (params = PyMem_Calloc(nparams, sizeof(*params))) == NULL)
-        return PyErr_NoMemory();
-    Py_BEGIN_ALLOW_THREADS
-    rc = nparams ? virNodeGetCPUStats(LV_HANDLE(self), cpu, params, &nparams, flags) : 0;
+    if (rc >= 0 && nparams > 0) {
+        params = PyMem_RawCalloc(nparams, sizeof(*params));
+        rc = params != NULL ? virNodeGetCPUStats(LV_HANDLE(self), cpu, params, &nparams, flags) : -2;
+    }
     Py_END_ALLOW_THREADS
     if (rc < 0) {
-        PyMem_Free(params);
-        return lv_raise(st, "virNodeGetCPUStats");
+        PyMem_RawFree(params);
+        return rc == -2 ? PyErr_NoMemory() : lv_raise(st, "virNodeGetCPUStats");
     }
     dict = lv_node_stats_dict(params, sizeof(*params), offsetof(virNodeCPUStats, value),
                               nparams);
-    PyMem_Free(params);
+    PyMem_RawFree(params);
     return dict;
 }
 

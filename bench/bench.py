@@ -54,15 +54,17 @@ def python_with_cffi():
 
 
 class Worker:
-    """A participant running worker.py: calibrates on start, then one round per request."""
+    """A participant process (worker.py, events_worker.py): it prints one JSON
+    line describing itself once ready, then one JSON line {label: ns} per round
+    requested."""
 
-    def __init__(self, name, python, kind, batch_ms, env=None):
+    def __init__(self, name, python, script, *args, env=None):
         self.name = name
         self.process = subprocess.Popen(
-            [str(python), str(BENCH_DIR / "worker.py"), kind, "--target-ms", str(batch_ms)],
+            [str(python), str(BENCH_DIR / script), *map(str, args)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         self.info = self._read()
-        self.samples = {label: [] for label, _, _ in CALLS}
+        self.samples = {}
 
     def _read(self):
         line = self.process.stdout.readline()
@@ -75,7 +77,7 @@ class Worker:
         self.process.stdin.write("round\n")
         self.process.stdin.flush()
         for label, ns in self._read().items():
-            self.samples[label].append(ns)
+            self.samples.setdefault(label, []).append(ns)
 
     def close(self):
         self.process.stdin.close()
@@ -103,10 +105,11 @@ def start_workers(batch_ms):
     reference_python = ensure_reference_venv()
     c_python = python_with_cffi()
     # Started one at a time so their calibrations don't compete for the CPUs.
-    return [Worker("ours", sys.executable, "python", batch_ms),
-            Worker("reference", reference_python, "python", batch_ms,
+    args = ("--target-ms", batch_ms)
+    return [Worker("ours", sys.executable, "worker.py", "python", *args),
+            Worker("reference", reference_python, "worker.py", "python", *args,
                    env=env_without_pythonpath()),
-            Worker("C floor", c_python, "c", batch_ms)]
+            Worker("C floor", c_python, "worker.py", "c", *args)]
 
 
 def run_rounds(workers, rounds):
@@ -169,6 +172,19 @@ def print_table(rows, rounds):
     print("noise = gap between best of even and best of odd rounds, worst of the three.")
 
 
+def print_header(ours, reference, target="test:///default"):
+    """Say what was measured; returns whether ours is the reference itself."""
+    print(f"ours:      {ours.info['module']} (Python {ours.info['python']})")
+    print(f"reference: {reference.info['module']} (Python {reference.info['python']})")
+    print(f"libvirt {reference.info['libvirt_version']}, {target}, "
+          f"{platform.machine()}, {os.cpu_count()} CPUs")
+    same_module = os.path.realpath(ours.info["module"]) == os.path.realpath(reference.info["module"])
+    if same_module:
+        print("NOTE: ours IS the reference here (same module), so ratios only show noise.")
+    print()
+    return same_module
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -198,14 +214,7 @@ def main():
             worker.close()
     ours, reference, c_floor = workers
 
-    print(f"ours:      {ours.info['module']} (Python {ours.info['python']})")
-    print(f"reference: {reference.info['module']} (Python {reference.info['python']})")
-    print(f"libvirt {reference.info['libvirt_version']}, test:///default, "
-          f"{platform.machine()}, {os.cpu_count()} CPUs")
-    same_module = os.path.realpath(ours.info["module"]) == os.path.realpath(reference.info["module"])
-    if same_module:
-        print("NOTE: ours IS the reference here (same module), so ratios only show noise.")
-    print()
+    same_module = print_header(ours, reference)
     rows = summarize(ours, reference, c_floor)
     print_table(rows, args.rounds)
     elapsed = time.monotonic() - started

@@ -150,12 +150,12 @@ def _pkg_config(flag):
     return shlex.split(out)
 
 
-def _build(module_name):
+def _build(module_name, cdef, c_source):
     import cffi
 
     ffi = cffi.FFI()
-    ffi.cdef(CDEF)
-    ffi.set_source(module_name, C_SOURCE,
+    ffi.cdef(cdef)
+    ffi.set_source(module_name, c_source,
                    extra_compile_args=["-O2"] + _pkg_config("--cflags"),
                    extra_link_args=_pkg_config("--libs"))
     BUILD_DIR.mkdir(exist_ok=True)
@@ -166,16 +166,21 @@ def _build(module_name):
         os.replace(built, BUILD_DIR / built.name)
 
 
-def load():
-    """Return the compiled module's `lib`, building it first if needed."""
-    digest = hashlib.sha256((CDEF + C_SOURCE).encode()).hexdigest()[:12]
-    module_name = f"_c_floor_{digest}"
+def load_module(prefix, cdef, c_source):
+    """Return the compiled cffi module for this C source (its `ffi` and
+    `lib`), building it into BUILD_DIR first if needed."""
+    digest = hashlib.sha256((cdef + c_source).encode()).hexdigest()[:12]
+    module_name = f"{prefix}_{digest}"
     if str(BUILD_DIR) not in sys.path:
         sys.path.insert(0, str(BUILD_DIR))
     try:
-        module = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ImportError:
-        _build(module_name)
+        _build(module_name, cdef, c_source)
         importlib.invalidate_caches()
-        module = importlib.import_module(module_name)
-    return module.lib
+        return importlib.import_module(module_name)
+
+
+def load():
+    """Return the call floor's `lib`, building it first if needed."""
+    return load_module("_c_floor", CDEF, C_SOURCE).lib

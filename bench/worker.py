@@ -120,6 +120,21 @@ def empty_loop_ns(target_ns):
     return min(timed(loop, n) for _ in range(5)) / n
 
 
+def protocol_stream():
+    """Take stdout for the protocol; anything a library prints goes to stderr."""
+    protocol = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    return protocol
+
+
+def serve(protocol, info, run_round):
+    """Announce `info`, then answer every line of stdin with one round's
+    {label: ns}, until end of input."""
+    print(json.dumps(info), file=protocol, flush=True)
+    for _ in sys.stdin:
+        print(json.dumps(run_round()), file=protocol, flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("kind", choices=["python", "c"])
@@ -127,20 +142,17 @@ def main():
     args = parser.parse_args()
     target_ns = args.target_ms * 1e6
 
-    # Our protocol owns stdout; anything a library prints goes to stderr.
-    protocol = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
-
+    protocol = protocol_stream()
     loops, info = python_participant() if args.kind == "python" else c_participant()
     loop_overhead = empty_loop_ns(target_ns) if args.kind == "python" else 0.0
     batch = {label: calibrate(loop, target_ns) for label, loop in loops.items()}
     info.update(batch_sizes=batch, loop_overhead_ns=loop_overhead)
-    print(json.dumps(info), file=protocol, flush=True)
 
-    for _ in sys.stdin:
-        result = {label: timed(loop, batch[label]) / batch[label] - loop_overhead
-                  for label, loop in loops.items()}
-        print(json.dumps(result), file=protocol, flush=True)
+    def run_round():
+        return {label: timed(loop, batch[label]) / batch[label] - loop_overhead
+                for label, loop in loops.items()}
+
+    serve(protocol, info, run_round)
 
 
 if __name__ == "__main__":

@@ -285,23 +285,27 @@ def _typed_get_body(binding: Binding) -> str:
             + _fetch_typed_params(binding, func, "params", "nparams")
             + "    PyObject *dict = lv_typed_params_to_dict(params, nparams);\n"
             "    virTypedParamsClear(params, nparams);\n"
-            "    PyMem_Free(params);\n    return dict;\n")
+            "    PyMem_RawFree(params);\n    return dict;\n")
 
 
 def _fetch_typed_params(binding: Binding, getter, array: str, count: str, flags: str = "") -> str:
-    """C statements filling `array`/`count` (a PyMem array) through the
-    two-call `getter`: first the count, then the values."""
+    """C statements filling `array`/`count` (a PyMem_Raw array, freed with
+    PyMem_RawFree) through the two-call `getter`: first the count, then
+    the values, both in one release of the GIL."""
     def call(params_arg):
         args = _call_args(binding, [params_arg, f"&{count}"], flags or None, getter)
         return f"{getter.name}({args})"
-    raise_ = _raise(binding, getter)
-    return (_blocking(binding, f"c_result = {call('NULL')};")
-            + f"    if (c_result < 0)\n        return {raise_};\n"
-            f"    if ({count} > 0 && ({array} = PyMem_Calloc({count}, sizeof(*{array}))) == NULL)\n"
-            "        return PyErr_NoMemory();\n"
-            + _blocking(binding, f"c_result = {count} > 0 ? {call(array)} : 0;")
-            + f"    if (c_result < 0) {{\n        PyMem_Free({array});\n"
-            f"        return {raise_};\n    }}\n")
+    assert binding.blocking
+    return ("    Py_BEGIN_ALLOW_THREADS\n"
+            f"    c_result = {call('NULL')};\n"
+            f"    if (c_result >= 0 && {count} > 0) {{\n"
+            f"        {array} = PyMem_RawCalloc({count}, sizeof(*{array}));\n"
+            f"        c_result = {array} != NULL ? {call(array)} : -2;\n"
+            "    }\n"
+            "    Py_END_ALLOW_THREADS\n"
+            f"    if (c_result < 0) {{\n        PyMem_RawFree({array});\n"
+            f"        return c_result == -2 ? PyErr_NoMemory() : {_raise(binding, getter)};\n"
+            "    }\n")
 
 
 def _typed_get_alloc_body(binding: Binding) -> str:
@@ -328,7 +332,7 @@ def _known_params_from_getter(binding: Binding, has_flags: bool) -> tuple[str, s
                 + f"    if (c_result < 0)\n        return {raise_};\n")
         return fill, "    virTypedParamsFree(known, nknown);\n"
     fill = _fetch_typed_params(binding, getter, "known", "nknown", getter_flags)
-    return fill, "    virTypedParamsClear(known, nknown);\n    PyMem_Free(known);\n"
+    return fill, "    virTypedParamsClear(known, nknown);\n    PyMem_RawFree(known);\n"
 
 
 def _typed_set_body(binding: Binding) -> str:
