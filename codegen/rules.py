@@ -66,11 +66,13 @@ NON_BLOCKING = {
 SKIPPED_PATTERNS = [
     (r"^vir\w+Ref$",
      "reference counting belongs to the Python object: each wrapper owns one reference"),
-    (r"^vir(?!Connect)\w+Free$",
-     "the handle is released when its Python object is deallocated"),
     (r"^virTypedParams\w+$",
      "typed parameters are converted to and from dicts by typewrappers.c"),
-    (r"^virDomainFSInfoFree$", "the FS info list is converted to Python and freed by the binding"),
+    (r"^vir(DomainFSInfo|DomainIOThreadInfo|DomainInterface|DomainStatsRecordList"
+     r"|NetworkDHCPLease)Free$",
+     "frees a C result the binding converts to Python values and frees itself"),
+    (r"^vir(?!Connect)\w+Free$",
+     "the handle is released when its Python object is deallocated"),
     (r"^(virCopyLastError|virConnCopyLastError|virSaveLastError|virResetError|virFreeError|virDefaultErrorFunc)$",
      "error structs are converted to tuples by the binding; these manage C-side copies"),
     (r"^virStream(Send|Recv|SparseSend|SparseRecv)All$",
@@ -86,7 +88,7 @@ SKIPPED_PATTERNS = [
 # Functions skipped by exact name, with reasons.
 SKIPPED = {
     "virDomainLxcEnterSecurityLabel": "the reference does not expose it either: it takes security model and label structs in and out",
-    "virDomainLxcEnterNamespace": "the reference exposes it only through lxcEnterNamespace of a future issue: fd lists in and out",
+    "virDomainLxcEnterNamespace": "the reference does not expose it either: it moves the whole process into the container's namespaces",
 }
 
 # Extra Python-level parameter defaults, beyond the rule that a trailing
