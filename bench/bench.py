@@ -73,8 +73,8 @@ class Worker:
                              "see its stderr above")
         return json.loads(line)
 
-    def run_round(self):
-        self.process.stdin.write("round\n")
+    def run_round(self, request="round"):
+        self.process.stdin.write(request + "\n")
         self.process.stdin.flush()
         for label, ns in self._read().items():
             self.samples.setdefault(label, []).append(ns)
@@ -112,16 +112,25 @@ def start_workers(batch_ms):
             Worker("C floor", c_python, "worker.py", "c", *args)]
 
 
-def run_rounds(workers, rounds):
-    for round_index in range(rounds):
+def run_rounds(workers, rounds, requests=("round",), deadline=None):
+    """Each round, every worker runs each request in turn (request by request,
+    so all workers run one request close together in time). With a deadline
+    (time.monotonic()), stops after the round that reaches it. Returns the
+    number of rounds run."""
+    done = 0
+    while done < rounds and (deadline is None or time.monotonic() < deadline):
         if sys.stderr.isatty():
-            print(f"\rround {round_index + 1}/{rounds}", end="", file=sys.stderr, flush=True)
+            print(f"\rround {done + 1}/{rounds}", end="", file=sys.stderr, flush=True)
         # Rotate who goes first, so slow drift in machine load hits everyone alike.
-        shift = round_index % len(workers)
-        for worker in workers[shift:] + workers[:shift]:
-            worker.run_round()
+        shift = done % len(workers)
+        order = workers[shift:] + workers[:shift]
+        for request in requests:
+            for worker in order:
+                worker.run_round(request)
+        done += 1
     if sys.stderr.isatty():
         print("\r" + " " * 20 + "\r", end="", file=sys.stderr)
+    return done
 
 
 def worst_noise(label, workers):

@@ -129,10 +129,11 @@ def protocol_stream():
 
 def serve(protocol, info, run_round):
     """Announce `info`, then answer every line of stdin with one round's
-    {label: ns}, until end of input."""
+    {label: ns}, until end of input. The line (what to run) is passed to
+    run_round."""
     print(json.dumps(info), file=protocol, flush=True)
-    for _ in sys.stdin:
-        print(json.dumps(run_round()), file=protocol, flush=True)
+    for line in sys.stdin:
+        print(json.dumps(run_round(line.strip())), file=protocol, flush=True)
 
 
 def main():
@@ -148,7 +149,7 @@ def main():
     batch = {label: calibrate(loop, target_ns) for label, loop in loops.items()}
     info.update(batch_sizes=batch, loop_overhead_ns=loop_overhead)
 
-    def run_round():
+    def run_round(_request):
         return {label: timed(loop, batch[label]) / batch[label] - loop_overhead
                 for label, loop in loops.items()}
 
