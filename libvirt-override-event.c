@@ -779,9 +779,9 @@ lv_graphics_address(const virDomainEventGraphicsAddress *addr)
         Py_RETURN_NONE;
     if ((dict = PyDict_New()) == NULL)
         return NULL;
-    if (lv_dict_set(dict, "family", PyLong_FromLong(addr->family)) < 0
-        || lv_dict_set(dict, "node", lv_str(addr->node)) < 0
-        || lv_dict_set(dict, "service", lv_str(addr->service)) < 0)
+    if (lv_dict_set(NULL, dict, "family", PyLong_FromLong(addr->family)) < 0
+        || lv_dict_set(NULL, dict, "node", lv_str(addr->node)) < 0
+        || lv_dict_set(NULL, dict, "service", lv_str(addr->service)) < 0)
         Py_CLEAR(dict);
     return dict;
 }
@@ -886,7 +886,7 @@ lv_dom_params(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params,
         return;
     obj = lv_reg_object(r, LV_DOMAIN, dom);
     if (obj != NULL) {
-        PyObject *dict = lv_typed_params_to_dict(params, params != NULL ? nparams : 0);
+        PyObject *dict = lv_typed_params_to_dict(NULL, params, params != NULL ? nparams : 0);
         if (dict != NULL) {
             rest = PyTuple_Pack(1, dict);
             Py_DECREF(dict);

@@ -71,14 +71,14 @@ lv_str_n(const char *s, size_t size)
  * and hold an unsigned long long at value_offset (virNodeCPUStats,
  * virNodeMemoryStats). */
 static PyObject *
-lv_node_stats_dict(const void *records, size_t size, size_t value_offset, int n)
+lv_node_stats_dict(lv_state *st, const void *records, size_t size, size_t value_offset, int n)
 {
     PyObject *dict = PyDict_New();
     for (int i = 0; dict != NULL && i < n; i++) {
         const char *record = (const char *)records + (size_t)i * size;
         unsigned long long value;
         memcpy(&value, record + value_offset, sizeof(value));
-        if (lv_dict_set(dict, record, PyLong_FromUnsignedLongLong(value)) < 0)
+        if (lv_dict_set(st, dict, record, PyLong_FromUnsignedLongLong(value)) < 0)
             Py_CLEAR(dict);
     }
     return dict;
@@ -389,11 +389,11 @@ lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned i
 
     switch (lv_get_scheduler_params(LV_HANDLE(self), with_flags, flags, &params, &nparams)) {
     case -1:
-        return st ? lv_raise(st, func) : lv_raise_for(self, func);
+        return lv_raise(st, func);
     case -2:
         return PyErr_NoMemory();
     }
-    dict = lv_typed_params_to_dict(params, nparams);
+    dict = lv_typed_params_to_dict(st, params, nparams);
     lv_libvirt_params_free(params, nparams);
     return dict;
 }
@@ -401,7 +401,8 @@ lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned i
 PyObject *
 lv_override_virDomainGetSchedulerParameters(PyObject *self, PyObject *Py_UNUSED(ignored))
 {
-    return lv_scheduler_parameters(self, NULL, 0, 0);
+    lv_state *st = lv_state_from_type(Py_TYPE(self));
+    return st ? lv_scheduler_parameters(self, st, 0, 0) : NULL;
 }
 
 PyObject *
@@ -806,9 +807,9 @@ lv_override_virDomainGetJobStats(PyObject *self, PyTypeObject *defining_class,
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetJobStats");
-    dict = lv_typed_params_to_dict(params, nparams);
+    dict = lv_typed_params_to_dict(PyType_GetModuleState(defining_class), params, nparams);
     virTypedParamsFree(params, nparams);
-    if (dict != NULL && lv_dict_set(dict, "type", PyLong_FromLong(type)) < 0)
+    if (dict != NULL && lv_dict_set(NULL, dict, "type", PyLong_FromLong(type)) < 0)
         Py_CLEAR(dict);
     return dict;
 }
@@ -870,7 +871,7 @@ lv_override_virDomainGetCPUStats(PyObject *self, PyTypeObject *defining_class,
             int filled = 0;
             while (filled < rc && filled < nparams && first[filled].field[0] != '\0')
                 filled++;
-            PyObject *dict = lv_typed_params_to_dict(first, filled);
+            PyObject *dict = lv_typed_params_to_dict(st, first, filled);
             if (dict == NULL) {
                 Py_CLEAR(list);
                 break;
@@ -1604,7 +1605,7 @@ lv_domain_stats_list(lv_state *st, PyObject *conn, virDomainStatsRecordPtr *reco
         else
             lv_raise(st, "virDomainRef");
         if (dom != NULL)
-            stats = lv_typed_params_to_dict(records[i]->params, records[i]->nparams);
+            stats = lv_typed_params_to_dict(st, records[i]->params, records[i]->nparams);
         if (stats != NULL)
             pair = PyTuple_Pack(2, dom, stats);
         Py_XDECREF(dom);
@@ -1727,7 +1728,7 @@ lv_override_virNodeGetCPUStats(PyObject *self, PyTypeObject *defining_class,
         PyMem_RawFree(params);
         return rc == -2 ? PyErr_NoMemory() : lv_raise(st, "virNodeGetCPUStats");
     }
-    dict = lv_node_stats_dict(params, sizeof(*params), offsetof(virNodeCPUStats, value),
+    dict = lv_node_stats_dict(st, params, sizeof(*params), offsetof(virNodeCPUStats, value),
                               nparams);
     PyMem_RawFree(params);
     return dict;
@@ -1797,7 +1798,7 @@ lv_override_virNodeGetMemoryStats(PyObject *self, PyTypeObject *defining_class,
         PyMem_Free(params);
         return lv_raise(st, "virNodeGetMemoryStats");
     }
-    dict = lv_node_stats_dict(params, sizeof(*params), offsetof(virNodeMemoryStats, value),
+    dict = lv_node_stats_dict(st, params, sizeof(*params), offsetof(virNodeMemoryStats, value),
                               nparams);
     PyMem_Free(params);
     return dict;

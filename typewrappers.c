@@ -65,6 +65,8 @@ lv_traverse_state(lv_state *st, visitproc visit, void *arg)
     Py_VISIT(st->error_handler);
     Py_VISIT(st->error_context);
     Py_VISIT(st->err_name);
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(st->key_cache); i++)
+        Py_VISIT(st->key_cache[i]);
     for (int i = 0; i < VIR_DOMAIN_MEMORY_STAT_NR; i++)
         Py_VISIT(st->memory_stat_keys[i]);
     return 0;
@@ -81,6 +83,8 @@ lv_clear_state(lv_state *st)
     Py_CLEAR(st->error_handler);
     Py_CLEAR(st->error_context);
     Py_CLEAR(st->err_name);
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(st->key_cache); i++)
+        Py_CLEAR(st->key_cache[i]);
     for (int i = 0; i < VIR_DOMAIN_MEMORY_STAT_NR; i++)
         Py_CLEAR(st->memory_stat_keys[i]);
 }
@@ -685,14 +689,37 @@ lv_str_list_free(char **strings, int n)
     return list;
 }
 
+/* The str for a dict key, as a new reference. */
+static PyObject *
+lv_key(lv_state *st, const char *key)
+{
+    PyObject **slot, *str;
+    unsigned int hash = 2166136261u;   /* FNV-1a */
+
+    if (st == NULL)
+        return PyUnicode_FromString(key);
+    for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+        hash = (hash ^ *c) * 16777619u;
+    slot = &st->key_cache[hash % Py_ARRAY_LENGTH(st->key_cache)];
+    if (*slot != NULL && strcmp(PyUnicode_AsUTF8(*slot), key) == 0)
+        return Py_NewRef(*slot);
+    if ((str = PyUnicode_FromString(key)) == NULL)
+        return NULL;
+    if (PyUnicode_IS_ASCII(str)) {
+        (void)PyObject_Hash(str);   /* cannot fail for a str: computed once, kept in it */
+        Py_XSETREF(*slot, Py_NewRef(str));
+    }
+    return str;
+}
+
 int
-lv_dict_set(PyObject *dict, const char *key, PyObject *value)
+lv_dict_set(lv_state *st, PyObject *dict, const char *key, PyObject *value)
 {
     PyObject *name;
     int rc = -1;
     /* Not PyDict_SetItemString: it interns the key, a dict lookup that
      * costs more than the key is worth for a result dict. */
-    if (value != NULL && (name = PyUnicode_FromString(key)) != NULL) {
+    if (value != NULL && (name = lv_key(st, key)) != NULL) {
         rc = PyDict_SetItem(dict, name, value);
         Py_DECREF(name);
     }
@@ -726,13 +753,13 @@ lv_typed_param_value(virTypedParameterPtr p)
 }
 
 PyObject *
-lv_typed_params_to_dict(virTypedParameterPtr params, int nparams)
+lv_typed_params_to_dict(lv_state *st, virTypedParameterPtr params, int nparams)
 {
     PyObject *dict = PyDict_New();
     if (dict == NULL)
         return NULL;
     for (int i = 0; i < nparams; i++) {
-        if (lv_dict_set(dict, params[i].field, lv_typed_param_value(&params[i])) < 0) {
+        if (lv_dict_set(st, dict, params[i].field, lv_typed_param_value(&params[i])) < 0) {
             Py_DECREF(dict);
             return NULL;
         }

@@ -49,6 +49,10 @@ typedef struct {
      * allocation or hashing per key. */
     PyObject *memory_stat_keys[VIR_DOMAIN_MEMORY_STAT_NR];
     PyObject *err_name;                   /* "err", interned once for lv_raise */
+    /* Dict keys made from C strings (typed parameter fields, statistics
+     * names), by a hash of the C string: a hit saves making and hashing
+     * the str.  A collision just replaces the entry. */
+    PyObject *key_cache[256];
 } lv_state;
 
 /* The state of libvirtmod, from a type defined by it (or a subclass). */
@@ -167,11 +171,12 @@ PyObject *lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObje
 PyObject *lv_str_list_free(char **strings, int n);
 
 /* dict[key] = value, consuming the new reference `value` (NULL: an error
- * already set, passed on).  Returns 0 or -1. */
-int lv_dict_set(PyObject *dict, const char *key, PyObject *value);
+ * already set, passed on); the key str comes from st's key cache when st
+ * is not NULL.  Returns 0 or -1. */
+int lv_dict_set(lv_state *st, PyObject *dict, const char *key, PyObject *value);
 
 /* Typed parameters. */
-PyObject *lv_typed_params_to_dict(virTypedParameterPtr params, int nparams);
+PyObject *lv_typed_params_to_dict(lv_state *st, virTypedParameterPtr params, int nparams);
 /* Build parameters from `dict`, typing each key like the same-named entry
  * of `known` (as returned by libvirt's getter, or a static table); a list
  * of str repeats a string parameter.  Unknown keys, and an empty dict

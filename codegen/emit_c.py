@@ -283,7 +283,7 @@ def _typed_get_body(binding: Binding) -> str:
     func = binding.function
     return (f"    virTypedParameterPtr params = NULL;\n    int nparams = 0, c_result;\n"
             + _fetch_typed_params(binding, func, "params", "nparams")
-            + "    PyObject *dict = lv_typed_params_to_dict(params, nparams);\n"
+            + f"    PyObject *dict = lv_typed_params_to_dict({_st(binding)}, params, nparams);\n"
             "    virTypedParamsClear(params, nparams);\n"
             "    PyMem_RawFree(params);\n    return dict;\n")
 
@@ -315,7 +315,7 @@ def _typed_get_alloc_body(binding: Binding) -> str:
             "    int c_result;\n")
     body += _blocking(binding, f"c_result = {func.name}({_call_args(binding, ['&params', '&nparams'])});")
     body += f"    if (c_result < 0)\n        return {_raise(binding)};\n"
-    return body + ("    PyObject *dict = lv_typed_params_to_dict(params, (int)nparams);\n"
+    return body + (f"    PyObject *dict = lv_typed_params_to_dict({_st(binding)}, params, (int)nparams);\n"
                    "    virTypedParamsFree(params, (int)nparams);\n    return dict;\n")
 
 
