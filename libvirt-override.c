@@ -2291,8 +2291,10 @@ lv_stream_recv(PyObject *self, lv_state *st, PyObject *nbytes_arg, int with_flag
 
     if (lv_arg_size(nbytes_arg, "nbytes", &nbytes) < 0)
         return NULL;
-    if (nbytes > INT_MAX)
-        nbytes = INT_MAX;   /* libvirt counts what it read in an int */
+    /* recv() may return less than asked for: a huge request reads at most
+     * 16 MiB, rather than allocating it all before libvirt has any data. */
+    if (nbytes > 16 * 1024 * 1024)
+        nbytes = 16 * 1024 * 1024;
     if ((buf = PyBytes_FromStringAndSize(NULL, nbytes)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
