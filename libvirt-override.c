@@ -84,48 +84,6 @@ lv_node_stats_dict(lv_state *st, const void *records, size_t size, size_t value_
     return dict;
 }
 
-/* A list or tuple of str as a PyMem array of UTF-8 strings, which belong
- * to *keep (a new reference to release after the call, with the array).
- * A missing argument, or None when nullable, gives NULL and 0. */
-static int
-lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
-                 const char ***out, unsigned int *n)
-{
-    PyObject *seq;
-    const char **strings;
-    Py_ssize_t len;
-
-    *keep = NULL;
-    *out = NULL;
-    *n = 0;
-    if (o == NULL || (o == Py_None && nullable))
-        return 0;
-    seq = lv_arg_sequence(o, name, nullable ? "a list of str or None" : "a list of str");
-    if (seq == NULL)
-        return -1;
-    len = PyTuple_GET_SIZE(seq);
-    if ((size_t)len > UINT_MAX) {
-        Py_DECREF(seq);
-        PyErr_Format(PyExc_OverflowError, "argument '%s' has too many items", name);
-        return -1;
-    }
-    if ((strings = PyMem_Calloc(len ? len : 1, sizeof(*strings))) == NULL) {
-        Py_DECREF(seq);
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < len; i++) {
-        if (lv_arg_str(PyTuple_GET_ITEM(seq, i), name, 0, &strings[i]) < 0) {
-            PyMem_Free(strings);
-            Py_DECREF(seq);
-            return -1;
-        }
-    }
-    *keep = seq;
-    *out = strings;
-    *n = (unsigned int)len;
-    return 0;
-}
 
 /* A list or tuple of int as a PyMem array of unsigned int. */
 static int
@@ -182,50 +140,6 @@ lv_cpumap_to_py(const unsigned char *map, int maplen, int ncpus, int as_list)
     return seq;
 }
 
-/* The CPU map (PyMem, freed by the caller) for a pin*() method of `self`
- * (a virDomain) from a tuple or list whose item i tells, by its truth value,
- * whether host CPU i is in it.  Like libvirt's own maps it covers the host's
- * CPUs: items past them are ignored, missing ones are False. */
-static int
-lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
-              unsigned char **map, int *maplen)
-{
-    PyObject *seq = lv_arg_sequence(o, name, "a tuple of bool");
-    unsigned char *bits;
-    Py_ssize_t n;
-    int ncpus;
-
-    if (seq == NULL)
-        return -1;
-    Py_BEGIN_ALLOW_THREADS
-    ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
-    Py_END_ALLOW_THREADS
-    if (ncpus < 0) {
-        Py_DECREF(seq);
-        lv_raise(st, "virNodeGetCPUMap");
-        return -1;
-    }
-    n = PyTuple_GET_SIZE(seq) < ncpus ? PyTuple_GET_SIZE(seq) : ncpus;
-    *maplen = ncpus > 0 ? VIR_CPU_MAPLEN(ncpus) : 1;
-    if ((bits = PyMem_Calloc(*maplen, 1)) == NULL) {
-        Py_DECREF(seq);
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(seq, i));
-        if (truth < 0) {
-            PyMem_Free(bits);
-            Py_DECREF(seq);
-            return -1;
-        }
-        if (truth)
-            VIR_USE_CPU(bits, i);
-    }
-    Py_DECREF(seq);
-    *map = bits;
-    return 0;
-}
 
 /* ---- virDomain --------------------------------------------------------- */
 
@@ -1224,103 +1138,9 @@ lv_override_virDomainGetEmulatorPinInfo(PyObject *self, PyTypeObject *defining_c
     return result;
 }
 
-PyObject *
-lv_override_virDomainPinVcpu(PyObject *self, PyTypeObject *defining_class,
-                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"vcpu", "cpumap", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2];
-    unsigned int vcpu;
-    unsigned char *cpumap;
-    int maplen, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "pinVcpu", kwlist, 2, 2, argv) < 0
-        || lv_arg_uint(argv[0], "vcpu", &vcpu) < 0
-        || lv_arg_cpumap(self, st, argv[1], "cpumap", &cpumap, &maplen) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainPinVcpu(LV_HANDLE(self), vcpu, cpumap, maplen);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(cpumap);
-    if (rc < 0)
-        return lv_raise(st, "virDomainPinVcpu");
-    return PyLong_FromLong(rc);
-}
 
-PyObject *
-lv_override_virDomainPinVcpuFlags(PyObject *self, PyTypeObject *defining_class,
-                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"vcpu", "cpumap", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[3];
-    unsigned int vcpu, flags = 0;
-    unsigned char *cpumap;
-    int maplen, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "pinVcpuFlags", kwlist, 2, 3, argv) < 0
-        || lv_arg_uint(argv[0], "vcpu", &vcpu) < 0
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
-        || lv_arg_cpumap(self, st, argv[1], "cpumap", &cpumap, &maplen) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainPinVcpuFlags(LV_HANDLE(self), vcpu, cpumap, maplen, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(cpumap);
-    if (rc < 0)
-        return lv_raise(st, "virDomainPinVcpuFlags");
-    return PyLong_FromLong(rc);
-}
-
-PyObject *
-lv_override_virDomainPinEmulator(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"cpumap", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2];
-    unsigned int flags = 0;
-    unsigned char *cpumap;
-    int maplen, rc;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "pinEmulator", kwlist, 1, 2, argv) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        || lv_arg_cpumap(self, st, argv[0], "cpumap", &cpumap, &maplen) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainPinEmulator(LV_HANDLE(self), cpumap, maplen, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(cpumap);
-    if (rc < 0)
-        return lv_raise(st, "virDomainPinEmulator");
-    return PyLong_FromLong(rc);
-}
-
-PyObject *
-lv_override_virDomainPinIOThread(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"iothread_val", "cpumap", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[3];
-    unsigned int iothread, flags = 0;
-    unsigned char *cpumap;
-    int maplen, rc;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "pinIOThread", kwlist, 2, 3, argv) < 0
-        || lv_arg_uint(argv[0], "iothread_val", &iothread) < 0
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
-        || lv_arg_cpumap(self, st, argv[1], "cpumap", &cpumap, &maplen) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainPinIOThread(LV_HANDLE(self), iothread, cpumap, maplen, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(cpumap);
-    if (rc < 0)
-        return lv_raise(st, "virDomainPinIOThread");
-    return PyLong_FromLong(rc);
-}
 
 /* ---- virDomain: buffers out --------------------------------------------- */
 
@@ -1395,76 +1215,9 @@ lv_override_virDomainMemoryPeek(PyObject *self, PyTypeObject *defining_class,
 
 /* ---- virDomain: lists in ------------------------------------------------ */
 
-PyObject *
-lv_override_virDomainAuthorizedSSHKeysSet(PyObject *self, PyTypeObject *defining_class,
-                                          PyObject *const *args, Py_ssize_t nargs,
-                                          PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"user", "keys", "flags", NULL};
-    PyObject *argv[3], *keep;
-    const char *user;
-    const char **keys;
-    unsigned int nkeys, flags = 0;
-    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "authorizedSSHKeysSet", kwlist, 1, 3, argv) < 0
-        || lv_arg_str(argv[0], "user", 0, &user) < 0
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
-        || lv_arg_str_array(argv[1], "keys", 1, &keep, &keys, &nkeys) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainAuthorizedSSHKeysSet(LV_HANDLE(self), user, keys, nkeys, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(keys);
-    Py_XDECREF(keep);
-    if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainAuthorizedSSHKeysSet");
-    return PyLong_FromLong(rc);
-}
 
-/* fsFreeze() and fsThaw(): the same arguments. */
-static PyObject *
-lv_fs_freeze_thaw(PyObject *self, PyTypeObject *defining_class, PyObject *const *args,
-                  Py_ssize_t nargs, PyObject *kwnames, int freeze)
-{
-    static const char *const kwlist[] = {"mountpoints", "flags", NULL};
-    PyObject *argv[2], *keep;
-    const char **mountpoints;
-    unsigned int n, flags = 0;
-    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, freeze ? "fsFreeze" : "fsThaw", kwlist, 0, 2,
-                       argv) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        || lv_arg_str_array(argv[0], "mountpoints", 1, &keep, &mountpoints, &n) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    if (freeze)
-        rc = virDomainFSFreeze(LV_HANDLE(self), mountpoints, n, flags);
-    else
-        rc = virDomainFSThaw(LV_HANDLE(self), mountpoints, n, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(mountpoints);
-    Py_XDECREF(keep);
-    if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class),
-                        freeze ? "virDomainFSFreeze" : "virDomainFSThaw");
-    return PyLong_FromLong(rc);
-}
-
-PyObject *
-lv_override_virDomainFSFreeze(PyObject *self, PyTypeObject *defining_class,
-                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    return lv_fs_freeze_thaw(self, defining_class, args, nargs, kwnames, 1);
-}
-
-PyObject *
-lv_override_virDomainFSThaw(PyObject *self, PyTypeObject *defining_class,
-                            PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    return lv_fs_freeze_thaw(self, defining_class, args, nargs, kwnames, 0);
-}
 
 PyObject *
 lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
@@ -1525,52 +1278,7 @@ lv_override_virDomainRevertToSnapshot(PyObject *self, PyTypeObject *defining_cla
     return PyLong_FromLong(rc);
 }
 
-/* Files passed to a domain: createWithFiles() and FDAssociate(). */
-PyObject *
-lv_override_virDomainCreateWithFiles(PyObject *self, PyTypeObject *defining_class,
-                                     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"files", "flags", NULL};
-    PyObject *argv[2];
-    int *files = NULL, rc;
-    unsigned int nfiles, flags = 0;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "createWithFiles", kwlist, 1, 2, argv) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        || lv_arg_fd_array(argv[0], "files", &files, &nfiles) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainCreateWithFiles(LV_HANDLE(self), nfiles, files, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(files);
-    if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainCreateWithFiles");
-    return PyLong_FromLong(rc);
-}
-
-PyObject *
-lv_override_virDomainFDAssociate(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"name", "files", "flags", NULL};
-    PyObject *argv[3];
-    const char *name;
-    int *files = NULL, rc;
-    unsigned int nfiles, flags = 0;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "FDAssociate", kwlist, 2, 3, argv) < 0
-        || lv_arg_str(argv[0], "name", 0, &name) < 0
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
-        || lv_arg_fd_array(argv[1], "files", &files, &nfiles) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainFDAssociate(LV_HANDLE(self), name, nfiles, files, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(files);
-    if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainFDAssociate");
-    return PyLong_FromLong(rc);
-}
 
 /* ---- virConnect -------------------------------------------------------- */
 
@@ -2011,88 +1719,8 @@ lv_override_virConnectGetCPUModelNames(PyObject *self, PyTypeObject *defining_cl
     return lv_str_list_free(models, n);
 }
 
-PyObject *
-lv_override_virConnectBaselineCPU(PyObject *self, PyTypeObject *defining_class,
-                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"xmlCPUs", "flags", NULL};
-    PyObject *argv[2], *keep;
-    const char **cpus;
-    unsigned int ncpus, flags = 0;
-    char *xml;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "baselineCPU", kwlist, 1, 2, argv) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        || lv_arg_str_array(argv[0], "xmlCPUs", 1, &keep, &cpus, &ncpus) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    xml = virConnectBaselineCPU(LV_HANDLE(self), cpus, ncpus, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(cpus);
-    Py_XDECREF(keep);
-    if (xml == NULL)
-        return lv_raise(PyType_GetModuleState(defining_class), "virConnectBaselineCPU");
-    return lv_str_free(xml);
-}
 
-PyObject *
-lv_override_virConnectBaselineHypervisorCPU(PyObject *self, PyTypeObject *defining_class,
-                                            PyObject *const *args, Py_ssize_t nargs,
-                                            PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"emulator", "arch", "machine", "virttype",
-                                         "xmlCPUs", "flags", NULL};
-    PyObject *argv[6], *keep;
-    const char *emulator, *arch, *machine, *virttype;
-    const char **cpus;
-    unsigned int ncpus, flags = 0;
-    char *xml;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "baselineHypervisorCPU", kwlist, 5, 6, argv) < 0
-        || lv_arg_str(argv[0], "emulator", 1, &emulator) < 0
-        || lv_arg_str(argv[1], "arch", 1, &arch) < 0
-        || lv_arg_str(argv[2], "machine", 1, &machine) < 0
-        || lv_arg_str(argv[3], "virttype", 1, &virttype) < 0
-        || (argv[5] != NULL && lv_arg_uint(argv[5], "flags", &flags) < 0)
-        || lv_arg_str_array(argv[4], "xmlCPUs", 1, &keep, &cpus, &ncpus) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    xml = virConnectBaselineHypervisorCPU(LV_HANDLE(self), emulator, arch, machine, virttype,
-                                          cpus, ncpus, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(cpus);
-    Py_XDECREF(keep);
-    if (xml == NULL)
-        return lv_raise(PyType_GetModuleState(defining_class), "virConnectBaselineHypervisorCPU");
-    return lv_str_free(xml);
-}
-
-PyObject *
-lv_override_virDomainCreateXMLWithFiles(PyObject *self, PyTypeObject *defining_class,
-                                        PyObject *const *args, Py_ssize_t nargs,
-                                        PyObject *kwnames)
-{
-    static const char *const kwlist[] = {"xmlDesc", "files", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[3];
-    const char *xml;
-    int *files = NULL;
-    unsigned int nfiles, flags = 0;
-    virDomainPtr dom;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "createXMLWithFiles", kwlist, 2, 3, argv) < 0
-        || lv_arg_str(argv[0], "xmlDesc", 0, &xml) < 0
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0)
-        || lv_arg_fd_array(argv[1], "files", &files, &nfiles) < 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    dom = virDomainCreateXMLWithFiles(LV_HANDLE(self), xml, nfiles, files, flags);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(files);
-    if (dom == NULL)
-        return lv_raise(st, "virDomainCreateXMLWithFiles");
-    return lv_wrap(st, LV_DOMAIN, dom, lv_owner_for(self, LV_DOMAIN));
-}
 
 /* ---- virNetwork ------------------------------------------------------------- */
 

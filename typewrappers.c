@@ -653,6 +653,94 @@ lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n)
     return 0;
 }
 
+/* A list or tuple of str as a PyMem array of UTF-8 strings, which belong
+ * to *keep (a new reference to release after the call, with the array).
+ * A missing argument, or None when nullable, gives NULL and 0. */
+int
+lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
+                 const char ***out, unsigned int *n)
+{
+    PyObject *seq;
+    const char **strings;
+    Py_ssize_t len;
+
+    *keep = NULL;
+    *out = NULL;
+    *n = 0;
+    if (o == NULL || (o == Py_None && nullable))
+        return 0;
+    seq = lv_arg_sequence(o, name, nullable ? "a list of str or None" : "a list of str");
+    if (seq == NULL)
+        return -1;
+    len = PyTuple_GET_SIZE(seq);
+    if ((size_t)len > UINT_MAX) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_OverflowError, "argument '%s' has too many items", name);
+        return -1;
+    }
+    if ((strings = PyMem_Calloc(len ? len : 1, sizeof(*strings))) == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if (lv_arg_str(PyTuple_GET_ITEM(seq, i), name, 0, &strings[i]) < 0) {
+            PyMem_Free(strings);
+            Py_DECREF(seq);
+            return -1;
+        }
+    }
+    *keep = seq;
+    *out = strings;
+    *n = (unsigned int)len;
+    return 0;
+}
+
+/* The CPU map (PyMem, freed by the caller) for a pin*() method of `self`
+ * (a virDomain) from a tuple or list whose item i tells, by its truth value,
+ * whether host CPU i is in it.  Like libvirt's own maps it covers the host's
+ * CPUs: items past them are ignored, missing ones are False. */
+int
+lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
+              unsigned char **map, int *maplen)
+{
+    PyObject *seq = lv_arg_sequence(o, name, "a tuple of bool");
+    unsigned char *bits;
+    Py_ssize_t n;
+    int ncpus;
+
+    if (seq == NULL)
+        return -1;
+    Py_BEGIN_ALLOW_THREADS
+    ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0) {
+        Py_DECREF(seq);
+        lv_raise(st, "virNodeGetCPUMap");
+        return -1;
+    }
+    n = PyTuple_GET_SIZE(seq) < ncpus ? PyTuple_GET_SIZE(seq) : ncpus;
+    *maplen = ncpus > 0 ? VIR_CPU_MAPLEN(ncpus) : 1;
+    if ((bits = PyMem_Calloc(*maplen, 1)) == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(seq, i));
+        if (truth < 0) {
+            PyMem_Free(bits);
+            Py_DECREF(seq);
+            return -1;
+        }
+        if (truth)
+            VIR_USE_CPU(bits, i);
+    }
+    Py_DECREF(seq);
+    *map = bits;
+    return 0;
+}
+
 /* ---- C -> Python ------------------------------------------------------- */
 
 PyObject *

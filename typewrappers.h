@@ -149,6 +149,15 @@ PyObject *lv_arg_sequence(PyObject *o, const char *name, const char *expected);
 /* A list or tuple of file descriptors (int, or objects with fileno()) as a
  * PyMem array of *n ints (NULL when empty) the caller frees with PyMem_Free. */
 int lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n);
+/* A list or tuple of str as a PyMem array of UTF-8 strings that belong to
+ * *keep (release both after the call); missing, or None when nullable,
+ * gives NULL and 0. */
+int lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
+                     const char ***out, unsigned int *n);
+/* A domain's CPU map (PyMem) from a sequence of truth values, one per host
+ * CPU of the domain's connection (self is the virDomain). */
+int lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
+                  unsigned char **map, int *maplen);
 
 /* Methods of every wrapper type (c_pointer) and the owner accessors. */
 PyObject *lv_object_c_pointer(PyObject *self, PyObject *unused);

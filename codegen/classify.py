@@ -47,10 +47,12 @@ class Param:
     """One Python-level parameter of a binding."""
     name: str
     ctype: str
-    kind: str                  # 'handle', 'str', 'int', 'uuid', 'double', 'params'
+    kind: str                  # 'handle', 'str', 'int', 'uuid', 'double', 'params',
+                               # or a two-argument kind: 'cpumap', 'str_array', 'fd_array'
     default: str | None = None
     nullable: bool = False
     handle_class: str | None = None
+    parts: tuple[str, ...] = ()   # two-argument kinds: the C argument names, in C order
 
     @property
     def converter(self) -> str:
@@ -135,13 +137,42 @@ def _input_param(func: Function, arg, is_last: bool) -> Param | None:
     return None
 
 
+def _pair_param(func: Function, first, second) -> Param | None:
+    """The Python parameter for two C arguments that together pass one
+    Python value: a CPU map and its length, an array of strings and its
+    length, a count and an array of file descriptors."""
+    types = (first.ctype, second.ctype)
+    if types == ("unsigned char *", "int") and first.name == "cpumap":
+        kind, named = "cpumap", first
+    elif types == ("const char **", "unsigned int"):
+        kind, named = "str_array", first
+    elif types == ("unsigned int", "int *") and second.name in ("files", "fds"):
+        kind, named = "fd_array", second
+    else:
+        return None
+    name = rules.PARAM_NAMES.get((func.name, named.name), named.name)
+    default = _default_for(func, name, False)
+    # None for a list of strings passes no strings (NULL and 0), which
+    # libvirt can always check; the reference takes it everywhere.
+    return Param(name, named.ctype, kind, default,
+                 nullable=default == "None" or kind == "str_array",
+                 parts=(first.name, second.name))
+
+
 def _inputs(func: Function, args) -> tuple[Param, ...] | None:
     params = []
-    for i, arg in enumerate(args):
-        param = _input_param(func, arg, i == len(args) - 1)
+    i = 0
+    while i < len(args):
+        pair = _pair_param(func, args[i], args[i + 1]) if i + 1 < len(args) else None
+        if pair is not None:
+            params.append(pair)
+            i += 2
+            continue
+        param = _input_param(func, args[i], i == len(args) - 1)
         if param is None:
             return None
         params.append(param)
+        i += 1
     return tuple(params)
 
 

@@ -83,7 +83,30 @@ def _local(p: Param) -> str:
     return "a_" + p.name
 
 
+# Two-argument kinds: (declarations, conversion call, cleanup after the call).
+_PAIRS = {
+    "cpumap": ("    unsigned char *{v} = NULL;\n    int {v}_len = 0;\n",
+               "lv_arg_cpumap(self, st, {src}, \"{name}\", &{v}, &{v}_len)",
+               "PyMem_Free({v});"),
+    "str_array": ("    const char **{v} = NULL;\n    unsigned int {v}_len = 0;\n"
+                  "    PyObject *{v}_keep = NULL;\n",
+                  "lv_arg_str_array({src}, \"{name}\", {nullable}, &{v}_keep, &{v}, &{v}_len)",
+                  "PyMem_Free({v});\n    Py_XDECREF({v}_keep);"),
+    "fd_array": ("    int *{v} = NULL;\n    unsigned int {v}_len = 0;\n",
+                 "lv_arg_fd_array({src}, \"{name}\", &{v}, &{v}_len)",
+                 "PyMem_Free({v});"),
+}
+
+
+def _pair_cleanup(binding: Binding) -> str:
+    """Statements releasing what the two-argument conversions allocated."""
+    return "".join("    " + _PAIRS[p.kind][2].format(v=_local(p)) + "\n"
+                   for p in binding.params if p.kind in _PAIRS)
+
+
 def _declare(p: Param) -> str:
+    if p.kind in _PAIRS:
+        return _PAIRS[p.kind][0].format(v=_local(p))
     if p.kind == "params":
         return f"    PyObject *{_local(p)} = NULL;\n"
     default = _C_DEFAULTS.get(p.default, "0") if p.default is not None else (
@@ -95,9 +118,14 @@ def _declare(p: Param) -> str:
     return f"    {ctype}{_local(p)} = {default};\n"
 
 
-def _convert(p: Param, index: int) -> str:
+def _convert(p: Param, index: int, cleanup: str = "") -> str:
+    """Converting argv[index]; on failure, `cleanup` releases what earlier
+    conversions allocated."""
     src = f"argv[{index}]"
     local = _local(p)
+    if p.kind in _PAIRS:
+        call = _PAIRS[p.kind][1].format(v=local, src=src, name=p.name, nullable=int(p.nullable))
+        return f"    if ({call} < 0) {{\n{cleanup}        return NULL;\n    }}\n"
     if p.kind == "params":
         # A dict, checked by lv_dict_to_typed_params; None where it is optional.
         value = f"{src} ? {src} : Py_None" if p.default is not None else src
@@ -109,6 +137,8 @@ def _convert(p: Param, index: int) -> str:
         call = f"lv_arg_str({src}, \"{p.name}\", {int(p.nullable)}, &{local})"
     else:
         call = f"lv_arg_{p.converter}({src}, \"{p.name}\", &{local})"
+    if cleanup:
+        return f"    if ({src} != NULL && {call} < 0) {{\n{cleanup}        return NULL;\n    }}\n"
     return f"    if ({src} != NULL && {call} < 0)\n        return NULL;\n"
 
 
@@ -120,6 +150,13 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
     given, replaces the flags parameter."""
     function = function or binding.function
     params = {p.name: p for p in binding.params}
+    pair_exprs = {}
+    for p in binding.params:
+        if p.kind in _PAIRS:
+            value, length = _local(p), _local(p) + "_len"
+            # the count comes first for fd arrays, last for the others
+            first, second = (length, value) if p.kind == "fd_array" else (value, length)
+            pair_exprs.update({p.parts[0]: first, p.parts[1]: second})
     result = []
     args = list(function.args)
     if binding.pyclass:
@@ -129,7 +166,9 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
     extra = list(extra)
     for arg in args:
         name = rules.PARAM_NAMES.get((function.name, arg.name), arg.name)
-        if name == "flags" and flags is not None:
+        if arg.name in pair_exprs:
+            result.append(pair_exprs[arg.name])
+        elif name == "flags" and flags is not None:
             result.append(flags)
         elif name in params and params[name].kind != "params":
             p = params[name]
@@ -197,9 +236,9 @@ def _plain_body(binding: Binding) -> str:
     ret = func.return_type
     call = f"{func.name}({_call_args(binding, [])})"
     if ret == "void":
-        return _blocking(binding, f"{call};") + "    Py_RETURN_NONE;\n"
+        return _blocking(binding, f"{call};") + _pair_cleanup(binding) + "    Py_RETURN_NONE;\n"
     out = f"    {ret if ret.endswith('*') else ret + ' '}c_result;\n"
-    out += _blocking(binding, f"c_result = {call};")
+    out += _blocking(binding, f"c_result = {call};") + _pair_cleanup(binding)
     if ret in rules.HANDLE_TYPES:
         kind = kind_enum(rules.HANDLE_TYPES[ret])
         out += f"    if (c_result == NULL)\n        return {_raise(binding)};\n"
@@ -405,10 +444,18 @@ def entry_point(binding: Binding) -> str:
         body.extend(_declare(p) for p in params)
         body.append(f"    if (lv_unpack_fast(args, nargs, kwnames, \"{binding.pyname}\", kwlist, "
                     f"{required}, {len(params)}, argv) < 0)\n        return NULL;\n")
-        # Objects last: converting an int may run Python code (__index__)
-        # that closes a connection, so its handle is read only afterwards.
-        order = sorted(range(len(params)), key=lambda i: params[i].kind == "handle")
-        body.extend(_convert(params[i], i) for i in order)
+        # Objects last: converting an int or a sequence may run Python code
+        # (__index__, __iter__, __bool__) that closes a connection, so its
+        # handle is read only afterwards.  Allocating conversions come just
+        # before the objects, and a later failure releases what they made.
+        rank = {"handle": 2, **{kind: 1 for kind in _PAIRS}}
+        order = sorted(range(len(params)), key=lambda i: rank.get(params[i].kind, 0))
+        cleanup = ""
+        for i in order:
+            body.append(_convert(params[i], i, cleanup))
+            if params[i].kind in _PAIRS:
+                cleanup += "    " + _PAIRS[params[i].kind][2].format(v=_local(params[i])) + "\n"
+    assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name
     body.append(_SHAPE_BODIES[binding.shape](binding))
     text = "".join(body)
     state = ""

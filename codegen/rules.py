@@ -120,6 +120,9 @@ DEFAULTS = {
     ("virConnectOpen", "name"): "None",
     ("virDomainGetGuestInfo", "types"): "0",
     ("virDomainBlockCopy", "params"): "None",
+    ("virDomainFSFreeze", "mountpoints"): "None",
+    ("virDomainFSThaw", "mountpoints"): "None",
+    ("virDomainAuthorizedSSHKeysSet", "keys"): "None",
     ("virConnectOpenReadOnly", "name"): "None",
 }
 
@@ -130,6 +133,8 @@ PARAM_NAMES = {
     ("virDomainRestoreFlags", "from"): "frm",
     ("virDomainBlockStatsFlags", "disk"): "path",
     ("virDomainSetIOThreadParams", "iothread_id"): "iothread_val",
+    ("virDomainPinIOThread", "iothread_id"): "iothread_val",
+    ("virDomainFDAssociate", "fds"): "files",
 }
 
 # String arguments take None where libvirt accepts NULL: where the
