@@ -72,6 +72,22 @@ def test_classify_binds_each_shape(bindings, func, pyclass, pyname, shape):
     assert (b.state, b.pyclass, b.pyname, b.shape) == (classify.GENERATED, pyclass, pyname, shape)
 
 
+def test_classify_joins_argument_pairs_into_one_parameter(bindings):
+    pin = bindings["virDomainPinVcpu"]
+    assert [(p.name, p.kind, p.parts) for p in pin.params] == [
+        ("vcpu", "int", ()), ("cpumap", "cpumap", ("cpumap", "maplen"))]
+    freeze = bindings["virDomainFSFreeze"]
+    assert [(p.name, p.kind, p.default) for p in freeze.params] == [
+        ("mountpoints", "str_array", "None"), ("flags", "int", "0")]
+
+
+def test_emit_c_passes_both_halves_of_a_pair_and_frees_them(bindings):
+    entry = emit_c.entry_point(bindings["virDomainPinVcpu"])
+    assert "a_vcpu, a_cpumap, a_cpumap_len)" in entry
+    call = entry.index("virDomainPinVcpu((virDomainPtr)")
+    assert entry.index("lv_arg_cpumap(") < call < entry.index("PyMem_Free(a_cpumap);")
+
+
 def test_classify_gives_flags_a_default_and_keeps_required_parameters(bindings):
     assert [(p.name, p.default) for p in bindings["virDomainGetXMLDesc"].params] == [("flags", "0")]
     assert [(p.name, p.default) for p in bindings["virDomainLookupByName"].params] == [("name", None)]
