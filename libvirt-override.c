@@ -85,40 +85,6 @@ lv_node_stats_dict(lv_state *st, const void *records, size_t size, size_t value_
 }
 
 
-/* A list or tuple of int as a PyMem array of unsigned int. */
-static int
-lv_arg_uint_array(PyObject *o, const char *name, unsigned int **out, unsigned int *n)
-{
-    PyObject *seq = lv_arg_sequence(o, name, "a list of int");
-    unsigned int *values;
-    Py_ssize_t len;
-
-    if (seq == NULL)
-        return -1;
-    len = PyTuple_GET_SIZE(seq);
-    if ((size_t)len > UINT_MAX) {
-        Py_DECREF(seq);
-        PyErr_Format(PyExc_OverflowError, "argument '%s' has too many items", name);
-        return -1;
-    }
-    if ((values = PyMem_Calloc(len ? len : 1, sizeof(*values))) == NULL) {
-        Py_DECREF(seq);
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < len; i++) {
-        if (lv_arg_uint(PyTuple_GET_ITEM(seq, i), name, &values[i]) < 0) {
-            PyMem_Free(values);
-            Py_DECREF(seq);
-            return -1;
-        }
-    }
-    Py_DECREF(seq);
-    *out = values;
-    *n = (unsigned int)len;
-    return 0;
-}
-
 /* ---- CPU maps ------------------------------------------------------------ */
 
 /* The first `ncpus` CPUs of a libvirt CPU map of `maplen` bytes as a tuple

@@ -620,56 +620,19 @@ lv_arg_sequence(PyObject *o, const char *name, const char *expected)
     return PySequence_Tuple(o);
 }
 
-int
-lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n)
+/* Each item of a list or tuple converted by `convert` into a PyMem array
+ * of `itemsize`-byte items.  The tuple copy holding the items goes to
+ * *keep when keep is not NULL (items may point into it: release it after
+ * the call), else it is released here. */
+static int
+lv_arg_array(PyObject *o, const char *name, const char *expected, size_t itemsize,
+             int (*convert)(PyObject *item, const char *name, void *out),
+             PyObject **keep, void **out, unsigned int *n)
 {
-    PyObject *seq = lv_arg_sequence(o, name, "a list of file descriptors");
+    PyObject *seq = lv_arg_sequence(o, name, expected);
     Py_ssize_t len;
-    int *fds = NULL;
+    char *items;
 
-    if (seq == NULL)
-        return -1;
-    len = PyTuple_GET_SIZE(seq);
-    if ((size_t)len > UINT_MAX) {
-        Py_DECREF(seq);
-        return lv_range_error(name, "unsigned int");
-    }
-    if (len > 0 && (fds = PyMem_Calloc(len, sizeof(*fds))) == NULL) {
-        Py_DECREF(seq);
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < len; i++) {
-        /* TypeError for what is no file, ValueError for a negative int */
-        if ((fds[i] = PyObject_AsFileDescriptor(PyTuple_GET_ITEM(seq, i))) < 0) {
-            PyMem_Free(fds);
-            Py_DECREF(seq);
-            return -1;
-        }
-    }
-    Py_DECREF(seq);
-    *out = fds;
-    *n = (unsigned int)len;
-    return 0;
-}
-
-/* A list or tuple of str as a PyMem array of UTF-8 strings, which belong
- * to *keep (a new reference to release after the call, with the array).
- * A missing argument, or None when nullable, gives NULL and 0. */
-int
-lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
-                 const char ***out, unsigned int *n)
-{
-    PyObject *seq;
-    const char **strings;
-    Py_ssize_t len;
-
-    *keep = NULL;
-    *out = NULL;
-    *n = 0;
-    if (o == NULL || (o == Py_None && nullable))
-        return 0;
-    seq = lv_arg_sequence(o, name, nullable ? "a list of str or None" : "a list of str");
     if (seq == NULL)
         return -1;
     len = PyTuple_GET_SIZE(seq);
@@ -678,22 +641,71 @@ lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
         PyErr_Format(PyExc_OverflowError, "argument '%s' has too many items", name);
         return -1;
     }
-    if ((strings = PyMem_Calloc(len ? len : 1, sizeof(*strings))) == NULL) {
+    if ((items = PyMem_Calloc(len ? len : 1, itemsize)) == NULL) {
         Py_DECREF(seq);
         PyErr_NoMemory();
         return -1;
     }
     for (Py_ssize_t i = 0; i < len; i++) {
-        if (lv_arg_str(PyTuple_GET_ITEM(seq, i), name, 0, &strings[i]) < 0) {
-            PyMem_Free(strings);
+        if (convert(PyTuple_GET_ITEM(seq, i), name, items + (size_t)i * itemsize) < 0) {
+            PyMem_Free(items);
             Py_DECREF(seq);
             return -1;
         }
     }
-    *keep = seq;
-    *out = strings;
+    if (keep != NULL)
+        *keep = seq;
+    else
+        Py_DECREF(seq);
+    *out = items;
     *n = (unsigned int)len;
     return 0;
+}
+
+static int
+lv_item_fd(PyObject *item, const char *name, void *out)
+{
+    /* TypeError for what is no file, ValueError for a negative int */
+    return (*(int *)out = PyObject_AsFileDescriptor(item)) < 0 ? -1 : 0;
+}
+
+static int
+lv_item_str(PyObject *item, const char *name, void *out)
+{
+    return lv_arg_str(item, name, 0, (const char **)out);
+}
+
+static int
+lv_item_uint(PyObject *item, const char *name, void *out)
+{
+    return lv_arg_uint(item, name, (unsigned int *)out);
+}
+
+int
+lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n)
+{
+    return lv_arg_array(o, name, "a list of file descriptors", sizeof(**out), lv_item_fd,
+                        NULL, (void **)out, n);
+}
+
+int
+lv_arg_uint_array(PyObject *o, const char *name, unsigned int **out, unsigned int *n)
+{
+    return lv_arg_array(o, name, "a list of int", sizeof(**out), lv_item_uint,
+                        NULL, (void **)out, n);
+}
+
+int
+lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
+                 const char ***out, unsigned int *n)
+{
+    *keep = NULL;
+    *out = NULL;
+    *n = 0;
+    if (o == NULL || (o == Py_None && nullable))
+        return 0;
+    return lv_arg_array(o, name, nullable ? "a list of str or None" : "a list of str",
+                        sizeof(**out), lv_item_str, keep, (void **)out, n);
 }
 
 /* The CPU map (PyMem, freed by the caller) for a pin*() method of `self`

@@ -149,6 +149,8 @@ PyObject *lv_arg_sequence(PyObject *o, const char *name, const char *expected);
 /* A list or tuple of file descriptors (int, or objects with fileno()) as a
  * PyMem array of *n ints (NULL when empty) the caller frees with PyMem_Free. */
 int lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n);
+/* A list or tuple of int as a PyMem array of unsigned int. */
+int lv_arg_uint_array(PyObject *o, const char *name, unsigned int **out, unsigned int *n);
 /* A list or tuple of str as a PyMem array of UTF-8 strings that belong to
  * *keep (release both after the call); missing, or None when nullable,
  * gives NULL and 0. */
