@@ -35,6 +35,8 @@ import weakref
 
 import pytest
 
+from test_event_functions import Tick
+
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 DRIVER_URI = "test://" + os.path.join(TESTS_DIR, "data", "testdriver.xml")
 
@@ -57,32 +59,17 @@ def libvirt():
     return libvirt
 
 
-class Pump:
-    """Iterates the default event loop from the test's thread.  A 20 ms
-    timer keeps virEventRunDefaultImpl() from blocking for long."""
-
-    def __init__(self, libvirt):
-        self.libvirt = libvirt
-        self.timer = libvirt.virEventAddTimeout(20, lambda timer, opaque: None, None)
-
-    def run(self, iterations):
-        for _ in range(iterations):
-            self.libvirt.virEventRunDefaultImpl()
+class Pump(Tick):
+    """Iterates the default event loop from the test's thread (a Tick: a
+    20 ms timer keeps virEventRunDefaultImpl() from blocking for long)."""
 
     def until(self, predicate, max_iterations=300):
-        for _ in range(max_iterations):
-            if predicate():
-                return True
-            self.libvirt.virEventRunDefaultImpl()
-        return predicate()
+        return self.run_until(predicate, max_iterations)
 
     def settle(self):
         """Deliver whatever is queued (the test driver dispatches from a
         timer of the loop)."""
         self.run(10)
-
-    def close(self):
-        self.libvirt.virEventRemoveTimeout(self.timer)
 
 
 @pytest.fixture
