@@ -163,26 +163,7 @@ lv_reg_object(lv_reg *r, lv_kind kind, void *handle)
 
     if (handle == NULL)
         Py_RETURN_NONE;
-    switch (kind) {
-    case LV_DOMAIN:
-        rc = virDomainRef(handle);
-        break;
-    case LV_NETWORK:
-        rc = virNetworkRef(handle);
-        break;
-    case LV_STORAGE_POOL:
-        rc = virStoragePoolRef(handle);
-        break;
-    case LV_NODE_DEVICE:
-        rc = virNodeDeviceRef(handle);
-        break;
-    case LV_SECRET:
-        rc = virSecretRef(handle);
-        break;
-    default:
-        PyErr_Format(PyExc_SystemError, "no reference function for %s", lv_kinds[kind].name);
-        return NULL;
-    }
+    rc = lv_kinds[kind].ref_handle(handle);
     if (rc < 0) {
         PyErr_Format(PyExc_RuntimeError, "libvirt passed an invalid %s to a callback",
                      lv_kinds[kind].name);

@@ -1251,16 +1251,10 @@ lv_override_virDomainRevertToSnapshot(PyObject *self, PyTypeObject *defining_cla
 PyObject *
 lv_override_virConnectClose(PyObject *self, PyObject *Py_UNUSED(ignored))
 {
-    /* Forget the handle first: the reference we release is the object's
-     * own, and later calls must see a closed connection (libvirt reports
-     * an invalid connection for NULL), not a released pointer. */
-    virConnectPtr conn = LV_HANDLE(self);
-    int rc;
+    /* Closing a closed connection reports libvirt's invalid-connection
+     * error, as with the reference. */
+    int rc = LV_HANDLE(self) != NULL ? lv_object_release(self) : virConnectClose(NULL);
 
-    LV_HANDLE(self) = NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virConnectClose(conn);
-    Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise_for(self, "virConnectClose");
     return PyLong_FromLong(rc);
@@ -2260,9 +2254,10 @@ lv_exec(PyObject *module)
         return -1;
     if (PyModule_AddObjectRef(module, "libvirtError", st->error_class) < 0)
         return -1;
-    if (PyModule_AddFunctions(module, lv_event_functions) < 0)
+    if (PyModule_AddFunctions(module, lv_event_functions) < 0
+        || PyModule_AddFunctions(module, lv_runtime_functions) < 0)
         return -1;
-    return PyModule_AddFunctions(module, lv_runtime_functions);
+    return lv_add_flat_functions(module, module, lv_flat_functions);
 }
 
 static int

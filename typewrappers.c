@@ -96,6 +96,7 @@ lv_object_traverse(PyObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(Py_TYPE(self));
     Py_VISIT(((lv_object *)self)->owner);
+    Py_VISIT(((lv_object *)self)->o_assigned);
     return 0;
 }
 
@@ -103,6 +104,7 @@ static int
 lv_object_clear(PyObject *self)
 {
     Py_CLEAR(((lv_object *)self)->owner);
+    Py_CLEAR(((lv_object *)self)->o_assigned);
     return 0;
 }
 
@@ -118,28 +120,178 @@ lv_release_may_block(PyObject *self)
     return obj == (lv_object *)self || obj->kind != LV_CONNECT || obj->handle == NULL;
 }
 
+int
+lv_object_release(PyObject *self)
+{
+    lv_object *obj = (lv_object *)self;
+    void *handle = obj->handle;
+    int (*release)(void *) = lv_kinds[obj->kind].free_handle;
+    int rc;
+
+    if (handle == NULL)
+        return 0;
+    /* Forget the handle first: later calls must see a released object
+     * (libvirt reports NULL as invalid), not a released pointer. */
+    obj->handle = NULL;
+    if (lv_release_may_block(self)) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = release(handle);
+        Py_END_ALLOW_THREADS
+    } else {
+        rc = release(handle);
+    }
+    return rc;
+}
+
 static void
 lv_object_dealloc(PyObject *self)
 {
     PyTypeObject *type = Py_TYPE(self);
-    lv_object *obj = (lv_object *)self;
-    void *handle = obj->handle;
 
     PyObject_GC_UnTrack(self);
-    obj->handle = NULL;
-    if (handle != NULL) {
-        int (*release)(void *) = lv_kinds[obj->kind].free_handle;
-        if (lv_release_may_block(self)) {
-            Py_BEGIN_ALLOW_THREADS
-            release(handle);
-            Py_END_ALLOW_THREADS
-        } else {
-            release(handle);
-        }
-    }
+    lv_object_release(self);
     lv_object_clear(self);   /* after the release: the owner kept the connection open */
     type->tp_free(self);
     Py_DECREF(type);
+}
+
+PyObject *
+lv_object_del(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    lv_object_release(self);
+    Py_RETURN_NONE;
+}
+
+/* ---- the attributes the reference's objects have: _o, _conn, _dom, _net */
+
+static PyObject *
+lv_object_get_o(PyObject *self, void *Py_UNUSED(closure))
+{
+    lv_object *obj = (lv_object *)self;
+    if (obj->o_assigned != NULL)
+        return Py_NewRef(obj->o_assigned);
+    /* None once released (close(), __del__), as with the reference. */
+    return Py_NewRef(obj->handle != NULL ? self : Py_None);
+}
+
+static int
+lv_object_set_o(PyObject *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    /* Kept only to be read back: the handle stays owned by this object
+     * (the reference's tests set _o = None to hand a pointer to a mock). */
+    Py_XSETREF(((lv_object *)self)->o_assigned, Py_XNewRef(value));
+    return 0;
+}
+
+static PyObject *lv_ancestor(PyObject *self, int kind);
+
+static PyObject *
+lv_object_get_ancestor(PyObject *self, void *closure)
+{
+    PyObject *found = lv_ancestor(((lv_object *)self)->owner, (int)(intptr_t)closure);
+    return Py_NewRef(found != NULL ? found : Py_None);
+}
+
+#define LV_GETSET_O \
+    {"_o", lv_object_get_o, lv_object_set_o, \
+     "The libvirt handle as libvirtmod's functions take it (the object itself), or None once released.", NULL}
+#define LV_GETSET_ANCESTOR(name, kind) \
+    {name, lv_object_get_ancestor, NULL, "The object this one was obtained from.", \
+     (void *)(intptr_t)(kind)}
+
+static PyGetSetDef lv_getset_connect[] = {LV_GETSET_O, {NULL}};
+static PyGetSetDef lv_getset_of_connect[] = {
+    LV_GETSET_O, LV_GETSET_ANCESTOR("_conn", LV_CONNECT), {NULL}};
+static PyGetSetDef lv_getset_of_domain[] = {
+    LV_GETSET_O, LV_GETSET_ANCESTOR("_conn", LV_CONNECT),
+    LV_GETSET_ANCESTOR("_dom", LV_DOMAIN), {NULL}};
+static PyGetSetDef lv_getset_of_network[] = {
+    LV_GETSET_O, LV_GETSET_ANCESTOR("_conn", LV_CONNECT),
+    LV_GETSET_ANCESTOR("_net", LV_NETWORK), {NULL}};
+
+static PyGetSetDef *
+lv_getset_for(int kind)
+{
+    switch (lv_kinds[kind].owner_kind) {
+    case -1: return lv_getset_connect;
+    case LV_DOMAIN: return lv_getset_of_domain;
+    case LV_NETWORK: return lv_getset_of_network;
+    default: return lv_getset_of_connect;
+    }
+}
+
+static int
+lv_is_object(lv_state *st, PyObject *o)
+{
+    for (int kind = 0; o != NULL && kind < LV_NKINDS; kind++)
+        if (PyObject_TypeCheck(o, st->base_types[kind]))
+            return 1;
+    return 0;
+}
+
+/* The parameter naming the owner in the constructor, as in the reference. */
+static const char *
+lv_owner_param(int owner_kind)
+{
+    switch (owner_kind) {
+    case LV_DOMAIN: return "dom";
+    case LV_NETWORK: return "net";
+    default: return "conn";
+    }
+}
+
+/* virDomain(conn, _obj) and friends, virConnect(_obj): a new wrapper of
+ * the handle `_obj` wraps, owning a reference of its own. */
+static PyObject *
+lv_object_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    lv_state *st = lv_state_from_type(type);
+    int kind, owner_kind;
+    PyObject *owner = NULL, *source = Py_None;
+    lv_object *obj;
+
+    if (st == NULL)
+        return NULL;
+    for (kind = 0; kind < LV_NKINDS; kind++)
+        if (PyType_IsSubtype(type, st->base_types[kind]))
+            break;
+    if (kind == LV_NKINDS) {
+        PyErr_Format(PyExc_TypeError, "%s is not a libvirt class", type->tp_name);
+        return NULL;
+    }
+    owner_kind = lv_kinds[kind].owner_kind;
+    if (owner_kind < 0) {
+        static char *kwlist[] = {"_obj", NULL};
+        if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O", kwlist, &source))
+            return NULL;
+    } else {
+        char *kwlist[] = {(char *)lv_owner_param(owner_kind), "_obj", NULL};
+        if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O", kwlist, &owner, &source))
+            return NULL;
+    }
+    if (!PyObject_TypeCheck(source, st->base_types[kind]) || LV_HANDLE(source) == NULL) {
+        PyErr_Format(PyExc_TypeError, "Expected a wrapped C Object but got %s",
+                     source == Py_None || PyObject_TypeCheck(source, st->base_types[kind])
+                     ? "a released or missing handle" : Py_TYPE(source)->tp_name);
+        return NULL;
+    }
+    /* The owner given, if it is one of ours of the right class; else the
+     * one the source object has. */
+    if (owner_kind >= 0) {
+        PyObject *given = lv_is_object(st, owner) ? lv_ancestor(owner, owner_kind) : NULL;
+        owner = given != NULL ? given : ((lv_object *)source)->owner;
+    }
+    obj = (lv_object *)type->tp_alloc(type, 0);
+    if (obj == NULL)
+        return NULL;
+    if (lv_kinds[kind].ref_handle(LV_HANDLE(source)) < 0) {
+        Py_DECREF(obj);
+        return lv_raise(st, "the reference function");
+    }
+    obj->handle = LV_HANDLE(source);
+    obj->kind = (unsigned char)kind;
+    obj->owner = Py_XNewRef(owner);
+    return (PyObject *)obj;
 }
 
 
@@ -209,14 +361,15 @@ lv_add_types(PyObject *module, lv_state *st, PyMethodDef *const methods[LV_NKIND
             {Py_tp_traverse, lv_object_traverse},
             {Py_tp_clear, lv_object_clear},
             {Py_tp_methods, methods[kind]},
+            {Py_tp_getset, lv_getset_for(kind)},
+            {Py_tp_new, lv_object_new},
             {Py_tp_doc, (void *)docs[kind]},
             {0, NULL},
         };
         PyType_Spec spec = {
             .name = qualname,
             .basicsize = sizeof(lv_object),
-            .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC
-                     | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+            .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
             .slots = slots,
         };
         PyObject *type = PyType_FromModuleAndSpec(module, &spec, NULL);
@@ -268,6 +421,110 @@ lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner)
         lv_kinds[kind].free_handle(handles[i]);
     free(handles);
     return list;
+}
+
+/* ---- flat functions ----------------------------------------------------- */
+
+/* A flat function's self: (target, libvirtmod, base type or None, kind, failure). */
+enum { LV_FLAT_TARGET, LV_FLAT_CORE, LV_FLAT_BASE, LV_FLAT_KIND, LV_FLAT_FAILURE, LV_FLAT_NFIELDS };
+
+PyObject *
+lv_flat_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *target = PyTuple_GET_ITEM(self, LV_FLAT_TARGET);
+    PyObject *base = PyTuple_GET_ITEM(self, LV_FLAT_BASE);
+    int failure = (int)PyLong_AsLong(PyTuple_GET_ITEM(self, LV_FLAT_FAILURE));
+    PyObject *result;
+
+    if (base != Py_None && nargs >= 1 && args[0] == Py_None) {
+        /* None for the object: the reference passes NULL, which libvirt
+         * reports as an invalid handle; an object with no handle does. */
+        Py_ssize_t n = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+        PyObject **stack = PyMem_Malloc(n * sizeof(PyObject *));
+        PyTypeObject *type = (PyTypeObject *)base;
+        PyObject *empty;
+
+        if (stack == NULL)
+            return PyErr_NoMemory();
+        empty = type->tp_alloc(type, 0);
+        if (empty == NULL) {
+            PyMem_Free(stack);
+            return NULL;
+        }
+        ((lv_object *)empty)->kind =
+            (unsigned char)PyLong_AsLong(PyTuple_GET_ITEM(self, LV_FLAT_KIND));
+        stack[0] = empty;
+        for (Py_ssize_t i = 1; i < n; i++)
+            stack[i] = args[i];
+        result = PyObject_Vectorcall(target, stack, nargs, kwnames);
+        Py_DECREF(empty);
+        PyMem_Free(stack);
+    } else {
+        result = PyObject_Vectorcall(target, args, nargs, kwnames);
+    }
+    if (result == NULL && failure != LV_FLAT_RAW) {
+        lv_state *st = lv_state_from_module(PyTuple_GET_ITEM(self, LV_FLAT_CORE));
+        if (!PyErr_ExceptionMatches(st->error_class))
+            return NULL;
+        /* libvirt's error stays the thread's last error, and the error
+         * handler has seen it, as with the reference. */
+        PyErr_Clear();
+        switch (failure) {
+        case LV_FLAT_NONE: Py_RETURN_NONE;
+        case LV_FLAT_ZERO: return PyLong_FromLong(0);
+        default: return PyLong_FromLong(-1);
+        }
+    }
+    if (result != NULL && failure == LV_FLAT_RELEASE) {
+        Py_DECREF(result);
+        return PyLong_FromLong(0);
+    }
+    return result;
+}
+
+int
+lv_add_flat_functions(PyObject *module, PyObject *core, lv_flat_def *defs)
+{
+    lv_state *st = lv_state_from_module(core);
+    PyObject *modname = PyModule_GetNameObject(module);
+
+    if (modname == NULL)
+        return -1;
+    for (lv_flat_def *d = defs; d->def.ml_name != NULL; d++) {
+        PyObject *owner = d->kind >= 0 ? (PyObject *)st->base_types[d->kind] : module;
+        PyObject *target = PyObject_GetAttrString(owner, d->pyname);
+        PyObject *self, *func;
+        int rc;
+
+        if (target == NULL)
+            goto error;
+        self = Py_BuildValue("(NOOii)", target, core, d->kind >= 0 ? owner : Py_None,
+                             d->kind, (int)d->failure);
+        if (self == NULL)
+            goto error;
+        func = PyCFunction_NewEx(&d->def, self, modname);
+        Py_DECREF(self);
+        if (func == NULL)
+            goto error;
+        rc = PyModule_AddObjectRef(module, d->def.ml_name, func);
+        Py_DECREF(func);
+        if (rc < 0)
+            goto error;
+    }
+    Py_DECREF(modname);
+    return 0;
+error:
+    Py_DECREF(modname);
+    return -1;
+}
+
+PyObject *
+lv_raise_released(PyObject *self)
+{
+    /* libvirt's release function checks its argument and reports the
+     * invalid-object error of this class (code and domain as elsewhere). */
+    lv_kinds[((lv_object *)self)->kind].free_handle(NULL);
+    return lv_raise_for(self, lv_kinds[((lv_object *)self)->kind].name);
 }
 
 /* ---- errors ------------------------------------------------------------ */
@@ -1010,7 +1267,9 @@ static int
 lv_ext_exec(PyObject *module)
 {
     lv_ext_state *st = PyModule_GetState(module);
-    return lv_state_import(&st->core) == NULL ? -1 : 0;
+    if (lv_state_import(&st->core) == NULL)
+        return -1;
+    return lv_add_flat_functions(module, st->core, lv_flat_functions);
 }
 
 PyModuleDef_Slot lv_ext_slots[] = {

@@ -17,6 +17,7 @@
 typedef struct {
     const char *name;              /* Python class name, e.g. "virDomain" */
     int (*free_handle)(void *);    /* releases the reference the wrapper owns */
+    int (*ref_handle)(void *);     /* takes one more reference (virDomainRef, ...) */
     int owner_kind;                /* kind of the object a handle comes from, or -1 */
 } lv_kind_info;
 
@@ -33,6 +34,9 @@ typedef struct {
     PyObject_HEAD
     void *handle;
     PyObject *owner;
+    /* What `_o` reads when a program assigned to it (the reference's
+     * programs and tests do), else NULL: `_o` is the object itself. */
+    PyObject *o_assigned;
     unsigned char kind;
 } lv_object;
 
@@ -86,6 +90,33 @@ int lv_add_types(PyObject *module, lv_state *st,
 int lv_traverse_state(lv_state *st, visitproc visit, void *arg);
 void lv_clear_state(lv_state *st);
 
+/* ---- libvirtmod.<C name>(): the reference's flat functions ------------- */
+
+/* What a flat function returns where the method raises libvirtError. */
+typedef enum {
+    LV_FLAT_RAW,         /* the method's result, or its exception */
+    LV_FLAT_NONE,        /* None */
+    LV_FLAT_MINUS_ONE,   /* -1 */
+    LV_FLAT_ZERO,        /* 0 */
+    LV_FLAT_RELEASE,     /* vir<Class>Free: 0 after releasing */
+} lv_flat_failure;
+
+/* libvirtmod.<name>(obj, *args) calls method `pyname` of class `kind`
+ * (module function `pyname` when kind is -1) with obj as self.  One
+ * table per extension module, generated (lv_flat_functions). */
+typedef struct {
+    PyMethodDef def;     /* name, lv_flat_call, flags, doc */
+    int kind;
+    const char *pyname;
+    lv_flat_failure failure;
+} lv_flat_def;
+
+extern lv_flat_def lv_flat_functions[];
+PyObject *lv_flat_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                       PyObject *kwnames);
+/* Add the flat functions of `defs` to `module`; `core` is libvirtmod. */
+int lv_add_flat_functions(PyObject *module, PyObject *core, lv_flat_def *defs);
+
 /* ---- errors ---------------------------------------------------------- */
 
 /* Raise libvirtError from libvirt's last error of this thread (or a
@@ -93,6 +124,9 @@ void lv_clear_state(lv_state *st);
 PyObject *lv_raise(lv_state *st, const char *func);
 /* Same, finding the state through an object of ours. */
 PyObject *lv_raise_for(PyObject *self, const char *func);
+/* Raise libvirt's invalid-object error for a released object (NULL handle),
+ * for the functions libvirt would crash in (rules.NULL_HANDLE_CRASHES). */
+PyObject *lv_raise_released(PyObject *self);
 /* libvirt's error as the 9-tuple libvirt.virGetLastError() returns. */
 PyObject *lv_error_tuple(virErrorPtr err);
 /* The C error callback that forwards to the registered Python handler. */
@@ -161,8 +195,14 @@ int lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **kee
 int lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
                   unsigned char **map, int *maplen);
 
-/* Methods of every wrapper type (c_pointer) and the owner accessors. */
+/* Methods of every wrapper type (c_pointer, __del__) and the owner accessors. */
 PyObject *lv_object_c_pointer(PyObject *self, PyObject *unused);
+/* __del__: release the handle now (later calls see a NULL handle, which
+ * libvirt reports as invalid), as the reference's __del__ does. */
+PyObject *lv_object_del(PyObject *self, PyObject *unused);
+/* Release the handle of `self` now; libvirt's result (0, or -1 with the
+ * error reported to libvirt's error handler), or 0 when already released. */
+int lv_object_release(PyObject *self);
 PyObject *lv_object_connect(PyObject *self, PyObject *unused);
 PyObject *lv_object_domain(PyObject *self, PyObject *unused);
 PyObject *lv_object_network(PyObject *self, PyObject *unused);

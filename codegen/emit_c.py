@@ -456,6 +456,8 @@ def entry_point(binding: Binding) -> str:
             if params[i].kind in _PAIRS:
                 cleanup += "    " + _PAIRS[params[i].kind][2].format(v=_local(params[i])) + "\n"
     assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name
+    if binding.function.name in rules.NULL_HANDLE_CRASHES:
+        body.append(f"    if (LV_HANDLE(self) == NULL)\n        return lv_raise_released(self);\n")
     body.append(_SHAPE_BODIES[binding.shape](binding))
     text = "".join(body)
     state = ""
@@ -480,10 +482,13 @@ def kinds_header() -> str:
     for cls, (ctype, free, _) in rules.CLASSES.items():
         out.append(f"static inline int lv_release_{cls}(void *handle) "
                    f"{{ return {free}(({ctype})handle); }}\n")
+        # Every class has its <class>Ref (virConnectRef, virDomainRef, ...).
+        out.append(f"static inline int lv_ref_{cls}(void *handle) "
+                   f"{{ return {cls}Ref(({ctype})handle); }}\n")
     out.append("\n#define LV_KINDS_TABLE { \\\n")
     for cls, (_, _, owner) in rules.CLASSES.items():
         owner_kind = kind_enum(owner) if owner else "-1"
-        out.append(f"    {{\"{cls}\", lv_release_{cls}, {owner_kind}}}, \\\n")
+        out.append(f"    {{\"{cls}\", lv_release_{cls}, lv_ref_{cls}, {owner_kind}}}, \\\n")
     out.append("}\n\n#endif\n")
     return "".join(out)
 
@@ -495,10 +500,64 @@ _ACCESSORS = {"connect": "lv_object_connect", "getConnect": "lv_object_connect",
 
 def _accessor_defs(pyclass: str) -> str:
     out = ["    {\"c_pointer\", lv_object_c_pointer, METH_NOARGS,\n"
-           "     \"c_pointer($self)\\n--\\n\\nThe address of the libvirt handle, as an int.\"},\n"]
+           "     \"c_pointer($self)\\n--\\n\\nThe address of the libvirt handle, as an int.\"},\n",
+           "    {\"__del__\", lv_object_del, METH_NOARGS,\n"
+           "     \"__del__($self)\\n--\\n\\nRelease the libvirt handle now; later calls fail.\"},\n"]
     for name, owner in rules.OWNER_ACCESSORS.get(pyclass, {}).items():
         out.append(f"    {{\"{name}\", {_ACCESSORS[name]}, METH_NOARGS,\n"
                    f"     \"{name}($self)\\n--\\n\\nThe {owner} object this one was obtained from.\"}},\n")
+    return "".join(out)
+
+
+_FLAT_FAILURES = {"none": "LV_FLAT_NONE", "minus_one": "LV_FLAT_MINUS_ONE",
+                  "zero": "LV_FLAT_ZERO", "raw": "LV_FLAT_RAW", "release": "LV_FLAT_RELEASE"}
+
+
+_FAILURE_WORDS = {"none": "None", "minus_one": "-1", "zero": "0", "raw": "their error",
+                  "release": "0"}
+
+
+def _flat_def(name: str, kind: str, pyname: str, failure: str, doc: str) -> str:
+    return (f"    {{{{\"{name}\", (PyCFunction)(void (*)(void))lv_flat_call, "
+            f"METH_FASTCALL | METH_KEYWORDS, {c_string(doc)}}},\n"
+            f"     {kind}, \"{pyname}\", {_FLAT_FAILURES[failure]}}},\n")
+
+
+def flat_table(bound: list[Binding], core: bool) -> str:
+    """lv_flat_functions[]: libvirtmod.<C name>(obj._o, ...) for every bound
+    function, as the reference's libvirtmod has them (lv_flat_call)."""
+    by_name = {b.function.name: b for b in bound}
+    entries = []
+    for b in bound:
+        if b.pyclass or b.pyname != b.function.name:   # else the function itself has the name
+            entries.append((b.function.name, b))
+    for alias, target in rules.FLAT_ALIASES.items():
+        if target in by_name:
+            entries.append((alias, by_name[target]))
+    out = ["lv_flat_def lv_flat_functions[] = {\n"]
+    for name, b in sorted(entries, key=lambda e: e[0]):
+        kind = kind_enum(b.pyclass) if b.pyclass else "-1"
+        where = f"{b.pyclass}.{b.pyname}" if b.pyclass else b.pyname
+        failure = rules.flat_failure(b.function.name, b.function.return_type,
+                                     b.shape if b.state == C.GENERATED else "", b.returns)
+        params = ["$module"] + (["obj"] if b.pyclass else [])
+        params += [p.name if p.default is None else f"{p.name}={p.default}" for p in b.params]
+        out.append(_flat_def(name, kind, b.pyname, failure,
+                             f"{name}({', '.join(params)})\n--\n\n{where}() of the Python "
+                             f"module, with obj (an object's _o) as self; libvirt's failures "
+                             f"return {_FAILURE_WORDS[failure]} instead of raising."))
+    if core:
+        # The reference's per-class helpers: <class>_pointer (c_pointer) and
+        # <class>Free (release now; a connection is released by close()).
+        for cls in rules.CLASSES:
+            out.append(_flat_def(f"{cls}_pointer", kind_enum(cls), "c_pointer", "raw",
+                                 f"{cls}_pointer($module, obj)\n--\n\n"
+                                 f"The address of obj's handle."))
+            if cls != "virConnect":
+                out.append(_flat_def(f"{cls}Free", kind_enum(cls), "__del__", "release",
+                                     f"{cls}Free($module, obj)\n--\n\n"
+                                     f"Release obj's handle now; returns 0."))
+    out.append("    {{NULL}}\n};\n\n")
     return "".join(out)
 
 
@@ -540,6 +599,7 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
         stray = [b.function.name for b in bound if b.pyclass]
         assert not stray, f"methods in an add-on module: {stray}"
 
+    out.append(flat_table(bound, core))
     # The module definition is hand-written (libvirt-override.c and friends)
     # around these tables.
     out.append("PyMethodDef lv_module_functions[] = {\n")

@@ -262,6 +262,42 @@ for _cls in ("virDomainSnapshot", "virDomainCheckpoint"):
                                  getConnect="virConnect")
 
 
+# Functions of libvirt 9.0.0 that read their object before checking it, so
+# a released object's NULL handle crashes them (found by the fuzz test's
+# libvirtmod.<name>(None) cases; the reference crashes there).  The binding
+# reports the NULL handle itself, as libvirt reports it elsewhere.
+NULL_HANDLE_CRASHES = {
+    "virDomainFDAssociate": "reads domain->conn before virCheckDomainReturn",
+    "virDomainGetLaunchSecurityInfo": "reads domain->conn before virCheckDomainReturn",
+}
+
+# libvirtmod's functions named after libvirt's C functions (libvirtmod.
+# virDomainGetName(dom._o), ...) exist for every bound function; these are
+# the reference's other names for some of them: its name -> the C function.
+FLAT_ALIASES = {
+    "virConnectListDomainsID": "virConnectListDomains",   # the reference's Python name listDomainsID
+    "virRegisterErrorHandler": "virSetErrorFunc",         # registerErrorHandler() binds virSetErrorFunc
+}
+
+
+def flat_failure(function_name: str, return_type: str, shape: str, returns: str) -> str:
+    """What libvirtmod.<C name>() returns instead of raising libvirtError,
+    as the reference's libvirtmod does (its Python layer then raises):
+    'none' for results that are objects, strings, lists or dicts, 'minus_one'
+    for int statuses, 'raw' where no value means failure."""
+    if function_name in NULL_IS_VALUE or return_type in ("unsigned int", "void"):
+        return "raw"
+    if function_name in ZERO_IS_FAILURE:
+        return "zero"
+    if shape:   # generated
+        pointer = return_type.endswith("*") or return_type in HANDLE_TYPES
+        if shape in ("plain", "out_scalar", "typed_set") and not pointer:
+            return "minus_one"
+        return "none"
+    # Hand-written: the override description's result says which.
+    return "minus_one" if re.match(r"(0|-1|int)\b", returns) else "none"
+
+
 # Functions whose C signature no generated shape covers and whose
 # hand-written override is not written yet: reason -> functions.  Each
 # entry is a known gap of the binding, reported by the generator's summary.
