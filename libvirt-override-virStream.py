@@ -12,7 +12,7 @@ class virStream:
         libvirtError for a negative number) propagates.  Returns None; call
         finish() afterwards as usual."""
         while True:
-            data = self.recv(256 * 1024)
+            data = self.recv(virStorageVol.streamBufSize)
             if isinstance(data, int):
                 # -2: no data yet, which only a nonblocking stream reports
                 libvirtmod.virResetLastError()
@@ -48,7 +48,7 @@ class virStream:
         afterwards as usual."""
         while True:
             try:
-                data = handler(self, 256 * 1024, opaque)
+                data = handler(self, virStorageVol.streamBufSize, opaque)
             except BaseException:
                 self._abort_and_raise()
             if not data:
@@ -70,7 +70,7 @@ class virStream:
         gets each chunk of data and holeHandler(stream, length, opaque) each
         hole.  Handler failures abort the stream, as in recvAll()."""
         while True:
-            data = self.recvFlags(256 * 1024, VIR_STREAM_RECV_STOP_AT_HOLE)
+            data = self.recvFlags(virStorageVol.streamBufSize, VIR_STREAM_RECV_STOP_AT_HOLE)
             try:
                 if data == -3:
                     # a hole where the data stopped
@@ -101,10 +101,22 @@ class virStream:
                     self.sendHole(section)
                     skipHandler(self, section, opaque)
                     continue
-                data = handler(self, min(section, 256 * 1024) if section > 0 else 256 * 1024,
+                data = handler(self, min(section, virStorageVol.streamBufSize) if section > 0 else virStorageVol.streamBufSize,
                                opaque)
             except BaseException:
                 self._abort_and_raise()
             if not data:
                 return None
             self._send_chunk(data)
+
+    def _dispatchStreamEventCallback(self, events, cbData):
+        """Call cbData["cb"] for a stream event: cb(stream, events, opaque).
+        Returns 0.
+
+        The reference binding's C code dispatches eventAddCallback() events
+        through this method; this binding's calls the callback directly, so
+        it is only here for programs that call it by hand."""
+        cb = cbData["cb"]
+        opaque = cbData["opaque"]
+        cb(self, events, opaque)
+        return 0

@@ -1,21 +1,174 @@
 # Module-level Python of libvirt.py (merged by generator.py after the imports).
 
-from typing import Any, Callable
-
 # Not a libvirt function: what a Python event loop (virEventRegisterImpl)
 # calls once libvirt's data for a removed handle or timeout may go.
 from libvirtmod import virEventInvokeFreeCallback  # noqa: F401 (re-exported)
 
-# The callables of the event loop protocol (virEventRegisterImpl), for
-# annotations in event loop implementations.
-_EventCB = Callable[[int, int, int, Any], None]
-_TimerCB = Callable[[int, Any], None]
-_EventAddHandleFunc = Callable[[int, int, _EventCB, Any], int]
-_EventUpdateHandleFunc = Callable[[int, int], None]
-_EventRemoveHandleFunc = Callable[[int], int]
-_EventAddTimeoutFunc = Callable[[int, _TimerCB, Any], int]
-_EventUpdateTimeoutFunc = Callable[[int, int], None]
-_EventRemoveTimeoutFunc = Callable[[int], int]
+
+def _typing_aliases():
+    """The reference's private aliases for annotations (libvirt._T,
+    libvirt._EventCB[...], ...), made on first use: importing typing would
+    cost more than the rest of `import libvirt`."""
+    from typing import Any, Callable, Optional, TypeVar
+
+    T = TypeVar("_T")
+    event_cb = Callable[[int, int, int, T], None]
+    timer_cb = Callable[[int, T], None]
+    parameters = dict[str, Any]
+    return {
+        "_T": T,
+        "_EventCB": event_cb,
+        "_TimerCB": timer_cb,
+        "_EventAddHandleFunc": Callable[[int, int, event_cb, T], int],
+        "_EventUpdateHandleFunc": Callable[[int, int], None],
+        "_EventRemoveHandleFunc": Callable[[int], int],
+        "_EventAddTimeoutFunc": Callable[[int, timer_cb, T], int],
+        "_EventUpdateTimeoutFunc": Callable[[int, int], None],
+        "_EventRemoveTimeoutFunc": Callable[[int], int],
+        "_DomainCB": Callable[["virConnect", "virDomain", int, int, T], Optional[int]],
+        "_BlkioParameter": parameters,
+        "_MemoryParameter": parameters,
+        "_SchedParameter": parameters,
+        "_TypedParameter": parameters,
+        # (code, domain, message, level, str1, str2, str3, int1, int2)
+        "_RawError": tuple[int, int, str, int, str, Optional[str], Optional[str], int, int],
+    }
+
+
+_TYPING_ALIAS_NAMES = ("_T", "_EventCB", "_TimerCB", "_EventAddHandleFunc",
+                       "_EventUpdateHandleFunc", "_EventRemoveHandleFunc",
+                       "_EventAddTimeoutFunc", "_EventUpdateTimeoutFunc",
+                       "_EventRemoveTimeoutFunc", "_DomainCB", "_BlkioParameter",
+                       "_MemoryParameter", "_SchedParameter", "_TypedParameter", "_RawError")
+
+
+def __getattr__(name):
+    if name in _TYPING_ALIAS_NAMES:
+        globals().update(_typing_aliases())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_TYPING_ALIAS_NAMES))
+
+
+# ---- libvirtmod's functions replaced by a program (unittest.mock.patch)
+#
+# The reference's methods call libvirtmod.<C name>(self._o, ...), so tests
+# patch those names.  Ours are C methods called directly; when a flat
+# function of libvirtmod (or libvirtmod_qemu/_lxc) is replaced, the method
+# or function bound to it is replaced by one that calls the replacement and
+# treats its result as the reference's Python layer does; putting the
+# original back restores the C method.  Nothing of this runs unless a
+# module attribute is assigned.
+
+# lv_flat_failure (typewrappers.h): what a flat function returns on failure.
+_FLAT_NONE, _FLAT_MINUS_ONE, _FLAT_ZERO = 1, 2, 3
+_FLAT_FAILURE_VALUES = {_FLAT_MINUS_ONE: -1, _FLAT_ZERO: 0}
+
+
+def _flat_target(value):
+    """(bound C callable, base class or None, failure) of an original flat
+    function of ours, or None for anything else."""
+    fields = getattr(value, "__self__", None)
+    if type(fields) is tuple and len(fields) == 5:
+        target, _core, base, _kind, failure = fields
+        return target, base, failure
+    return None
+
+
+def _is_failure(result, failure):
+    if failure == _FLAT_NONE:
+        return result is None
+    return type(result) is int and result == _FLAT_FAILURE_VALUES.get(failure)
+
+
+def _handle_arg(value):
+    return value._o if isinstance(value, _HANDLE_BASES) else value
+
+
+def _fresh_wrapper(result):
+    """A new wrapper of a handle a replacement returned, owning its own
+    reference, as the reference wraps the pointer its libvirtmod returns."""
+    if not isinstance(result, _HANDLE_BASES):
+        return result
+    cls = type(result)
+    return cls(_obj=result) if isinstance(result, libvirtmod.virConnect) else cls(None, _obj=result)
+
+
+def _routed(module, flat_name, target, failure):
+    import inspect
+
+    signature = inspect.signature(target)
+
+    def call_replacement(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        result = getattr(module, flat_name)(*map(_handle_arg, bound.arguments.values()))
+        if _is_failure(result, failure):
+            raise libvirtError(f"{flat_name}() failed")
+        if isinstance(result, list):
+            return [_fresh_wrapper(item) for item in result]
+        return _fresh_wrapper(result)
+
+    call_replacement.__name__ = call_replacement.__qualname__ = target.__name__
+    call_replacement.__doc__ = target.__doc__
+    return call_replacement
+
+
+class _PatchableModule(type(libvirtmod)):
+    """The class of libvirtmod, libvirtmod_qemu and libvirtmod_lxc once the
+    Python modules are imported (see above)."""
+
+    def __setattr__(self, name, value):
+        state = _PATCH_STATE[self.__name__]
+        current = self.__dict__.get(name)
+        if name not in state["originals"] and _flat_target(current) is not None:
+            state["originals"][name] = current
+        original = state["originals"].get(name)
+        super().__setattr__(name, value)
+        if original is not None:
+            _reroute(self, state, name, original, value is original)
+
+    def __delattr__(self, name):
+        super().__delattr__(name)
+        original = _PATCH_STATE[self.__name__]["originals"].get(name)
+        if original is not None:   # deleted outright: back to the C method
+            _reroute(self, _PATCH_STATE[self.__name__], name, original, True)
+
+
+def _reroute(module, state, name, original, restore):
+    target, base, failure = _flat_target(original)
+    # A method of one of our classes, or a function of the Python module.
+    owner = globals()[base.__name__] if base is not None else state["python_module"]
+    attribute = target.__name__
+    saved = state["saved"]
+    key = (owner, attribute)
+    if restore:
+        if key in saved:
+            previous = saved.pop(key)
+            if previous is _ABSENT:
+                delattr(owner, attribute)
+            else:
+                setattr(owner, attribute, previous)
+        return
+    if key not in saved:
+        saved[key] = owner.__dict__.get(attribute, _ABSENT) if base is not None \
+            else getattr(owner, attribute, _ABSENT)
+    setattr(owner, attribute, _routed(module, name, target, failure))
+
+
+_ABSENT = object()
+_PATCH_STATE = {}
+
+
+def _make_patchable(extension, python_module):
+    """Route replaced flat functions of `extension` to `python_module`'s
+    methods and functions (called by libvirt.py, libvirt_qemu.py, libvirt_lxc.py)."""
+    _PATCH_STATE[extension.__name__] = {"python_module": python_module, "originals": {},
+                                        "saved": {}}
+    extension.__class__ = _PatchableModule
 
 
 class libvirtError(Exception):
@@ -63,3 +216,59 @@ class libvirtError(Exception):
 
     def get_int2(self):
         return self._field(8)
+
+
+# ---- the reference's event-loop dispatch helpers
+#
+# The reference binding's C code calls these: _dispatchEventHandleCallback
+# and _dispatchEventTimeoutCallback dispatch what virEventAddHandle() and
+# virEventAddTimeout() registered, and _eventInvoke*Callback is the `cb` its
+# virEventRegisterImpl() hands to a Python event loop.  This binding's C
+# code needs none of them (its loop gets libvirtmod.virEventInvokeHandleCallback
+# and virEventInvokeTimeoutCallback as `cb`); they are here, with the
+# reference's parameters and results, for programs that call them by hand.
+
+def _eventInvokeHandleCallback(watch, fd, event, opaque, opaquecompat=None):
+    """Dispatch an event of a handle libvirt registered with a Python event
+    loop (virEventRegisterImpl): `opaque` is the value the loop's
+    addHandle(fd, events, cb, opaque) received, or, in the form of
+    libvirt 0.9.2 and earlier, `opaque` is that `cb` and `opaquecompat`
+    that opaque value.  A tuple whose second item is that value (the
+    reference's own shape) is taken too.  Returns None."""
+    if opaquecompat:
+        # The C callback travels in the opaque object: `cb` has nothing to add.
+        opaque = opaquecompat
+    elif isinstance(opaque, tuple):
+        opaque = opaque[1]
+    libvirtmod.virEventInvokeHandleCallback(watch, fd, event, opaque)
+
+
+def _eventInvokeTimeoutCallback(timer, opaque, opaquecompat=None):
+    """Fire a timeout libvirt registered with a Python event loop
+    (virEventRegisterImpl): `opaque` is the value the loop's
+    addTimeout(timeout, cb, opaque) received, or, in the form of
+    libvirt 0.9.2 and earlier, `opaque` is that `cb` and `opaquecompat`
+    that opaque value.  A tuple whose second item is that value (the
+    reference's own shape) is taken too.  Returns None."""
+    if opaquecompat:
+        opaque = opaquecompat
+    elif isinstance(opaque, tuple):
+        opaque = opaque[1]
+    libvirtmod.virEventInvokeTimeoutCallback(timer, opaque)
+
+
+def _dispatchEventHandleCallback(watch, fd, events, cbData):
+    """Call cbData["cb"] for a handle event: cb(watch, fd, events, opaque).
+    Returns 0."""
+    cb = cbData["cb"]
+    opaque = cbData["opaque"]
+    cb(watch, fd, events, opaque)
+    return 0
+
+
+def _dispatchEventTimeoutCallback(timer, cbData):
+    """Call cbData["cb"] for a timeout: cb(timer, opaque).  Returns 0."""
+    cb = cbData["cb"]
+    opaque = cbData["opaque"]
+    cb(timer, opaque)
+    return 0

@@ -47,6 +47,20 @@ import warnings
 
 import libvirt
 
+__author__ = "the authors of this libvirt binding"
+__license__ = "LGPL-2.1-or-later"
+__all__ = ["getCurrentImpl", "virEventAsyncIOImpl", "virEventRegisterAsyncIOImpl"]
+
+
+def __getattr__(name):
+    if name == "_T":   # the type variable of the reference's annotations
+        return libvirt._T
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"_T"})
+
 try:
     import select as _select
     _poll = _select.poll

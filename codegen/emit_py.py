@@ -88,6 +88,13 @@ def module_source(module: str, api: Api, combined: Api, bindings: list[C.Binding
         names = ", ".join(rules.CLASSES)
         out.append(f"\n\n# Results of libvirtmod are made of these classes from now on.\n"
                    f"{extension}._register(libvirtError, {names})\n")
+        bases = ", ".join(f"{extension}.{cls}" for cls in rules.CLASSES)
+        out.append(f"_HANDLE_BASES = ({bases})\n")
+    if module == "libvirt":
+        out.append(f"_make_patchable({extension}, __import__('sys').modules[__name__])\n")
+    else:
+        out.append(f"\n__import__('libvirt')._make_patchable({extension}, "
+                   f"__import__('sys').modules[__name__])\n")
     consts = constants(api, combined)
     if consts:
         out.append("\n\n# ---- constants\n\n")
