@@ -1345,15 +1345,12 @@ lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defini
 
     if (lv_unpack_fast(args, nargs, kwnames, "domainEventDeregister", kwlist, 1, 1, argv) < 0)
         return NULL;
-    /* Like the reference binding, a callable it does not know is ignored. */
+    /* As with the reference: with no callback registered this is a no-op;
+     * otherwise a callable it does not know raises KeyError. */
     if ((r = lv_legacy_find(self)) == NULL)
         Py_RETURN_NONE;
-    if (PyDict_DelItem(r->cb, argv[0]) < 0) {
-        if (!PyErr_ExceptionMatches(PyExc_KeyError))
-            return NULL;
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
+    if (PyDict_DelItem(r->cb, argv[0]) < 0)
+        return NULL;
     if (PyDict_GET_SIZE(r->cb) != 0)
         Py_RETURN_NONE;
     /* The last one: the registration goes.  Unlinked now, since libvirt

@@ -455,7 +455,7 @@ lv_override_virDomainBlockStats(PyObject *self, PyTypeObject *defining_class,
     int rc;
 
     if (lv_unpack_fast(args, nargs, kwnames, "blockStats", kwlist, 1, 1, argv) < 0
-        || lv_arg_str(argv[0], "path", 0, &path) < 0)
+        || lv_arg_str(argv[0], "path", 1, &path) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainBlockStats(LV_HANDLE(self), path, &stats, sizeof(stats));
@@ -477,7 +477,7 @@ lv_override_virDomainInterfaceStats(PyObject *self, PyTypeObject *defining_class
     int rc;
 
     if (lv_unpack_fast(args, nargs, kwnames, "interfaceStats", kwlist, 1, 1, argv) < 0
-        || lv_arg_str(argv[0], "path", 0, &path) < 0)
+        || lv_arg_str(argv[0], "path", 1, &path) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainInterfaceStats(LV_HANDLE(self), path, &stats, sizeof(stats));
@@ -501,7 +501,7 @@ lv_override_virDomainGetBlockInfo(PyObject *self, PyTypeObject *defining_class,
     int rc;
 
     if (lv_unpack_fast(args, nargs, kwnames, "blockInfo", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "path", 0, &path) < 0
+        || lv_arg_str(argv[0], "path", 1, &path) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -524,7 +524,7 @@ lv_override_virDomainGetBlockJobInfo(PyObject *self, PyTypeObject *defining_clas
     int rc;
 
     if (lv_unpack_fast(args, nargs, kwnames, "blockJobInfo", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "path", 0, &path) < 0
+        || lv_arg_str(argv[0], "path", 1, &path) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -783,7 +783,7 @@ lv_override_virDomainAuthorizedSSHKeysGet(PyObject *self, PyTypeObject *defining
     int n;
 
     if (lv_unpack_fast(args, nargs, kwnames, "authorizedSSHKeysGet", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "user", 0, &user) < 0
+        || lv_arg_str(argv[0], "user", 1, &user) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -1154,7 +1154,7 @@ lv_override_virDomainBlockPeek(PyObject *self, PyTypeObject *defining_class,
         || lv_arg_ullong(argv[1], "offset", &offset) < 0
         || lv_arg_size(argv[2], "size", &size) < 0
         || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
-        || lv_arg_str(argv[0], "disk", 0, &disk) < 0)
+        || lv_arg_str(argv[0], "disk", 1, &disk) < 0)
         return NULL;
     return lv_peek(self, PyType_GetModuleState(defining_class), "virDomainBlockPeek",
                    disk, offset, size, flags);
@@ -1668,7 +1668,7 @@ lv_override_virConnectGetCPUModelNames(PyObject *self, PyTypeObject *defining_cl
     int n;
 
     if (lv_unpack_fast(args, nargs, kwnames, "getCPUModelNames", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "arch", 0, &arch) < 0
+        || lv_arg_str(argv[0], "arch", 1, &arch) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
     Py_BEGIN_ALLOW_THREADS

@@ -35,7 +35,7 @@ lv_override_virDomainQemuMonitorCommand(PyObject *module, PyObject *const *args,
 
     if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorCommand", kwlist, 3, 3, argv) < 0
         || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, 0, &dom) < 0
-        || lv_arg_str(argv[1], "cmd", 0, &cmd) < 0
+        || lv_arg_str(argv[1], "cmd", 1, &cmd) < 0
         || lv_arg_uint(argv[2], "flags", &flags) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -82,7 +82,7 @@ lv_override_virDomainQemuMonitorCommandWithFiles(PyObject *module, PyObject *con
     if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorCommandWithFiles", kwlist, 2, 4,
                        argv) < 0
         || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, 0, &dom) < 0
-        || lv_arg_str(argv[1], "cmd", 0, &cmd) < 0
+        || lv_arg_str(argv[1], "cmd", 1, &cmd) < 0
         || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
         || (argv[2] != NULL && lv_arg_fd_array(argv[2], "files", &infiles, &ninfiles) < 0))
         return NULL;

@@ -839,16 +839,28 @@ lv_arg_str(PyObject *o, const char *name, int nullable, const char **out)
 }
 
 int
-lv_arg_uuid(PyObject *o, const char *name, const unsigned char **out)
+lv_arg_uuid(lv_state *st, PyObject *o, const char *name, const char *func,
+            const unsigned char **out)
 {
-    if (!PyBytes_Check(o))
-        return lv_type_error(name, "bytes", o);
-    if (PyBytes_GET_SIZE(o) != VIR_UUID_BUFLEN) {
-        PyErr_Format(PyExc_ValueError, "argument '%s' must be %d bytes long, not %zd",
-                     name, VIR_UUID_BUFLEN, PyBytes_GET_SIZE(o));
+    const char *data = NULL;
+    Py_ssize_t len = 0;
+
+    if (PyBytes_Check(o)) {
+        data = PyBytes_AS_STRING(o);
+        len = PyBytes_GET_SIZE(o);
+    } else if (PyUnicode_Check(o)) {
+        /* The reference takes a str's UTF-8 bytes: 16 of them make a UUID. */
+        if ((data = PyUnicode_AsUTF8AndSize(o, &len)) == NULL)
+            return -1;
+    } else if (o != Py_None) {
+        return lv_type_error(name, "bytes, str or None", o);
+    }
+    if (data == NULL || len != VIR_UUID_BUFLEN) {
+        /* Not a UUID: "<func>() failed", as the reference reports it. */
+        lv_raise(st, func);
         return -1;
     }
-    *out = (const unsigned char *)PyBytes_AS_STRING(o);
+    *out = (const unsigned char *)data;
     return 0;
 }
 
@@ -1178,6 +1190,19 @@ lv_typed_param_set(virTypedParameterPtr p, PyObject *value)
 }
 
 int
+lv_arg_params_dict(PyObject *dict, int allow_empty)
+{
+    if (!PyDict_Check(dict))
+        return lv_type_error("params", "dict", dict);
+    if (PyDict_GET_SIZE(dict) == 0 && !allow_empty) {
+        /* Like the reference: setting nothing is a mistake worth telling. */
+        PyErr_SetString(PyExc_LookupError, "Need non-empty dictionary to set attributes");
+        return -1;
+    }
+    return 0;
+}
+
+int
 lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, int allow_empty,
                         virTypedParameterPtr *out, int *nout)
 {
@@ -1186,15 +1211,8 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, 
     int *index = NULL;
     virTypedParameterPtr params = NULL;
 
-    if (!PyDict_Check(dict)) {
-        lv_type_error("params", "dict", dict);
+    if (lv_arg_params_dict(dict, allow_empty) < 0)
         return -1;
-    }
-    if (PyDict_GET_SIZE(dict) == 0 && !allow_empty) {
-        /* Like the reference: setting nothing is a mistake worth telling. */
-        PyErr_SetString(PyExc_LookupError, "no parameters given");
-        return -1;
-    }
     /* Work on snapshots: converting a value runs Python code (__index__,
      * __bool__) that could change the dict or a list under us. */
     if ((items = PyDict_Items(dict)) == NULL)

@@ -170,8 +170,10 @@ int lv_arg_size(PyObject *o, const char *name, size_t *out);
 int lv_arg_double(PyObject *o, const char *name, double *out);
 /* str -> UTF-8 (valid while `o` lives); None -> NULL when nullable. */
 int lv_arg_str(PyObject *o, const char *name, int nullable, const char **out);
-/* bytes of exactly VIR_UUID_BUFLEN. */
-int lv_arg_uuid(PyObject *o, const char *name, const unsigned char **out);
+/* bytes, or str as UTF-8, of exactly VIR_UUID_BUFLEN; else (None, any other
+ * length) libvirtError "<func>() failed", as the reference raises it. */
+int lv_arg_uuid(lv_state *st, PyObject *o, const char *name, const char *func,
+                const unsigned char **out);
 /* One of our objects of the given kind; None -> NULL when nullable. */
 int lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
                   int nullable, void **out);
@@ -234,6 +236,10 @@ PyObject *lv_typed_params_to_dict(lv_state *st, virTypedParameterPtr params, int
  * unless allow_empty, raise LookupError (like the reference); wrong value types raise TypeError/OverflowError. */
 int lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
                             int allow_empty, virTypedParameterPtr *out, int *nout);
+
+/* The checks lv_dict_to_typed_params makes first (a dict; not empty unless
+ * allow_empty), for setters that must make them before asking libvirt. */
+int lv_arg_params_dict(PyObject *dict, int allow_empty);
 
 /* Free parameters made by lv_dict_to_typed_params. */
 void lv_typed_params_free(virTypedParameterPtr params, int nparams);

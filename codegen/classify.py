@@ -123,11 +123,11 @@ def _input_param(func: Function, arg, is_last: bool) -> Param | None:
     ctype = arg.ctype
     if ctype in rules.HANDLE_TYPES:
         return Param(name, ctype, "handle", default,
-                     nullable=rules.is_nullable(func.name, arg.name, arg.info),
+                     nullable=rules.is_nullable(func.name, arg.name),
                      handle_class=rules.HANDLE_TYPES[ctype])
     if ctype == "const char *":
         return Param(name, ctype, "str", default,
-                     nullable=default == "None" or rules.is_nullable(func.name, arg.name, arg.info))
+                     nullable=default == "None" or rules.is_nullable(func.name, arg.name))
     if ctype in rules.INTEGER_TYPES:
         return Param(name, ctype, "int", default)
     if ctype == "double":

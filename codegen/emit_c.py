@@ -118,7 +118,7 @@ def _declare(p: Param) -> str:
     return f"    {ctype}{_local(p)} = {default};\n"
 
 
-def _convert(p: Param, index: int, cleanup: str = "") -> str:
+def _convert(p: Param, index: int, cleanup: str = "", function: str = "") -> str:
     """Converting argv[index]; on failure, `cleanup` releases what earlier
     conversions allocated."""
     src = f"argv[{index}]"
@@ -135,6 +135,8 @@ def _convert(p: Param, index: int, cleanup: str = "") -> str:
                 f"{int(p.nullable)}, &{local})")
     elif p.kind == "str":
         call = f"lv_arg_str({src}, \"{p.name}\", {int(p.nullable)}, &{local})"
+    elif p.kind == "uuid":
+        call = f"lv_arg_uuid(st, {src}, \"{p.name}\", \"{function}\", &{local})"
     else:
         call = f"lv_arg_{p.converter}({src}, \"{p.name}\", &{local})"
     if cleanup:
@@ -196,8 +198,13 @@ def _st(binding: Binding) -> str:
     return "st" if _has_state(binding) else "lv_state_from_type(Py_TYPE(self))"
 
 
+_FAILURE_VALUES = {"None": "Py_NewRef(Py_None)", "0": "PyLong_FromLong(0)"}
+
+
 def _raise(binding: Binding, function=None) -> str:
     name = (function or binding.function).name
+    if function is None and name in rules.FAILURE_IS_VALUE:
+        return _FAILURE_VALUES[rules.FAILURE_IS_VALUE[name]]
     if _has_state(binding):
         return f"lv_raise(st, \"{name}\")"
     return f"lv_raise_for(self, \"{name}\")"
@@ -383,7 +390,9 @@ def _typed_set_body(binding: Binding) -> str:
         body = ("    virTypedParameterPtr known = NULL, params = NULL;\n"
                 "    int nknown = 0, nparams = 0, c_result;\n")
         fill, release = _known_params_from_getter(binding, has_flags)
-        body += fill
+        # The dict is checked before the getter runs, as the reference does.
+        check = f"    if (lv_arg_params_dict({local}, 0) < 0)\n        return NULL;\n"
+        body += (f"    if ({local} != Py_None)\n    " if dict_param.nullable else "") + check + fill
         convert = f"lv_dict_to_typed_params({local}, known, nknown, 0, &params, &nparams)"
     else:
         # The types come from the API's documentation (rules.STATIC_TYPED_SETTERS).
@@ -452,7 +461,7 @@ def entry_point(binding: Binding) -> str:
         order = sorted(range(len(params)), key=lambda i: rank.get(params[i].kind, 0))
         cleanup = ""
         for i in order:
-            body.append(_convert(params[i], i, cleanup))
+            body.append(_convert(params[i], i, cleanup, binding.function.name))
             if params[i].kind in _PAIRS:
                 cleanup += "    " + _PAIRS[params[i].kind][2].format(v=_local(params[i])) + "\n"
     assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name

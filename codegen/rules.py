@@ -137,44 +137,20 @@ PARAM_NAMES = {
     ("virDomainFDAssociate", "fds"): "files",
 }
 
-# String arguments take None where libvirt accepts NULL: where the
-# documentation says so (NULL, optional), and these, which are optional
-# without saying so.  Elsewhere None is a TypeError: libvirt does not check
-# every string for NULL (virDomainGetInterfaceParameters' device is
-# dereferenced by drivers).
-_OPTIONAL_CPU_HOST = "NULL lets the driver pick the host's default"
-NULLABLE_STRINGS = {
-    ("virConnectOpen", "name"): "NULL asks libvirt for the default URI",
-    ("virConnectOpenReadOnly", "name"): "NULL asks libvirt for the default URI",
-    ("virConnectGetMaxVcpus", "type"): "NULL for the driver's default domain type",
-    ("virConnectGetDomainCapabilities", "emulatorbin"): _OPTIONAL_CPU_HOST,
-    ("virConnectGetDomainCapabilities", "arch"): _OPTIONAL_CPU_HOST,
-    ("virConnectGetDomainCapabilities", "machine"): _OPTIONAL_CPU_HOST,
-    ("virConnectGetDomainCapabilities", "virttype"): _OPTIONAL_CPU_HOST,
-    ("virConnectCompareHypervisorCPU", "emulator"): _OPTIONAL_CPU_HOST,
-    ("virConnectCompareHypervisorCPU", "arch"): _OPTIONAL_CPU_HOST,
-    ("virConnectCompareHypervisorCPU", "machine"): _OPTIONAL_CPU_HOST,
-    ("virConnectCompareHypervisorCPU", "virttype"): _OPTIONAL_CPU_HOST,
-    ("virConnectBaselineHypervisorCPU", "emulator"): _OPTIONAL_CPU_HOST,
-    ("virConnectBaselineHypervisorCPU", "arch"): _OPTIONAL_CPU_HOST,
-    ("virConnectBaselineHypervisorCPU", "machine"): _OPTIONAL_CPU_HOST,
-    ("virConnectBaselineHypervisorCPU", "virttype"): _OPTIONAL_CPU_HOST,
-    ("virConnectFindStoragePoolSources", "srcSpec"): "not every pool type needs a source",
-    ("virNodeListDevices", "cap"): "NULL lists devices of every capability",
-    ("virNodeNumOfDevices", "cap"): "NULL counts devices of every capability",
-    ("virDomainGetMetadata", "uri"): "NULL for the description and title metadata types",
-    ("virDomainSetMetadata", "metadata"): "NULL removes the metadata",
-    ("virDomainSetMetadata", "key"): "NULL for the description and title metadata types",
-    ("virDomainSetMetadata", "uri"): "NULL for the description and title metadata types",
-    ("virDomainFSTrim", "mountPoint"): "NULL trims every mounted filesystem",
+# String and object arguments take None, passed to libvirt as NULL, as the
+# reference passes it: libvirt checks its required arguments and reports a
+# NULL (VIR_ERR_INVALID_ARG, "... must not be NULL").  Except these, where
+# libvirt 9.0.0 does not check and a driver dereferences the NULL (the
+# reference crashes): None raises TypeError.
+NULL_CRASHES = {
+    ("virDomainGetInterfaceParameters", "device"): "drivers look the device up by name unchecked",
+    ("virDomainSetInterfaceParameters", "device"): "drivers look the device up by name unchecked",
 }
 
-_NULLABLE_WORDS = re.compile(r"\bNULL\b|optional|may be omitted", re.IGNORECASE)
 
-
-def is_nullable(func: str, arg: str, info: str) -> bool:
+def is_nullable(func: str, arg: str) -> bool:
     """Whether a string or object argument takes None (passed as NULL)."""
-    return (func, arg) in NULLABLE_STRINGS or bool(_NULLABLE_WORDS.search(info))
+    return (func, arg) not in NULL_CRASHES
 
 
 # Functions whose NULL or zero return is a value, not a failure.
@@ -185,7 +161,14 @@ NULL_IS_VALUE = {
 # Functions returning a count whose failure value is not -1.
 ZERO_IS_FAILURE = {
     "virDomainGetMaxMemory": "documented to return 0 in case of error",
-    "virNodeGetFreeMemory": "documented to return 0 in case of error",
+}
+
+# Functions whose failure the reference returns as a value instead of
+# raising (libvirt's error still reaches the error handler): the value.
+FAILURE_IS_VALUE = {
+    "virNodeGetFreeMemory": "0",       # documented to return 0 on error; the reference returns it
+    "virDomainGetGuestVcpus": "None",
+    "virDomainMigrateGetMaxDowntime": "None",
 }
 
 # The name-list functions (fixed-size caller arrays) and the count function
@@ -285,7 +268,8 @@ def flat_failure(function_name: str, return_type: str, shape: str, returns: str)
     as the reference's libvirtmod does (its Python layer then raises):
     'none' for results that are objects, strings, lists or dicts, 'minus_one'
     for int statuses, 'raw' where no value means failure."""
-    if function_name in NULL_IS_VALUE or return_type in ("unsigned int", "void"):
+    if function_name in NULL_IS_VALUE or function_name in FAILURE_IS_VALUE \
+            or return_type in ("unsigned int", "void"):
         return "raw"
     if function_name in ZERO_IS_FAILURE:
         return "zero"

@@ -320,15 +320,23 @@ def test_wrong_type_for_string_argument(conn, value):
         conn.lookupByName(value)
 
 
-def test_none_for_a_required_string_is_a_type_error(conn, dom):
-    # Deliberately unlike the reference, which passes NULL and relies on
-    # libvirt to check (and crashes where it does not, e.g. the device of
-    # interfaceParameters).
+def test_none_for_a_required_string_is_libvirts_invalid_arg(conn, dom, quiet):
+    # As the reference: None is passed as NULL and libvirt reports it.
     for call in (lambda: conn.lookupByName(None),
                  lambda: conn.lookupByUUIDString(None),
                  lambda: conn.networkLookupByName(None),
                  lambda: conn.storagePoolLookupByName(None),
-                 lambda: dom.interfaceParameters(None, 0)):
+                 lambda: dom.blockStats(None)):
+        with pytest.raises(libvirt.libvirtError) as info:
+            call()
+        assert info.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+        assert "must not be NULL" in str(info.value)
+
+
+def test_none_where_libvirt_would_crash_is_a_type_error(dom):
+    # Deviation: libvirt dereferences this NULL (the reference crashes).
+    for call in (lambda: dom.interfaceParameters(None, 0),
+                 lambda: dom.setInterfaceParameters(None, {"inbound.average": 1}, 0)):
         with pytest.raises(TypeError):
             call()
 
@@ -413,12 +421,25 @@ def test_bool_accepted_for_int(dom):
         dom.setAutostart(before)
 
 
-def test_wrong_uuid_length(conn):
-    # The reference raises a libvirtError with no libvirt error behind it;
-    # a wrong length is a bad value, so ValueError.
-    for bad in (b"abc", b"x" * 17):
-        with pytest.raises(ValueError):
+def test_wrong_uuid_length_or_none_fails_like_the_reference(conn):
+    # The reference reports "<function>() failed", with no libvirt error behind it.
+    libvirt.virResetLastError()
+    for bad in (b"abc", b"x" * 17, None, "1b2c3d4e-0000-0000-0000-000000000000"):
+        with pytest.raises(libvirt.libvirtError, match=r"virDomainLookupByUUID\(\) failed"):
             conn.lookupByUUID(bad)
+
+
+def test_uuid_as_str_is_its_utf8_bytes(driver_conn, quiet):
+    # "AAAA..." is the UUID 41414141-4141-...: a str of 16 ASCII characters
+    # names the same domain as its bytes, as with the reference.
+    driver_conn.defineXML("<domain type='test'><name>ascii-uuid</name>"
+                          "<uuid>41414141-4141-4141-4141-414141414141</uuid>"
+                          "<memory>1024</memory><os><type>hvm</type></os></domain>")
+    assert driver_conn.lookupByUUID("A" * 16).name() == "ascii-uuid"
+    assert driver_conn.lookupByUUID(b"A" * 16).name() == "ascii-uuid"
+    with pytest.raises(libvirt.libvirtError) as info:
+        driver_conn.lookupByUUID("x" * 16)
+    assert info.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
 
 
 def test_wrong_uuid_type(conn):

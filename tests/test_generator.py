@@ -93,11 +93,16 @@ def test_classify_gives_flags_a_default_and_keeps_required_parameters(bindings):
     assert [(p.name, p.default) for p in bindings["virDomainLookupByName"].params] == [("name", None)]
 
 
-def test_classify_takes_none_only_for_strings_libvirt_lets_be_null(bindings):
+def test_classify_takes_none_for_strings_as_the_reference_passes_null(bindings):
     (name,) = bindings["virConnectOpen"].params
     assert name.nullable and name.default == "None"
     (lookup,) = bindings["virDomainLookupByName"].params
-    assert not lookup.nullable
+    assert lookup.nullable and lookup.default is None
+
+
+def test_none_is_refused_only_where_libvirt_crashes_on_null():
+    assert not rules.is_nullable("virDomainGetInterfaceParameters", "device")
+    assert rules.is_nullable("virDomainLookupByName", "name")
 
 
 def test_classify_keeps_the_gil_only_for_handle_reads(bindings):
@@ -141,7 +146,9 @@ def test_every_rule_table_entry_names_a_real_function():
     named = (set(rules.SKIPPED) | set(rules.NON_BLOCKING) | set(rules.PENDING_REASONS)
              | set(rules.NAME_LISTS) | set(rules.NAME_LISTS.values()) | set(rules.NULL_IS_VALUE)
              | set(rules.ZERO_IS_FAILURE) | {f for f, _ in rules.DEFAULTS}
-             | {f for f, _ in rules.PARAM_NAMES} | {f for f, _ in rules.NULLABLE_STRINGS})
+             | {f for f, _ in rules.PARAM_NAMES} | {f for f, _ in rules.NULL_CRASHES}
+             | set(rules.NULL_HANDLE_CRASHES) | set(rules.FLAT_ALIASES.values())
+             | set(rules.FAILURE_IS_VALUE))
     assert sorted(named - set(api.functions)) == []
 
 

@@ -574,7 +574,7 @@ def test_create_xml_with_files(driver_conn, quiet):
     assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_NAME
     with pytest.raises(TypeError):
         driver_conn.createXMLWithFiles(NEW_DOMAIN_XML, None)
-    with pytest.raises(TypeError):
+    with pytest.raises(libvirt.libvirtError):   # NULL, reported by libvirt
         driver_conn.createXMLWithFiles(None, [])
     with pytest.raises(TypeError):
         driver_conn.createXMLWithFiles(NEW_DOMAIN_XML)
@@ -585,7 +585,7 @@ def test_fd_associate(dom, quiet):
     _unsupported(lambda: dom.FDAssociate("name", [0], 0))
     with pytest.raises(TypeError):
         dom.FDAssociate("name", 0)
-    with pytest.raises(TypeError):
+    with pytest.raises(libvirt.libvirtError):
         dom.FDAssociate(None, [0])
 
 
@@ -600,7 +600,7 @@ def test_qemu_monitor_command(dom, quiet):
         libvirt_qemu.qemuMonitorCommand(None, "info status", 0)
     with pytest.raises(TypeError):
         libvirt_qemu.qemuMonitorCommand(dom.connect(), "info status", 0)
-    with pytest.raises(TypeError):
+    with pytest.raises(libvirt.libvirtError):
         libvirt_qemu.qemuMonitorCommand(dom, None, 0)
 
 
@@ -624,14 +624,11 @@ def test_lxc_open_namespace(dom, quiet):
 # --- arguments common to the new methods ----------------------------------------------------
 
 @pytest.mark.parametrize("call", [
-    lambda d, c: d.blockStats(None),
     lambda d, c: d.blockStats(1),
     lambda d, c: d.interfaceStats(b"testnet0"),
     lambda d, c: d.blockInfo("vda", "0"),
-    lambda d, c: d.blockJobInfo(None),
     lambda d, c: d.controlInfo(None),
     lambda d, c: d.diskErrors(1.0),
-    lambda d, c: d.authorizedSSHKeysGet(None),
     lambda d, c: d.authorizedSSHKeysSet("root", "key"),
     lambda d, c: d.authorizedSSHKeysSet("root", [b"key"]),
     lambda d, c: d.messages("x"),
@@ -644,7 +641,6 @@ def test_lxc_open_namespace(dom, quiet):
     lambda d, c: c.getMemoryStats("0"),
     lambda d, c: c.getCellsFreeMemory(0),
     lambda d, c: c.getCPUMap(None),
-    lambda d, c: c.getCPUModelNames(None),
     lambda d, c: c.getCPUModelNames(b"x86_64"),
     lambda d, c: c.getFreePages([4], None, 1),
     lambda d, c: c.storagePoolLookupByName("pool-a").storageVolLookupByName(
@@ -656,6 +652,20 @@ def test_bad_arguments_raise_type_error(driver_conn, driver_xml, call):
     dom = driver_conn.lookupByName(_running(driver_xml).name)
     with pytest.raises(TypeError):
         call(dom, driver_conn)
+
+
+@pytest.mark.parametrize("call", [
+    lambda d, c: d.blockStats(None),
+    lambda d, c: d.blockJobInfo(None),
+    lambda d, c: d.authorizedSSHKeysGet(None),
+    lambda d, c: c.getCPUModelNames(None),
+])
+def test_none_for_a_string_reaches_libvirt(driver_conn, driver_xml, call, quiet):
+    # As the reference passes NULL: libvirt reports it.
+    dom = driver_conn.lookupByName(_running(driver_xml).name)
+    with pytest.raises(libvirt.libvirtError) as info:
+        call(dom, driver_conn)
+    assert info.value.get_error_code() in (libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_ERR_NO_SUPPORT)
 
 
 def test_keyword_arguments(dom, dom_xml, driver_conn):
@@ -678,7 +688,7 @@ def test_memory_peek_returns_the_bytes_libvirt_read(conn):
 
 def test_peek_arguments_are_checked(conn, quiet):
     dom = conn.lookupByName("test")
-    with pytest.raises(TypeError):
+    with pytest.raises(libvirt.libvirtError):
         dom.blockPeek(None, 0, 1)
     with pytest.raises(OverflowError):
         dom.blockPeek("vda", -1, 1)
