@@ -155,11 +155,18 @@ lv_object_dealloc(PyObject *self)
     Py_DECREF(type);
 }
 
-PyObject *
-lv_object_del(PyObject *self, PyObject *Py_UNUSED(ignored))
+/* tp_finalize, which Python shows as __del__: release the handle now, as
+ * the reference's __del__ does (later calls see a NULL handle, which
+ * libvirt reports as invalid).  A C slot rather than a __del__ method: a
+ * subclass then calls it directly on deallocation, with no method lookup. */
+static void
+lv_object_finalize(PyObject *self)
 {
+    PyObject *type, *value, *traceback;
+
+    PyErr_Fetch(&type, &value, &traceback);   /* libvirt's error handler may run Python */
     lv_object_release(self);
-    Py_RETURN_NONE;
+    PyErr_Restore(type, value, traceback);
 }
 
 /* ---- the attributes the reference's objects have: _o, _conn, _dom, _net */
@@ -358,6 +365,7 @@ lv_add_types(PyObject *module, lv_state *st, PyMethodDef *const methods[LV_NKIND
         PyOS_snprintf(qualname, sizeof(qualname), "libvirtmod.%s", lv_kinds[kind].name);
         PyType_Slot slots[] = {
             {Py_tp_dealloc, lv_object_dealloc},
+            {Py_tp_finalize, lv_object_finalize},
             {Py_tp_traverse, lv_object_traverse},
             {Py_tp_clear, lv_object_clear},
             {Py_tp_methods, methods[kind]},

@@ -197,11 +197,8 @@ int lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **kee
 int lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
                   unsigned char **map, int *maplen);
 
-/* Methods of every wrapper type (c_pointer, __del__) and the owner accessors. */
+/* Methods of every wrapper type (c_pointer) and the owner accessors. */
 PyObject *lv_object_c_pointer(PyObject *self, PyObject *unused);
-/* __del__: release the handle now (later calls see a NULL handle, which
- * libvirt reports as invalid), as the reference's __del__ does. */
-PyObject *lv_object_del(PyObject *self, PyObject *unused);
 /* Release the handle of `self` now; libvirt's result (0, or -1 with the
  * error reported to libvirt's error handler), or 0 when already released. */
 int lv_object_release(PyObject *self);

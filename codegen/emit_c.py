@@ -509,9 +509,7 @@ _ACCESSORS = {"connect": "lv_object_connect", "getConnect": "lv_object_connect",
 
 def _accessor_defs(pyclass: str) -> str:
     out = ["    {\"c_pointer\", lv_object_c_pointer, METH_NOARGS,\n"
-           "     \"c_pointer($self)\\n--\\n\\nThe address of the libvirt handle, as an int.\"},\n",
-           "    {\"__del__\", lv_object_del, METH_NOARGS,\n"
-           "     \"__del__($self)\\n--\\n\\nRelease the libvirt handle now; later calls fail.\"},\n"]
+           "     \"c_pointer($self)\\n--\\n\\nThe address of the libvirt handle, as an int.\"},\n"]
     for name, owner in rules.OWNER_ACCESSORS.get(pyclass, {}).items():
         out.append(f"    {{\"{name}\", {_ACCESSORS[name]}, METH_NOARGS,\n"
                    f"     \"{name}($self)\\n--\\n\\nThe {owner} object this one was obtained from.\"}},\n")
