@@ -310,11 +310,8 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
     const char *func = with_flags ? "virDomainSetSchedulerParametersFlags"
                                   : "virDomainSetSchedulerParameters";
 
-    if (!PyDict_Check(dict)) {
-        PyErr_Format(PyExc_TypeError, "argument 'params' must be dict, not %.100s",
-                     Py_TYPE(dict)->tp_name);
+    if (lv_arg_params_dict(dict, 0) < 0)   /* before asking libvirt, as the reference */
         return NULL;
-    }
     /* The current parameters tell each value's C type. */
     switch (lv_get_scheduler_params(LV_HANDLE(self), with_flags,
                                     flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG),
@@ -783,7 +780,7 @@ lv_override_virDomainAuthorizedSSHKeysGet(PyObject *self, PyTypeObject *defining
     int n;
 
     if (lv_unpack_fast(args, nargs, kwnames, "authorizedSSHKeysGet", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "user", 1, &user) < 0
+        || lv_arg_str(argv[0], "user", 0, &user) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -1597,6 +1594,10 @@ lv_override_virNodeAllocPages(PyObject *self, PyTypeObject *defining_class,
                      Py_TYPE(argv[0])->tp_name);
         return NULL;
     }
+    if (PyDict_GET_SIZE(argv[0]) == 0) {   /* as the reference */
+        PyErr_SetString(PyExc_LookupError, "Need non-empty dictionary to pages attribute");
+        return NULL;
+    }
     /* A copy of the items: converting them may run Python code (__index__)
      * that changes the dict. */
     if ((items = PyDict_Items(argv[0])) == NULL)
@@ -1668,7 +1669,7 @@ lv_override_virConnectGetCPUModelNames(PyObject *self, PyTypeObject *defining_cl
     int n;
 
     if (lv_unpack_fast(args, nargs, kwnames, "getCPUModelNames", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "arch", 1, &arch) < 0
+        || lv_arg_str(argv[0], "arch", 0, &arch) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
     Py_BEGIN_ALLOW_THREADS

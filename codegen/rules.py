@@ -169,6 +169,7 @@ FAILURE_IS_VALUE = {
     "virNodeGetFreeMemory": "0",       # documented to return 0 on error; the reference returns it
     "virDomainGetGuestVcpus": "None",
     "virDomainMigrateGetMaxDowntime": "None",
+    "virDomainMigrateGetCompressionCache": "None",
 }
 
 # The name-list functions (fixed-size caller arrays) and the count function

@@ -629,6 +629,8 @@ def test_lxc_open_namespace(dom, quiet):
     lambda d, c: d.blockInfo("vda", "0"),
     lambda d, c: d.controlInfo(None),
     lambda d, c: d.diskErrors(1.0),
+    lambda d, c: d.authorizedSSHKeysGet(None),   # the reference too refuses None here
+    lambda d, c: c.getCPUModelNames(None),
     lambda d, c: d.authorizedSSHKeysSet("root", "key"),
     lambda d, c: d.authorizedSSHKeysSet("root", [b"key"]),
     lambda d, c: d.messages("x"),
@@ -657,8 +659,6 @@ def test_bad_arguments_raise_type_error(driver_conn, driver_xml, call):
 @pytest.mark.parametrize("call", [
     lambda d, c: d.blockStats(None),
     lambda d, c: d.blockJobInfo(None),
-    lambda d, c: d.authorizedSSHKeysGet(None),
-    lambda d, c: c.getCPUModelNames(None),
 ])
 def test_none_for_a_string_reaches_libvirt(driver_conn, driver_xml, call, quiet):
     # As the reference passes NULL: libvirt reports it.
