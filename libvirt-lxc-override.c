@@ -24,7 +24,7 @@ lv_override_virDomainLxcOpenNamespace(PyObject *module, PyObject *const *args,
     int *fds = NULL, n;
 
     if (lv_unpack_fast(args, nargs, kwnames, "lxcOpenNamespace", kwlist, 2, 2, argv) < 0
-        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, 0, &dom) < 0
+        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, LV_NONE_NO_O, &dom) < 0
         || lv_arg_uint(argv[1], "flags", &flags) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS

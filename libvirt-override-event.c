@@ -643,13 +643,14 @@ lv_override_virEventRegisterImpl(PyObject *module, PyObject *const *args, Py_ssi
 
     if (lv_unpack_fast(args, nargs, kwnames, "virEventRegisterImpl", kwlist, 6, 6, argv) < 0)
         return NULL;
-    for (int i = 0; i < 6; i++) {
-        if (lv_ev_check_callable(argv[i], kwlist[i]) < 0)
-            return NULL;
-    }
+    /* A second loop is refused first, as the reference refuses it. */
     if (lv_ev.registered) {
         PyErr_SetString(PyExc_RuntimeError, "Event loop is already registered");
         return NULL;
+    }
+    for (int i = 0; i < 6; i++) {
+        if (lv_ev_check_callable(argv[i], kwlist[i]) < 0)
+            return NULL;
     }
     if (lv_event_opaque_type() == NULL)
         return NULL;
@@ -1165,7 +1166,7 @@ lv_event_register_any(const lv_event_family *fam, PyObject *self, PyTypeObject *
     lv_reg *r;
 
     if (lv_unpack_fast(args, nargs, kwnames, fam->pyname, kwlist, 4, 4, argv) < 0
-        || lv_arg_handle(st, argv[0], fam->objparam, fam->kind, 1, &obj) < 0
+        || lv_arg_handle(st, argv[0], fam->objparam, fam->kind, LV_NONE_IS_NULL, &obj) < 0
         || lv_arg_int(argv[1], "eventID", &id) < 0
         || lv_arg_callable(argv[2], "cb") < 0)
         return NULL;

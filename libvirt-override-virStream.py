@@ -101,8 +101,8 @@ class virStream:
                     self.sendHole(section)
                     skipHandler(self, section, opaque)
                     continue
-                data = handler(self, min(section, virStorageVol.streamBufSize) if section > 0 else virStorageVol.streamBufSize,
-                               opaque)
+                # At most the section's length: 0 at its end, as the reference asks.
+                data = handler(self, min(section, virStorageVol.streamBufSize), opaque)
             except BaseException:
                 self._abort_and_raise()
             if not data:

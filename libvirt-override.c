@@ -1109,7 +1109,7 @@ lv_override_virDomainGetEmulatorPinInfo(PyObject *self, PyTypeObject *defining_c
 
 /* size bytes read by a peek function into a new bytes object. */
 static PyObject *
-lv_peek(PyObject *self, lv_state *st, const char *func, const char *disk,
+lv_peek(PyObject *self, lv_state *st, const char *func, int block, const char *disk,
         unsigned long long offset, size_t size, unsigned int flags)
 {
     PyObject *buffer;
@@ -1124,7 +1124,7 @@ lv_peek(PyObject *self, lv_state *st, const char *func, const char *disk,
     /* The new bytes object is ours alone until returned: libvirt may fill it
      * without the GIL. */
     Py_BEGIN_ALLOW_THREADS
-    if (disk != NULL)
+    if (block)
         rc = virDomainBlockPeek(LV_HANDLE(self), disk, offset, size, PyBytes_AS_STRING(buffer), flags);
     else
         rc = virDomainMemoryPeek(LV_HANDLE(self), offset, size, PyBytes_AS_STRING(buffer), flags);
@@ -1148,13 +1148,15 @@ lv_override_virDomainBlockPeek(PyObject *self, PyTypeObject *defining_class,
     unsigned int flags = 0;
 
     if (lv_unpack_fast(args, nargs, kwnames, "blockPeek", kwlist, 3, 4, argv) < 0
+        || lv_arg_require_int(argv[1], "offset") < 0
         || lv_arg_ullong(argv[1], "offset", &offset) < 0
+        || lv_arg_require_int(argv[2], "size") < 0
         || lv_arg_size(argv[2], "size", &size) < 0
         || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
         || lv_arg_str(argv[0], "disk", 1, &disk) < 0)
         return NULL;
     return lv_peek(self, PyType_GetModuleState(defining_class), "virDomainBlockPeek",
-                   disk, offset, size, flags);
+                   1, disk, offset, size, flags);
 }
 
 PyObject *
@@ -1168,12 +1170,14 @@ lv_override_virDomainMemoryPeek(PyObject *self, PyTypeObject *defining_class,
     unsigned int flags = 0;
 
     if (lv_unpack_fast(args, nargs, kwnames, "memoryPeek", kwlist, 2, 3, argv) < 0
+        || lv_arg_require_int(argv[0], "start") < 0
         || lv_arg_ullong(argv[0], "start", &start) < 0
+        || lv_arg_require_int(argv[1], "size") < 0
         || lv_arg_size(argv[1], "size", &size) < 0
         || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0))
         return NULL;
     return lv_peek(self, PyType_GetModuleState(defining_class), "virDomainMemoryPeek",
-                   NULL, start, size, flags);
+                   0, NULL, start, size, flags);
 }
 
 /* ---- virDomain: lists in ------------------------------------------------ */
@@ -1188,6 +1192,7 @@ lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
 {
     static const char *const kwlist[] = {"codeset", "holdtime", "keycodes", "nkeycodes",
                                          "flags", NULL};
+    lv_state *st = PyType_GetModuleState(defining_class);
     PyObject *argv[5];
     unsigned int codeset, holdtime, *keycodes, nkeys, flags = 0;
     int nkeycodes, rc;
@@ -1196,22 +1201,20 @@ lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
         || lv_arg_uint(argv[0], "codeset", &codeset) < 0
         || lv_arg_uint(argv[1], "holdtime", &holdtime) < 0
         || lv_arg_int(argv[3], "nkeycodes", &nkeycodes) < 0
-        || (argv[4] != NULL && lv_arg_uint(argv[4], "flags", &flags) < 0)
-        || lv_arg_uint_array(argv[2], "keycodes", &keycodes, &nkeys) < 0)
+        || (argv[4] != NULL && lv_arg_uint(argv[4], "flags", &flags) < 0))
         return NULL;
-    if (nkeycodes < 0 || (unsigned int)nkeycodes != nkeys) {
-        PyMem_Free(keycodes);
-        PyErr_Format(PyExc_ValueError,
-                     "argument 'nkeycodes' (%d) must be the number of keycodes (%u)",
-                     nkeycodes, nkeys);
+    /* What the reference refuses here it reports as a failed call. */
+    if (!PyList_Check(argv[2]) || nkeycodes != PyList_GET_SIZE(argv[2])
+        || nkeycodes > VIR_DOMAIN_SEND_KEY_MAX_KEYS)
+        return lv_raise(st, "virDomainSendKey");
+    if (lv_arg_uint_array(argv[2], "keycodes", &keycodes, &nkeys) < 0)
         return NULL;
-    }
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainSendKey(LV_HANDLE(self), codeset, holdtime, keycodes, nkeycodes, flags);
     Py_END_ALLOW_THREADS
     PyMem_Free(keycodes);
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainSendKey");
+        return lv_raise(st, "virDomainSendKey");
     return PyLong_FromLong(rc);
 }
 
@@ -1229,7 +1232,7 @@ lv_override_virDomainRevertToSnapshot(PyObject *self, PyTypeObject *defining_cla
     int rc;
 
     if (lv_unpack_fast(args, nargs, kwnames, "revertToSnapshot", kwlist, 1, 2, argv) < 0
-        || lv_arg_handle(st, argv[0], "snap", LV_DOMAIN_SNAPSHOT, 0, &snap) < 0
+        || lv_arg_handle(st, argv[0], "snap", LV_DOMAIN_SNAPSHOT, LV_NONE_IS_NULL, &snap) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
     /* The domain is the snapshot's: libvirt takes only the snapshot. */
@@ -1327,13 +1330,9 @@ lv_override_virDomainListGetStats(PyObject *self, PyTypeObject *defining_class,
     if ((argv[1] != NULL && lv_arg_uint(argv[1], "stats", &stats) < 0)
         || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0))
         return NULL;
-    if (PyUnicode_Check(argv[0]) || PyBytes_Check(argv[0])
-        || (seq = PySequence_Fast(argv[0], "")) == NULL) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "argument 'doms' must be a list of virDomain, not %.100s",
-                     Py_TYPE(argv[0])->tp_name);
+    /* Any iterable of domains, as the reference's loop over it takes. */
+    if ((seq = PySequence_Fast(argv[0], "argument 'doms' must be an iterable of virDomain")) == NULL)
         return NULL;
-    }
     /* A tuple: a list changed by another thread during the call must not
      * free the domains whose handles libvirt uses. */
     if (PyList_Check(seq)) {
@@ -1347,12 +1346,14 @@ lv_override_virDomainListGetStats(PyObject *self, PyTypeObject *defining_class,
         return PyErr_NoMemory();
     }
     for (Py_ssize_t i = 0; i < ndoms; i++) {
-        if (lv_arg_handle(st, PySequence_Fast_GET_ITEM(seq, i), "doms item", LV_DOMAIN, 0,
-                          (void **)&doms[i]) < 0) {
+        PyObject *dom = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyObject_TypeCheck(dom, st->base_types[LV_DOMAIN])) {
             PyMem_Free(doms);
             Py_DECREF(seq);
-            return NULL;
+            /* The reference's message, and its class: a libvirtError. */
+            return lv_raise_message(st, "domain list contains non-domain elements");
         }
+        doms[i] = LV_HANDLE(dom);
     }
     /* seq keeps the domains, and so their handles, alive during the call. */
     Py_BEGIN_ALLOW_THREADS
@@ -1818,27 +1819,32 @@ lv_override_virSecretSetValue(PyObject *self, PyTypeObject *defining_class,
     static const char *const kwlist[] = {"value", "flags", NULL};
     PyObject *argv[2];
     unsigned int flags = 0;
-    Py_buffer view;
+    const char *value;
+    Py_ssize_t len = 0;
     int rc;
 
     if (lv_unpack_fast(args, nargs, kwnames, "setValue", kwlist, 1, 2, argv) < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
-    if (PyUnicode_Check(argv[0])) {
-        /* str is taken as its UTF-8 bytes, as the reference does */
-        Py_ssize_t len;
-        const char *utf8 = PyUnicode_AsUTF8AndSize(argv[0], &len);
-        if (utf8 == NULL || PyBuffer_FillInfo(&view, argv[0], (void *)utf8, len, 1,
-                                              PyBUF_SIMPLE) < 0)
+    /* What the reference's z# format takes: bytes, str as its UTF-8 bytes,
+     * None as no value (NULL, for libvirt to report). */
+    if (argv[0] == Py_None) {
+        value = NULL;
+    } else if (PyUnicode_Check(argv[0])) {
+        if ((value = PyUnicode_AsUTF8AndSize(argv[0], &len)) == NULL)
             return NULL;
-    } else if (PyObject_GetBuffer(argv[0], &view, PyBUF_SIMPLE) < 0) {
-        return NULL;
+    } else if (PyBytes_Check(argv[0])) {
+        value = PyBytes_AS_STRING(argv[0]);
+        len = PyBytes_GET_SIZE(argv[0]);
+    } else {
+        return PyErr_Format(PyExc_TypeError,
+                            "argument 'value' must be bytes, str or None, not %.100s",
+                            Py_TYPE(argv[0])->tp_name);
     }
-    /* The buffer export keeps a bytearray from being resized meanwhile. */
+    /* Both are immutable and held by the caller during the call. */
     Py_BEGIN_ALLOW_THREADS
-    rc = virSecretSetValue(LV_HANDLE(self), view.buf, view.len, flags);
+    rc = virSecretSetValue(LV_HANDLE(self), (const unsigned char *)value, (size_t)len, flags);
     Py_END_ALLOW_THREADS
-    PyBuffer_Release(&view);
     if (rc < 0)
         return lv_raise(PyType_GetModuleState(defining_class), "virSecretSetValue");
     return PyLong_FromLong(rc);
@@ -1924,6 +1930,7 @@ lv_override_virStreamRecvFlags(PyObject *self, PyTypeObject *defining_class,
     unsigned int flags = 0;
 
     if (lv_unpack_fast(args, nargs, kwnames, "recvFlags", kwlist, 1, 2, argv) < 0
+        || lv_arg_require_int(argv[0], "nbytes") < 0
         || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
         return NULL;
     return lv_stream_recv(self, PyType_GetModuleState(defining_class), argv[0], 1, flags);

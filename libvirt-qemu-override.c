@@ -34,7 +34,7 @@ lv_override_virDomainQemuMonitorCommand(PyObject *module, PyObject *const *args,
     int rc;
 
     if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorCommand", kwlist, 3, 3, argv) < 0
-        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, 0, &dom) < 0
+        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, LV_NONE_NO_O, &dom) < 0
         || lv_arg_str(argv[1], "cmd", 1, &cmd) < 0
         || lv_arg_uint(argv[2], "flags", &flags) < 0)
         return NULL;
@@ -81,8 +81,8 @@ lv_override_virDomainQemuMonitorCommandWithFiles(PyObject *module, PyObject *con
 
     if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorCommandWithFiles", kwlist, 2, 4,
                        argv) < 0
-        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, 0, &dom) < 0
-        || lv_arg_str(argv[1], "cmd", 1, &cmd) < 0
+        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, LV_NONE_NO_O, &dom) < 0
+        || lv_arg_str(argv[1], "cmd", 0, &cmd) < 0   /* str only, as the reference */
         || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
         || (argv[2] != NULL && lv_arg_fd_array(argv[2], "files", &infiles, &ninfiles) < 0))
         return NULL;
@@ -134,9 +134,16 @@ lv_override_virConnectDomainQemuMonitorEventRegister(PyObject *module, PyObject 
     lv_reg *r;
     int callback_id;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorEventRegister", kwlist, 5, 6, argv) < 0
-        || lv_arg_handle(st, argv[0], "conn", LV_CONNECT, 0, &conn) < 0
-        || lv_arg_handle(st, argv[1], "dom", LV_DOMAIN, 1, &dom) < 0
+    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorEventRegister", kwlist, 5, 6, argv) < 0)
+        return NULL;
+    if (argv[0] == Py_None) {
+        /* The reference first keeps its callback ids in conn.qemuMonitorEventCallbackID. */
+        PyErr_SetString(PyExc_AttributeError,
+                        "'NoneType' object has no attribute 'qemuMonitorEventCallbackID'");
+        return NULL;
+    }
+    if (lv_arg_handle(st, argv[0], "conn", LV_CONNECT, LV_NONE_REFUSED, &conn) < 0
+        || lv_arg_handle(st, argv[1], "dom", LV_DOMAIN, LV_NONE_IS_NULL, &dom) < 0
         || lv_arg_str(argv[2], "event", 1, &event) < 0
         || lv_arg_callable(argv[3], "cb") < 0
         || (argv[5] != NULL && lv_arg_uint(argv[5], "flags", &flags) < 0))
@@ -166,8 +173,11 @@ lv_override_virConnectDomainQemuMonitorEventDeregister(PyObject *module, PyObjec
     void *conn;
     int id, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorEventDeregister", kwlist, 2, 2, argv) < 0
-        || lv_arg_handle(st, argv[0], "conn", LV_CONNECT, 0, &conn) < 0
+    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorEventDeregister", kwlist, 2, 2, argv) < 0)
+        return NULL;
+    if (argv[0] == Py_None)
+        Py_RETURN_NONE;   /* the reference swallows the AttributeError of None._o */
+    if (lv_arg_handle(st, argv[0], "conn", LV_CONNECT, LV_NONE_REFUSED, &conn) < 0
         || lv_arg_int(argv[1], "callbackID", &id) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS

@@ -506,8 +506,9 @@ lv_add_flat_functions(PyObject *module, PyObject *core, lv_flat_def *defs)
 
         if (target == NULL)
             goto error;
-        self = Py_BuildValue("(NOOii)", target, core, d->kind >= 0 ? owner : Py_None,
-                             d->kind, (int)d->failure);
+        self = Py_BuildValue("(NOOii)", target, core,
+                             d->first_kind >= 0 ? (PyObject *)st->base_types[d->first_kind] : Py_None,
+                             d->first_kind, (int)d->failure);
         if (self == NULL)
             goto error;
         func = PyCFunction_NewEx(&d->def, self, modname);
@@ -591,6 +592,19 @@ lv_raise(lv_state *st, const char *func)
 done:
     Py_XDECREF(details);
     Py_XDECREF(message);
+    return NULL;
+}
+
+PyObject *
+lv_raise_message(lv_state *st, const char *message)
+{
+    /* libvirtError(message), whose __init__ reads the last error as the
+     * reference's Python layer does when it raises one itself. */
+    PyObject *exc = PyObject_CallFunction(st->error_class, "s", message);
+    if (exc != NULL) {
+        PyErr_SetObject(st->error_class, exc);
+        Py_DECREF(exc);
+    }
     return NULL;
 }
 
@@ -740,6 +754,12 @@ lv_unsigned(PyObject *o, const char *name, const char *ctype,
 }
 
 int
+lv_arg_require_int(PyObject *o, const char *name)
+{
+    return PyLong_Check(o) ? 0 : lv_type_error(name, "int", o);
+}
+
+int
 lv_arg_int(PyObject *o, const char *name, int *out)
 {
     long long v;
@@ -874,30 +894,39 @@ lv_arg_uuid(lv_state *st, PyObject *o, const char *name, const char *func,
 
 int
 lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
-              int nullable, void **out)
+              int none, void **out)
 {
-    if (o == Py_None && nullable) {
+    if (o == Py_None && none == LV_NONE_IS_NULL) {
         *out = NULL;
         return 0;
+    }
+    if (o == Py_None && none == LV_NONE_NO_O) {
+        PyErr_SetString(PyExc_AttributeError, "'NoneType' object has no attribute '_o'");
+        return -1;
     }
     if (!PyObject_TypeCheck(o, st->base_types[kind]))
         return lv_type_error(name, lv_kinds[kind].name, o);
     *out = LV_HANDLE(o);
+    /* A released object is no NULL for libvirt where None is not one either. */
+    if (*out == NULL && none != LV_NONE_IS_NULL) {
+        lv_raise_released(o);
+        return -1;
+    }
     return 0;
 }
 
 PyObject *
-lv_arg_sequence(PyObject *o, const char *name, const char *expected)
+lv_arg_list(PyObject *o, const char *name, const char *expected)
 {
-    /* str and bytes are sequences too, but never the list meant. */
-    if (PyUnicode_Check(o) || PyBytes_Check(o) || PyByteArray_Check(o) || !PySequence_Check(o)) {
+    /* Only a list, as the reference: it refuses or ignores tuples here. */
+    if (!PyList_Check(o)) {
         lv_type_error(name, expected, o);
         return NULL;
     }
-    return PySequence_Tuple(o);
+    return PyList_AsTuple(o);
 }
 
-/* Each item of a list or tuple converted by `convert` into a PyMem array
+/* Each item of a list converted by `convert` into a PyMem array
  * of `itemsize`-byte items.  The tuple copy holding the items goes to
  * *keep when keep is not NULL (items may point into it: release it after
  * the call), else it is released here. */
@@ -906,7 +935,7 @@ lv_arg_array(PyObject *o, const char *name, const char *expected, size_t itemsiz
              int (*convert)(PyObject *item, const char *name, void *out),
              PyObject **keep, void **out, unsigned int *n)
 {
-    PyObject *seq = lv_arg_sequence(o, name, expected);
+    PyObject *seq = lv_arg_list(o, name, expected);
     Py_ssize_t len;
     char *items;
 
@@ -986,20 +1015,21 @@ lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
 }
 
 /* The CPU map (PyMem, freed by the caller) for a pin*() method of `self`
- * (a virDomain) from a tuple or list whose item i tells, by its truth value,
+ * (a virDomain) from a tuple (only, as the reference) whose item i tells, by its truth value,
  * whether host CPU i is in it.  Like libvirt's own maps it covers the host's
  * CPUs: items past them are ignored, missing ones are False. */
 int
 lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
               unsigned char **map, int *maplen)
 {
-    PyObject *seq = lv_arg_sequence(o, name, "a tuple of bool");
+    PyObject *seq;
     unsigned char *bits;
     Py_ssize_t n;
     int ncpus;
 
-    if (seq == NULL)
-        return -1;
+    if (!PyTuple_Check(o))
+        return lv_type_error(name, "a tuple of bool", o);
+    seq = Py_NewRef(o);
     Py_BEGIN_ALLOW_THREADS
     ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
     Py_END_ALLOW_THREADS
@@ -1164,11 +1194,11 @@ lv_typed_param_set(virTypedParameterPtr p, PyObject *value)
     case VIR_TYPED_PARAM_INT:
         return lv_arg_int(value, name, &p->value.i);
     case VIR_TYPED_PARAM_UINT:
-        return lv_arg_uint(value, name, &p->value.ui);
+        return lv_arg_require_int(value, name) < 0 ? -1 : lv_arg_uint(value, name, &p->value.ui);
     case VIR_TYPED_PARAM_LLONG:
-        return lv_arg_llong(value, name, &p->value.l);
+        return lv_arg_require_int(value, name) < 0 ? -1 : lv_arg_llong(value, name, &p->value.l);
     case VIR_TYPED_PARAM_ULLONG:
-        return lv_arg_ullong(value, name, &p->value.ul);
+        return lv_arg_require_int(value, name) < 0 ? -1 : lv_arg_ullong(value, name, &p->value.ul);
     case VIR_TYPED_PARAM_DOUBLE:
         return lv_arg_double(value, name, &p->value.d);
     case VIR_TYPED_PARAM_BOOLEAN: {
@@ -1197,6 +1227,29 @@ lv_typed_param_set(virTypedParameterPtr p, PyObject *value)
     }
 }
 
+/* The type of a parameter no hint names, from its value, as the reference
+ * infers it: str, bool, int (unsigned unless it does not fit), float. */
+static int
+lv_param_type_of(PyObject *value, const char *field)
+{
+    if (PyUnicode_Check(value))
+        return VIR_TYPED_PARAM_STRING;
+    if (PyBool_Check(value))
+        return VIR_TYPED_PARAM_BOOLEAN;
+    if (PyLong_Check(value)) {
+        unsigned long long ull = PyLong_AsUnsignedLongLong(value);
+        if (ull == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return VIR_TYPED_PARAM_LLONG;
+        }
+        return VIR_TYPED_PARAM_ULLONG;
+    }
+    if (PyFloat_Check(value))
+        return VIR_TYPED_PARAM_DOUBLE;
+    PyErr_Format(PyExc_TypeError, "Unknown type of \"%s\" field", field);
+    return -1;
+}
+
 int
 lv_arg_params_dict(PyObject *dict, int allow_empty)
 {
@@ -1211,15 +1264,16 @@ lv_arg_params_dict(PyObject *dict, int allow_empty)
 }
 
 int
-lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, int allow_empty,
+lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, int hints,
                         virTypedParameterPtr *out, int *nout)
 {
     PyObject *items, *values = NULL;
     Py_ssize_t nitems, total = 0, n = 0;
     int *index = NULL;
+    const char **fields = NULL;   /* borrowed from the keys `items` holds */
     virTypedParameterPtr params = NULL;
 
-    if (lv_arg_params_dict(dict, allow_empty) < 0)
+    if (lv_arg_params_dict(dict, hints) < 0)
         return -1;
     /* Work on snapshots: converting a value runs Python code (__index__,
      * __bool__) that could change the dict or a list under us. */
@@ -1228,8 +1282,9 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, 
     nitems = PyList_GET_SIZE(items);
     values = PyList_New(nitems);
     index = PyMem_Calloc(nitems ? nitems : 1, sizeof(*index));
-    if (values == NULL || index == NULL) {
-        if (index == NULL)
+    fields = PyMem_Calloc(nitems ? nitems : 1, sizeof(*fields));
+    if (values == NULL || index == NULL || fields == NULL) {
+        if (values != NULL)
             PyErr_NoMemory();
         goto error;
     }
@@ -1242,12 +1297,20 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, 
         for (i = 0; i < nknown && strcmp(known[i].field, field) != 0; i++)
             ;
         if (i == nknown) {
-            PyErr_Format(PyExc_LookupError, "parameter '%s' is not supported here", field);
-            goto error;
+            if (!hints) {
+                PyErr_Format(PyExc_LookupError, "parameter '%s' is not supported here", field);
+                goto error;
+            }
+            if (strlen(field) >= VIR_TYPED_PARAM_FIELD_LENGTH) {
+                PyErr_Format(PyExc_ValueError, "parameter name '%s' is too long", field);
+                goto error;
+            }
+            i = -1;   /* typed from its value */
         }
         index[k] = i;
-        /* A list of str repeats a string parameter (VIR_MIGRATE_PARAM_MIGRATE_DISKS). */
-        if (known[i].type == VIR_TYPED_PARAM_STRING && (PyList_Check(value) || PyTuple_Check(value))) {
+        fields[k] = field;
+        /* A list or tuple repeats the parameter (VIR_MIGRATE_PARAM_MIGRATE_DISKS). */
+        if (hints && (PyList_Check(value) || PyTuple_Check(value))) {
             if ((value = PySequence_Tuple(value)) == NULL)
                 goto error;
             total += PyTuple_GET_SIZE(value);
@@ -1263,12 +1326,17 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, 
     }
     for (Py_ssize_t k = 0; k < nitems; k++) {
         PyObject *value = PyList_GET_ITEM(values, k);
-        int repeated = PyTuple_Check(value) && known[index[k]].type == VIR_TYPED_PARAM_STRING;
+        int repeated = hints && PyTuple_Check(value);
         Py_ssize_t count = repeated ? PyTuple_GET_SIZE(value) : 1;
+        const char *field = fields[k];
         for (Py_ssize_t j = 0; j < count; j++) {
-            params[n].type = known[index[k]].type;
-            memcpy(params[n].field, known[index[k]].field, VIR_TYPED_PARAM_FIELD_LENGTH);
-            if (lv_typed_param_set(&params[n], repeated ? PyTuple_GET_ITEM(value, j) : value) < 0)
+            PyObject *item = repeated ? PyTuple_GET_ITEM(value, j) : value;
+            int type = index[k] >= 0 ? known[index[k]].type : lv_param_type_of(item, field);
+            if (type < 0)
+                goto error;
+            params[n].type = type;
+            strcpy(params[n].field, field);
+            if (lv_typed_param_set(&params[n], item) < 0)
                 goto error;   /* this entry holds no string yet */
             n++;
         }
@@ -1276,6 +1344,7 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, 
     Py_DECREF(items);
     Py_DECREF(values);
     PyMem_Free(index);
+    PyMem_Free(fields);
     *out = params;
     *nout = (int)n;
     return 0;
@@ -1284,6 +1353,7 @@ error:
     Py_DECREF(items);
     Py_XDECREF(values);
     PyMem_Free(index);
+    PyMem_Free(fields);
     return -1;
 }
 

@@ -102,11 +102,14 @@ typedef enum {
 } lv_flat_failure;
 
 /* libvirtmod.<name>(obj, *args) calls method `pyname` of class `kind`
- * (module function `pyname` when kind is -1) with obj as self.  One
- * table per extension module, generated (lv_flat_functions). */
+ * (module function `pyname` when kind is -1) with obj as self.  None for
+ * the first argument stands for a released object of kind `first_kind`
+ * (-1: the first argument is no object).  One table per extension module,
+ * generated (lv_flat_functions). */
 typedef struct {
     PyMethodDef def;     /* name, lv_flat_call, flags, doc */
     int kind;
+    int first_kind;
     const char *pyname;
     lv_flat_failure failure;
 } lv_flat_def;
@@ -122,7 +125,10 @@ int lv_add_flat_functions(PyObject *module, PyObject *core, lv_flat_def *defs);
 /* Raise libvirtError from libvirt's last error of this thread (or a
  * generic "<func>() failed" when libvirt left none).  Returns NULL. */
 PyObject *lv_raise(lv_state *st, const char *func);
-/* Same, finding the state through an object of ours. */
+/* Raise libvirtError(message), as the reference's Python layer raises it
+ * for what it refuses itself.  Returns NULL. */
+PyObject *lv_raise_message(lv_state *st, const char *message);
+/* Same as lv_raise, finding the state through an object of ours. */
 PyObject *lv_raise_for(PyObject *self, const char *func);
 /* Raise libvirt's invalid-object error for a released object (NULL handle),
  * for the functions libvirt would crash in (rules.NULL_HANDLE_CRASHES). */
@@ -168,31 +174,40 @@ int lv_arg_llong(PyObject *o, const char *name, long long *out);
 int lv_arg_ullong(PyObject *o, const char *name, unsigned long long *out);
 int lv_arg_size(PyObject *o, const char *name, size_t *out);
 int lv_arg_double(PyObject *o, const char *name, double *out);
+/* TypeError unless `o` is an int: where the reference takes no object with
+ * __index__ (its k and K formats, its unsigned and 64-bit typed
+ * parameters), neither do we. */
+int lv_arg_require_int(PyObject *o, const char *name);
 /* str -> UTF-8 (valid while `o` lives); None -> NULL when nullable. */
 int lv_arg_str(PyObject *o, const char *name, int nullable, const char **out);
 /* bytes, or str as UTF-8, of exactly VIR_UUID_BUFLEN; else (None, any other
  * length) libvirtError "<func>() failed", as the reference raises it. */
 int lv_arg_uuid(lv_state *st, PyObject *o, const char *name, const char *func,
                 const unsigned char **out);
-/* One of our objects of the given kind; None -> NULL when nullable. */
+/* What None means for an object argument (lv_arg_handle's `none`). */
+enum {
+    LV_NONE_REFUSED = 0,   /* TypeError */
+    LV_NONE_IS_NULL = 1,   /* NULL, for libvirt to report */
+    LV_NONE_NO_O = 2,      /* AttributeError, as the reference's `domain._o` in libvirt_qemu/_lxc */
+};
+/* One of our objects of the given kind; None as `none` says. */
 int lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
-                  int nullable, void **out);
-/* A list or tuple (any sequence but str, bytes and bytearray) as a new
- * tuple of its items, which stay alive while the caller holds it even if
- * the caller's list changes meanwhile; NULL with TypeError naming
- * `expected` for anything else. */
-PyObject *lv_arg_sequence(PyObject *o, const char *name, const char *expected);
-/* A list or tuple of file descriptors (int, or objects with fileno()) as a
- * PyMem array of *n ints (NULL when empty) the caller frees with PyMem_Free. */
+                  int none, void **out);
+/* A list as a new tuple of its items, which stay alive while the caller
+ * holds it even if the list changes meanwhile; NULL with TypeError naming
+ * `expected` for anything else (the reference takes only lists). */
+PyObject *lv_arg_list(PyObject *o, const char *name, const char *expected);
+/* A list of file descriptors (int, or objects with fileno()) as a PyMem
+ * array of *n ints the caller frees with PyMem_Free. */
 int lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n);
-/* A list or tuple of int as a PyMem array of unsigned int. */
+/* A list of int as a PyMem array of unsigned int. */
 int lv_arg_uint_array(PyObject *o, const char *name, unsigned int **out, unsigned int *n);
-/* A list or tuple of str as a PyMem array of UTF-8 strings that belong to
- * *keep (release both after the call); missing, or None when nullable,
- * gives NULL and 0. */
+/* A list of str as a PyMem array of UTF-8 strings that belong to *keep
+ * (release both after the call); missing, or None when nullable, gives
+ * NULL and 0. */
 int lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **keep,
                      const char ***out, unsigned int *n);
-/* A domain's CPU map (PyMem) from a sequence of truth values, one per host
+/* A domain's CPU map (PyMem) from a tuple of truth values, one per host
  * CPU of the domain's connection (self is the virDomain). */
 int lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
                   unsigned char **map, int *maplen);
@@ -228,11 +243,15 @@ int lv_dict_set(lv_state *st, PyObject *dict, const char *key, PyObject *value);
 /* Typed parameters. */
 PyObject *lv_typed_params_to_dict(lv_state *st, virTypedParameterPtr params, int nparams);
 /* Build parameters from `dict`, typing each key like the same-named entry
- * of `known` (as returned by libvirt's getter, or a static table); a list
- * of str repeats a string parameter.  Unknown keys, and an empty dict
- * unless allow_empty, raise LookupError (like the reference); wrong value types raise TypeError/OverflowError. */
+ * of `known`.  Two rules, the reference's two:
+ * - known from libvirt's getter (hints 0): an unknown key or an empty dict
+ *   raises LookupError;
+ * - known a static table of hints (hints 1): an empty dict is passed on
+ *   for libvirt to judge, an unknown key is typed from its value, and a
+ *   list or tuple value repeats the parameter.
+ * Wrong value types raise TypeError, out of range values OverflowError. */
 int lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown,
-                            int allow_empty, virTypedParameterPtr *out, int *nout);
+                            int hints, virTypedParameterPtr *out, int *nout);
 
 /* The checks lv_dict_to_typed_params makes first (a dict; not empty unless
  * allow_empty), for setters that must make them before asking libvirt. */

@@ -123,7 +123,7 @@ def _input_param(func: Function, arg, is_last: bool) -> Param | None:
     ctype = arg.ctype
     if ctype in rules.HANDLE_TYPES:
         return Param(name, ctype, "handle", default,
-                     nullable=rules.is_nullable(func.name, arg.name),
+                     nullable=rules.is_nullable(func.name, arg.name, func.module),
                      handle_class=rules.HANDLE_TYPES[ctype])
     if ctype == "const char *":
         return Param(name, ctype, "str", default,

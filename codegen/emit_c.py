@@ -118,12 +118,15 @@ def _declare(p: Param) -> str:
     return f"    {ctype}{_local(p)} = {default};\n"
 
 
-def _convert(p: Param, index: int, cleanup: str = "", function: str = "") -> str:
+def _convert(p: Param, index: int, cleanup: str = "", function: str = "",
+             module: str = "libvirt") -> str:
     """Converting argv[index]; on failure, `cleanup` releases what earlier
     conversions allocated."""
     src = f"argv[{index}]"
     local = _local(p)
     if p.kind in _PAIRS:
+        if p.kind == "str_array" and function in rules.NON_LIST_IS_NULL:
+            src = f"({src} == NULL || PyList_Check({src}) ? {src} : Py_None)"
         call = _PAIRS[p.kind][1].format(v=local, src=src, name=p.name, nullable=int(p.nullable))
         return f"    if ({call} < 0) {{\n{cleanup}        return NULL;\n    }}\n"
     if p.kind == "params":
@@ -131,8 +134,10 @@ def _convert(p: Param, index: int, cleanup: str = "", function: str = "") -> str
         value = f"{src} ? {src} : Py_None" if p.default is not None else src
         return f"    {local} = {value};\n"
     if p.kind == "handle":
+        none = ("LV_NONE_IS_NULL" if p.nullable
+                else "LV_NONE_NO_O" if module != "libvirt" else "LV_NONE_REFUSED")
         call = (f"lv_arg_handle(st, {src}, \"{p.name}\", {kind_enum(p.handle_class)}, "
-                f"{int(p.nullable)}, &{local})")
+                f"{none}, &{local})")
     elif p.kind == "str":
         call = f"lv_arg_str({src}, \"{p.name}\", {int(p.nullable)}, &{local})"
     elif p.kind == "uuid":
@@ -381,6 +386,15 @@ def _known_params_from_getter(binding: Binding, has_flags: bool) -> tuple[str, s
     return fill, "    virTypedParamsClear(known, nknown);\n    PyMem_RawFree(known);\n"
 
 
+def _null_handle_check(binding: Binding, cleanup: str = "") -> str:
+    """For the functions libvirt crashes in on a NULL object (a released
+    self): the check libvirt does not make."""
+    if binding.function.name not in rules.NULL_HANDLE_CRASHES:
+        return ""
+    return (f"    if (LV_HANDLE(self) == NULL) {{\n{cleanup}"
+            f"        return lv_raise_released(self);\n    }}\n")
+
+
 def _typed_set_body(binding: Binding) -> str:
     func = binding.function
     dict_param = next(p for p in binding.params if p.kind == "params")
@@ -410,6 +424,13 @@ def _typed_set_body(binding: Binding) -> str:
         body += f"    if ({local} != Py_None)\n    "
     body += f"    converted = {convert};\n" + release
     body += "    if (converted < 0)\n        return NULL;\n"
+    # The dict's values may run Python code (__index__, __bool__) that
+    # closes an object: its handles are read only now.
+    free_params = "        lv_typed_params_free(params, nparams);\n"
+    for i, p in enumerate(binding.params):
+        if p.kind == "handle":
+            body += _convert(p, i, free_params, func.name, func.module)
+    body += _null_handle_check(binding, free_params)
     body += f"    {result_type.rstrip()} result;\n"
     body += _blocking(binding, f"result = {func.name}({_call_args(binding, ['params', 'nparams'])});")
     body += "    lv_typed_params_free(params, nparams);\n"
@@ -444,6 +465,7 @@ def entry_point(binding: Binding) -> str:
     """The C function of a generated binding."""
     params = binding.params
     body = []
+    cleanup = ""
     if params:
         names = ", ".join(f'"{p.name}"' for p in params)
         required = next((i for i, p in enumerate(params) if p.default is not None), len(params))
@@ -459,14 +481,16 @@ def entry_point(binding: Binding) -> str:
         # before the objects, and a later failure releases what they made.
         rank = {"handle": 2, **{kind: 1 for kind in _PAIRS}}
         order = sorted(range(len(params)), key=lambda i: rank.get(params[i].kind, 0))
-        cleanup = ""
+        if binding.shape == C.TYPED_SET:   # after the dict's values (_typed_set_body)
+            order = [i for i in order if params[i].kind != "handle"]
         for i in order:
-            body.append(_convert(params[i], i, cleanup, binding.function.name))
+            body.append(_convert(params[i], i, cleanup, binding.function.name,
+                                 binding.function.module))
             if params[i].kind in _PAIRS:
-                cleanup += "    " + _PAIRS[params[i].kind][2].format(v=_local(params[i])) + "\n"
+                cleanup += "        " + _PAIRS[params[i].kind][2].format(v=_local(params[i])) + "\n"
     assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name
-    if binding.function.name in rules.NULL_HANDLE_CRASHES:
-        body.append(f"    if (LV_HANDLE(self) == NULL)\n        return lv_raise_released(self);\n")
+    if binding.shape != C.TYPED_SET:
+        body.append(_null_handle_check(binding, cleanup))
     body.append(_SHAPE_BODIES[binding.shape](binding))
     text = "".join(body)
     state = ""
@@ -524,10 +548,11 @@ _FAILURE_WORDS = {"none": "None", "minus_one": "-1", "zero": "0", "raw": "their 
                   "release": "0"}
 
 
-def _flat_def(name: str, kind: str, pyname: str, failure: str, doc: str) -> str:
+def _flat_def(name: str, kind: str, pyname: str, failure: str, doc: str,
+              first_kind: str | None = None) -> str:
     return (f"    {{{{\"{name}\", (PyCFunction)(void (*)(void))lv_flat_call, "
             f"METH_FASTCALL | METH_KEYWORDS, {c_string(doc)}}},\n"
-            f"     {kind}, \"{pyname}\", {_FLAT_FAILURES[failure]}}},\n")
+            f"     {kind}, {first_kind or kind}, \"{pyname}\", {_FLAT_FAILURES[failure]}}},\n")
 
 
 def flat_table(bound: list[Binding], core: bool) -> str:
@@ -543,7 +568,12 @@ def flat_table(bound: list[Binding], core: bool) -> str:
             entries.append((alias, by_name[target]))
     out = ["lv_flat_def lv_flat_functions[] = {\n"]
     for name, b in sorted(entries, key=lambda e: e[0]):
+        # The object None stands for: self's, or a module function's first
+        # argument's (libvirtmod_qemu.virDomainQemuAgentCommand(None, ...)).
+        first = b.function.args[0].ctype if b.function.args else ""
         kind = kind_enum(b.pyclass) if b.pyclass else "-1"
+        first_kind = (kind_enum(rules.HANDLE_TYPES[first]) if kind == "-1" and first in rules.HANDLE_TYPES
+                      else kind)
         where = f"{b.pyclass}.{b.pyname}" if b.pyclass else b.pyname
         failure = rules.flat_failure(b.function.name, b.function.return_type,
                                      b.shape if b.state == C.GENERATED else "", b.returns)
@@ -552,7 +582,8 @@ def flat_table(bound: list[Binding], core: bool) -> str:
         out.append(_flat_def(name, kind, b.pyname, failure,
                              f"{name}({', '.join(params)})\n--\n\n{where}() of the Python "
                              f"module, with obj (an object's _o) as self; libvirt's failures "
-                             f"return {_FAILURE_WORDS[failure]} instead of raising."))
+                             f"return {_FAILURE_WORDS[failure]} instead of raising.",
+                             first_kind))
     if core:
         # The reference's per-class helpers: <class>_pointer (c_pointer) and
         # <class>Free (release now; a connection is released by close()).

@@ -149,9 +149,20 @@ NULL_CRASHES = {
 }
 
 
-def is_nullable(func: str, arg: str) -> bool:
-    """Whether a string or object argument takes None (passed as NULL)."""
-    return (func, arg) not in NULL_CRASHES
+# Strings the reference takes only as str (its "s" format): None raises
+# TypeError before libvirt is called.
+NULL_REFUSED = {
+    ("virDomainAuthorizedSSHKeysSet", "user"): "its override parses user as str",
+    ("virDomainFDAssociate", "name"): "its override parses name as str",
+}
+
+
+def is_nullable(func: str, arg: str, module: str = "libvirt") -> bool:
+    """Whether a string or object argument takes None (passed as NULL).
+    libvirt_qemu's and libvirt_lxc's functions read `domain._o` (or
+    `conn._o`) first: None is an AttributeError there (emit_c)."""
+    return ((func, arg) not in NULL_CRASHES and (func, arg) not in NULL_REFUSED
+            and module == "libvirt")
 
 
 # Functions whose NULL or zero return is a value, not a failure.
@@ -200,16 +211,19 @@ TYPED_SETTERS = {
     "virDomainSetMemoryParameters": "virDomainGetMemoryParameters",
     "virDomainSetNumaParameters": "virDomainGetNumaParameters",
     "virDomainSetInterfaceParameters": "virDomainGetInterfaceParameters",
-    "virDomainSetBlockIoTune": "virDomainGetBlockIoTune",
     "virDomainSetPerfEvents": "virDomainGetPerfEvents",
     "virNodeSetMemoryParameters": "virNodeGetMemoryParameters",
     "virNetworkPortSetParameters": "virNetworkPortGetParameters",
 }
 
-# Typed-parameter setters with no getter to learn the types from: the
-# string macros with this prefix name the parameters, and their
-# documentation the C type ("As VIR_TYPED_PARAM_ULLONG", "as a uint").
+# Typed-parameter setters typed from a table instead of a getter (those
+# with no getter, and setBlockIoTune, which the reference types the same
+# way): the string macros with this prefix name the parameters, and their
+# documentation the C type ("As VIR_TYPED_PARAM_ULLONG", "as a uint").  As
+# in the reference, an empty dict goes to libvirt and a key the table does
+# not name is typed from its value.
 STATIC_TYPED_SETTERS = {
+    "virDomainSetBlockIoTune": "VIR_DOMAIN_BLOCK_IOTUNE_",
     "virConnectSetIdentity": "VIR_CONNECT_IDENTITY_",
     "virDomainBlockCopy": "VIR_DOMAIN_BLOCK_COPY_",
     "virDomainMigrate3": "VIR_MIGRATE_PARAM_",
@@ -218,6 +232,16 @@ STATIC_TYPED_SETTERS = {
     "virDomainRestoreParams": "VIR_DOMAIN_SAVE_PARAM_",
     "virDomainSetIOThreadParams": "VIR_DOMAIN_IOTHREAD_",
     "virDomainSetLaunchSecurityState": "VIR_DOMAIN_LAUNCH_SECURITY_",
+}
+
+# Functions taking a list of strings where the reference passes anything
+# but a list as no strings (NULL, 0), which libvirt then reports as its
+# own error.  Elsewhere a non-list is a TypeError: where the reference
+# ignores it too, the call would silently do something else (fsFreeze of
+# a tuple would freeze every filesystem).
+NON_LIST_IS_NULL = {
+    "virConnectBaselineCPU": "libvirt reports the missing xmlCPUs",
+    "virConnectBaselineHypervisorCPU": "libvirt reports the missing xmlCPUs",
 }
 
 # Typed parameters whose documentation does not name their C type: the
@@ -254,6 +278,8 @@ for _cls in ("virDomainSnapshot", "virDomainCheckpoint"):
 NULL_HANDLE_CRASHES = {
     "virDomainFDAssociate": "reads domain->conn before virCheckDomainReturn",
     "virDomainGetLaunchSecurityInfo": "reads domain->conn before virCheckDomainReturn",
+    "virConnectSetIdentity": "reads conn->flags before virCheckConnectReturn",
+    "virDomainSetLaunchSecurityState": "reads domain->conn before virCheckDomainReturn",
 }
 
 # libvirtmod's functions named after libvirt's C functions (libvirtmod.

@@ -18,7 +18,8 @@ introspection, its parameters are read from its ``__text_signature__``
 A call may return or raise TypeError, ValueError, OverflowError or
 libvirt.libvirtError; anything else is a failure (LookupError is accepted
 only where an argument is a dict, as libvirt-python raises it for unknown or
-missing keys).  The bad values include hostile ones: an int whose
+missing keys, and AttributeError only for None given to a libvirt_qemu or
+libvirt_lxc function, as libvirt-python reads its ``_o``).  The bad values include hostile ones: an int whose
 __index__ closes the connection passed in another argument, a dict that
 regrows its key while it is converted.  openAuth's credential callback is
 made to misbehave in every way too (AUTH_CALLBACK_GROUP).
@@ -992,6 +993,15 @@ def child_main(group, start):
             str(e)
         except LookupError as e:
             if any(isinstance(a, dict) for a in list(args) + list(kwargs.values())):
+                outcome = type(e).__name__
+            else:
+                outcome = "BAD"
+                _emit("BAD\t%d\t%s raised %s: %s" % (idx, case.desc, type(e).__name__, e))
+        except AttributeError as e:
+            # libvirt_qemu's and libvirt_lxc's functions read domain._o (or
+            # conn._o) as the reference's do: None is an AttributeError there.
+            if readonly and str(e).startswith("'NoneType' object has no attribute") and any(
+                    a is None for a in list(args) + list(kwargs.values())):
                 outcome = type(e).__name__
             else:
                 outcome = "BAD"

@@ -357,11 +357,13 @@ def _exercise(c, how):
                      .storageVolLookupByName("nope")):
             with pytest.raises(libvirt.libvirtError):
                 call()
-        for call in (lambda: c.lookupByName(5),
-                     lambda: c.domainListGetStats([dom, None]),
+        with pytest.raises(TypeError):
+            c.lookupByName(5)
+        # a list with what is no domain: the reference's libvirtError
+        for call in (lambda: c.domainListGetStats([dom, None]),
                      lambda: c.domainListGetStats([dom, c.lookupByName("beta"), "x"]),
                      lambda: c.domainListGetStats([dom, c.networkLookupByName("net-one")])):
-            with pytest.raises(TypeError):
+            with pytest.raises(libvirt.libvirtError, match="non-domain elements"):
                 call()
     elif how == "accessors":
         dom.connect()

@@ -133,7 +133,7 @@ def test_authorized_ssh_keys_round_trip(fake_lib):
         keys = ["ssh-ed25519 AAAA a@b", "ssh-rsa BBBB c@d"]
         assert dom.authorizedSSHKeysSet("root", keys, 0) == 0
         assert dom.authorizedSSHKeysGet("root") == keys
-        assert dom.authorizedSSHKeysSet("root", tuple(keys[:1])) == 0
+        assert dom.authorizedSSHKeysSet("root", keys[:1]) == 0
         assert dom.authorizedSSHKeysGet("root", 0) == keys[:1]
         assert dom.authorizedSSHKeysSet("root") == 0
         assert dom.authorizedSSHKeysGet("root") == []
@@ -186,7 +186,7 @@ def test_free_pages(fake_lib):
         pages = conn.getFreePages([4, 2048], 1, 2)
         assert pages == {1: {4: 100, 2048: 101}, 2: {4: 102, 2048: 103}}, pages
         assert list(pages) == [1, 2] and list(pages[1]) == [4, 2048]
-        assert conn.getFreePages((1048576,), 0, 3, 0) == {0: {1048576: 100}, 1: {1048576: 101},
+        assert conn.getFreePages([1048576], 0, 3, 0) == {0: {1048576: 100}, 1: {1048576: 101},
                                                           2: {1048576: 102}}
     """)
 
@@ -214,7 +214,10 @@ def test_baseline_hypervisor_cpu(fake_lib):
         assert conn.baselineHypervisorCPU(None, None, None, None, [cpu]) == \\
             "NULL|NULL|NULL|NULL|1|%s|0" % cpu
         assert conn.baselineHypervisorCPU("/usr/bin/qemu", "x86_64", "pc", "kvm",
-                                          ("a", "b"), 3) == "/usr/bin/qemu|x86_64|pc|kvm|2|b|3"
+                                          ["a", "b"], 3) == "/usr/bin/qemu|x86_64|pc|kvm|2|b|3"
+        # anything but a list passes no CPUs, as the reference does
+        assert conn.baselineHypervisorCPU(None, None, None, None, ("a",), 3) == \\
+            "NULL|NULL|NULL|NULL|0||3"
         assert conn.baselineHypervisorCPU(None, None, None, None, None) == \\
             "NULL|NULL|NULL|NULL|0||0"
     """)
@@ -228,14 +231,14 @@ def test_secret_value(fake_lib):
         assert type(value) is bytes and value == b"abc\\x00def"
         assert secret.setValue("p\\u00e4ss", 0) == 0   # str: its UTF-8 bytes
         assert secret.value(0) == "p\\u00e4ss".encode()
-        assert secret.setValue(bytearray(b"\\xff\\x01")) == 0
-        assert secret.value() == b"\\xff\\x01"
-        assert secret.setValue(memoryview(b"xyz")) == 0
-        assert secret.value(flags=0) == b"xyz"
+        assert secret.setValue(b"\\xff\\x01", flags=0) == 0
+        assert secret.value(flags=0) == b"\\xff\\x01"
+        # bytes or str only, as the reference's z# format takes them
+        raises(TypeError, lambda: secret.setValue(bytearray(b"x")))
+        raises(TypeError, lambda: secret.setValue(memoryview(b"x")))
         assert secret.setValue(b"") == 0
         assert secret.value() == b""
         raises(TypeError, lambda: secret.setValue(5))
-        raises(TypeError, lambda: secret.setValue(None))
         raises(TypeError, lambda: secret.setValue(b"x", "0"))
         raises(libvirt.libvirtError, lambda: secret.setValue(b"x" * 1000))
         del secret
@@ -299,7 +302,7 @@ def test_qemu_monitor_command_with_files(fake_lib):
         for f in files:
             f.close()
         with open(os.devnull) as f:
-            text, files = libvirt_qemu.qemuMonitorCommandWithFiles(dom, "y", (f,), flags=0)
+            text, files = libvirt_qemu.qemuMonitorCommandWithFiles(dom, "y", [f], flags=0)
             assert text == "y n=1 first=%d flags=0" % f.fileno()
         os.close(r)
         os.close(w)
@@ -322,6 +325,6 @@ def test_fd_associate(fake_lib):
     run_fake(fake_lib, """
         with open(os.devnull) as f:
             assert dom.FDAssociate("disk", [0, f]) == 2000 + f.fileno()
-            assert dom.FDAssociate("disk", (), 0) == 0
+            assert dom.FDAssociate("disk", [], 0) == 0
         raises(libvirt.libvirtError, lambda: dom.FDAssociate("fail", [0]))
     """)

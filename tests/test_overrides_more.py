@@ -175,7 +175,10 @@ def test_authorized_ssh_keys_unsupported(dom, quiet):
     _unsupported(lambda: dom.authorizedSSHKeysSet("root", ["ssh-rsa AAA a"], 0))
     _unsupported(lambda: dom.authorizedSSHKeysSet("root"))
     _unsupported(lambda: dom.authorizedSSHKeysSet("root", None))
-    _unsupported(lambda: dom.authorizedSSHKeysSet("root", ("k1", "k2")))
+    with pytest.raises(TypeError):   # a list only (the reference would set no keys)
+        dom.authorizedSSHKeysSet("root", ("k1", "k2"))
+    with pytest.raises(TypeError):   # user is a str, as the reference parses it
+        dom.authorizedSSHKeysSet(None, ["k1"])
 
 
 def test_fs_info_values(conn):
@@ -232,7 +235,9 @@ def test_cells_free_memory_errors(conn, quiet):
 def test_free_pages(conn, quiet):
     # the test driver fills the counts but reports none filled
     assert conn.getFreePages([4, 2048], 0, 2) == {}
-    assert conn.getFreePages((4,), 0, 1, 0) == {}
+    assert conn.getFreePages([4], 0, 1, 0) == {}
+    with pytest.raises(TypeError):   # a list, as the reference requires
+        conn.getFreePages((4,), 0, 1, 0)
     with pytest.raises(libvirt.libvirtError) as ei:
         conn.getFreePages([], 0, 1)
     assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
@@ -282,8 +287,10 @@ def test_pin_vcpu_round_trip(dom, driver_conn):
     assert dom.pinVcpu(0, want) == 0
     assert dom.vcpuPinInfo()[0] == want
     assert dom.vcpus()[1][0] == want
-    # any sequence of truth values; missing CPUs are not in the map
-    assert dom.pinVcpu(1, [1, 0]) == 0
+    # truth values; missing CPUs are not in the map
+    assert dom.pinVcpu(1, (1, 0)) == 0
+    with pytest.raises(TypeError):   # a tuple, as the reference requires
+        dom.pinVcpu(1, [1, 0])
     assert dom.vcpuPinInfo()[1] == (True,) + (False,) * (ncpus - 1)
     # CPUs past the host's are ignored, like the reference
     assert dom.pinVcpu(0, (False,) * ncpus + (True,)) == 0
@@ -359,13 +366,18 @@ def test_baseline_cpu(driver_conn, quiet):
     xml = driver_conn.baselineCPU([CPU_XML])
     assert type(xml) is str
     assert ET.fromstring(xml).find("model").text == "qemu64"
-    assert driver_conn.baselineCPU((CPU_XML, CPU_XML), 0) == xml
+    assert driver_conn.baselineCPU([CPU_XML, CPU_XML], 0) == xml
+    # anything but a list is no CPUs, as in the reference: libvirt says so
+    for nothing in ((CPU_XML,), CPU_XML, 5):
+        with pytest.raises(libvirt.libvirtError) as ei:
+            driver_conn.baselineCPU(nothing)
+        assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
     with pytest.raises(libvirt.libvirtError) as ei:
         driver_conn.baselineCPU([])
     assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
     with pytest.raises(libvirt.libvirtError):
         driver_conn.baselineCPU(None)
-    for bad in (CPU_XML, [1], 5, [CPU_XML, None]):
+    for bad in ([1], [CPU_XML, None]):
         with pytest.raises(TypeError):
             driver_conn.baselineCPU(bad)
     with pytest.raises(ValueError):
@@ -380,7 +392,7 @@ def test_baseline_hypervisor_cpu_unsupported(driver_conn, quiet):
         driver_conn.baselineHypervisorCPU(None, None, None, None)
     with pytest.raises(TypeError):
         driver_conn.baselineHypervisorCPU(1, None, None, None, [CPU_XML])
-    with pytest.raises(TypeError):
+    with pytest.raises(libvirt.libvirtError):   # no list: no CPUs, as in the reference
         driver_conn.baselineHypervisorCPU(None, None, None, None, CPU_XML)
 
 
@@ -389,12 +401,13 @@ def test_fs_freeze_thaw(dom, quiet):
     assert dom.fsFreeze() == 2
     assert dom.fsThaw() == 2
     assert dom.fsFreeze(["/"]) == 1
-    assert dom.fsFreeze(("/", "/boot"), 0) == 1   # "/" is frozen already
+    assert dom.fsFreeze(["/", "/boot"], 0) == 1   # "/" is frozen already
     assert dom.fsThaw(mountpoints=["/boot"], flags=0) == 1
     assert dom.fsThaw(None) == 1
     with pytest.raises(libvirt.libvirtError):
         dom.fsFreeze(["/no/such/mountpoint"])
-    for bad in ("/", [1], 3):
+    # a list only: the reference would freeze (thaw) every filesystem
+    for bad in ("/", [1], 3, ("/",)):
         with pytest.raises(TypeError):
             dom.fsFreeze(bad)
         with pytest.raises(TypeError):
@@ -403,20 +416,17 @@ def test_fs_freeze_thaw(dom, quiet):
 
 def test_send_key(dom, quiet):
     assert dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, [1, 2, 3], 3) == 0
-    assert dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, (30,), 1, 0) == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, list(range(1, 20)), 19, 0)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
-    with pytest.raises(libvirt.libvirtError):
+    # What the reference refuses before libvirt (no list, a wrong count, more
+    # than 16 keys) is a failed call, as there.
+    for keys, n in (((30,), 1), (list(range(1, 20)), 19), ([1, 2, 3], 2), ([1], -1), (1, 1),
+                    (None, 0)):
+        with pytest.raises(libvirt.libvirtError, match=r"virDomainSendKey\(\) failed"):
+            dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, keys, n, 0)
+    with pytest.raises(libvirt.libvirtError) as ei:   # libvirt's own check
         dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, [], 0, 0)
-    with pytest.raises(ValueError):
-        dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, [1, 2, 3], 2, 0)
-    with pytest.raises(ValueError):
-        dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, [1], -1, 0)
+    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
     with pytest.raises(TypeError):
         dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, ["a"], 1, 0)
-    with pytest.raises(TypeError):
-        dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, 1, 1, 0)
     with pytest.raises(OverflowError):
         dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 100, [-1], 1, 0)
     with pytest.raises(TypeError):
@@ -455,7 +465,10 @@ def test_revert_to_snapshot_arguments(driver_conn, driver_xml, quiet):
     assert dom.revertToSnapshot(snap, 0) == 0
     assert dom.snapshotCurrent().getName() == d.snapshots[0].name
     assert dom.revertToSnapshot(snap=snap, flags=0) == 0
-    for bad in (None, dom, "snap1", 0):
+    with pytest.raises(libvirt.libvirtError) as ei:   # None is NULL, as in the reference
+        dom.revertToSnapshot(None)
+    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_DOMAIN_SNAPSHOT
+    for bad in (dom, "snap1", 0):
         with pytest.raises(TypeError):
             dom.revertToSnapshot(bad)
     with pytest.raises(TypeError):
@@ -544,12 +557,12 @@ def test_create_with_files(driver_conn, driver_xml, quiet):
         assert dom.createWithFiles([f.fileno()]) == 0
         assert dom.isActive() == 1
         assert dom.destroy() == 0
-        assert dom.createWithFiles((f,), 0) == 0   # objects with fileno() do too
+        assert dom.createWithFiles([f], 0) == 0   # objects with fileno() do too
         assert dom.destroy() == 0
         assert dom.createWithFiles(files=[], flags=0) == 0
         with pytest.raises(libvirt.libvirtError):
             dom.createWithFiles([f.fileno()])   # running already
-    for bad in (3, "3", ["a"], [None], [1.5]):
+    for bad in (3, "3", ["a"], [None], [1.5], (0,)):   # a list, as the reference requires
         with pytest.raises(TypeError):
             dom.createWithFiles(bad)
     with pytest.raises(ValueError):
@@ -585,8 +598,10 @@ def test_fd_associate(dom, quiet):
     _unsupported(lambda: dom.FDAssociate("name", [0], 0))
     with pytest.raises(TypeError):
         dom.FDAssociate("name", 0)
-    with pytest.raises(libvirt.libvirtError):
+    with pytest.raises(TypeError):   # name is a str, as the reference parses it
         dom.FDAssociate(None, [0])
+    with pytest.raises(TypeError):
+        dom.FDAssociate("name", (0,))
 
 
 # --- QEMU and LXC ----------------------------------------------------------------------------
@@ -596,7 +611,7 @@ def test_qemu_monitor_command(dom, quiet):
     _unsupported(lambda: libvirt_qemu.qemuMonitorCommand(domain=dom, cmd="x", flags=0))
     with pytest.raises(TypeError):
         libvirt_qemu.qemuMonitorCommand(dom, "info status")
-    with pytest.raises(TypeError):
+    with pytest.raises(AttributeError):   # None._o, as in the reference
         libvirt_qemu.qemuMonitorCommand(None, "info status", 0)
     with pytest.raises(TypeError):
         libvirt_qemu.qemuMonitorCommand(dom.connect(), "info status", 0)
@@ -617,7 +632,7 @@ def test_lxc_open_namespace(dom, quiet):
     _unsupported(lambda: libvirt_lxc.lxcOpenNamespace(dom, 0))
     with pytest.raises(TypeError):
         libvirt_lxc.lxcOpenNamespace(dom)
-    with pytest.raises(TypeError):
+    with pytest.raises(AttributeError):   # None._o, as in the reference
         libvirt_lxc.lxcOpenNamespace(None, 0)
 
 
