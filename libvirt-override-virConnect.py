@@ -21,6 +21,12 @@ class virConnect:
         """Close the connection; exceptions propagate (returns None)."""
         self.close()
 
+    def _deliver(self, cbData, *args):
+        """cbData["cb"](conn, *args, cbData["opaque"]); returns 0, what the
+        reference's dispatchers return."""
+        cbData["cb"](self, *args, cbData["opaque"])
+        return 0
+
     def _dispatchDomainEventCallbacks(self, dom, event, detail):
         """Call every callback of self.domainEventCallbacks ({cb: opaque},
         the reference's store of domainEventRegister() callbacks) as
@@ -39,70 +45,46 @@ class virConnect:
     def _dispatchCloseCallback(self, reason, cbData):
         """Call cbData["cb"] for a connection close: cb(conn, reason, opaque).
         Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, reason, opaque)
-        return 0
+        return self._deliver(cbData, reason)
 
     def _dispatchDomainEventLifecycleCallback(self, dom, event, detail, cbData):
         """Call cbData["cb"] for a domain lifecycle event:
         cb(conn, dom, event, detail, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), event, detail, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), event, detail)
 
     def _dispatchDomainEventGenericCallback(self, dom, cbData):
         """Call cbData["cb"] for a generic domain event (reboot, control error):
         cb(conn, dom, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom))
 
     def _dispatchDomainEventRTCChangeCallback(self, dom, offset, cbData):
         """Call cbData["cb"] for an RTC change:
         cb(conn, dom, offset, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), offset, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), offset)
 
     def _dispatchDomainEventWatchdogCallback(self, dom, action, cbData):
         """Call cbData["cb"] for a watchdog event:
         cb(conn, dom, action, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), action, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), action)
 
     def _dispatchDomainEventIOErrorCallback(self, dom, srcPath, devAlias, action, cbData):
         """Call cbData["cb"] for an I/O error:
         cb(conn, dom, srcPath, devAlias, action, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), srcPath, devAlias, action, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), srcPath, devAlias, action)
 
     def _dispatchDomainEventIOErrorReasonCallback(self, dom, srcPath, devAlias, action, reason,
                                                   cbData):
         """Call cbData["cb"] for an I/O error with its reason:
         cb(conn, dom, srcPath, devAlias, action, reason, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), srcPath, devAlias, action, reason, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), srcPath, devAlias, action, reason)
 
     def _dispatchDomainEventGraphicsCallback(self, dom, phase, localAddr, remoteAddr, authScheme,
                                              subject, cbData):
         """Call cbData["cb"] for a graphics connection event:
         cb(conn, dom, phase, localAddr, remoteAddr, authScheme, subject, opaque).
         Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), phase, localAddr, remoteAddr, authScheme, subject,
-           opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), phase, localAddr, remoteAddr,
+                             authScheme, subject)
 
     def _dispatchDomainEventBlockJobCallback(self, dom, disk, type, status, cbData):
         """Call cbData["cb"] for a block job event (BLOCK_JOB and BLOCK_JOB_2):
@@ -121,225 +103,142 @@ class virConnect:
         """Call cbData["cb"] for a disk change:
         cb(conn, dom, oldSrcPath, newSrcPath, devAlias, reason, opaque).
         Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), oldSrcPath, newSrcPath, devAlias, reason, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), oldSrcPath, newSrcPath, devAlias,
+                             reason)
 
     def _dispatchDomainEventTrayChangeCallback(self, dom, devAlias, reason, cbData):
         """Call cbData["cb"] for a tray change:
         cb(conn, dom, devAlias, reason, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), devAlias, reason, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), devAlias, reason)
 
     def _dispatchDomainEventPMWakeupCallback(self, dom, reason, cbData):
         """Call cbData["cb"] for a PM wakeup:
         cb(conn, dom, reason, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), reason, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), reason)
 
     def _dispatchDomainEventPMSuspendCallback(self, dom, reason, cbData):
         """Call cbData["cb"] for a PM suspend:
         cb(conn, dom, reason, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), reason, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), reason)
 
     def _dispatchDomainEventBalloonChangeCallback(self, dom, actual, cbData):
         """Call cbData["cb"] for a balloon change:
         cb(conn, dom, actual, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), actual, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), actual)
 
     def _dispatchDomainEventPMSuspendDiskCallback(self, dom, reason, cbData):
         """Call cbData["cb"] for a PM suspend to disk:
         cb(conn, dom, reason, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), reason, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), reason)
 
     def _dispatchDomainEventDeviceRemovedCallback(self, dom, devAlias, cbData):
         """Call cbData["cb"] for a device removal:
         cb(conn, dom, devAlias, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), devAlias, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), devAlias)
 
     def _dispatchDomainEventTunableCallback(self, dom, params, cbData):
         """Call cbData["cb"] for a tunable change:
         cb(conn, dom, params, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), params, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), params)
 
     def _dispatchDomainEventAgentLifecycleCallback(self, dom, state, reason, cbData):
         """Call cbData["cb"] for a guest agent lifecycle event:
         cb(conn, dom, state, reason, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), state, reason, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), state, reason)
 
     def _dispatchDomainEventDeviceAddedCallback(self, dom, devAlias, cbData):
         """Call cbData["cb"] for a device addition:
         cb(conn, dom, devAlias, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), devAlias, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), devAlias)
 
     def _dispatchDomainEventMigrationIterationCallback(self, dom, iteration, cbData):
         """Call cbData["cb"] for a migration iteration:
         cb(conn, dom, iteration, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), iteration, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), iteration)
 
     def _dispatchDomainEventJobCompletedCallback(self, dom, params, cbData):
         """Call cbData["cb"] for a completed job:
         cb(conn, dom, params, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), params, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), params)
 
     def _dispatchDomainEventDeviceRemovalFailedCallback(self, dom, devAlias, cbData):
         """Call cbData["cb"] for a failed device removal:
         cb(conn, dom, devAlias, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), devAlias, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), devAlias)
 
     def _dispatchDomainEventMetadataChangeCallback(self, dom, mtype, nsuri, cbData):
         """Call cbData["cb"] for a metadata change:
         cb(conn, dom, mtype, nsuri, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), mtype, nsuri, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), mtype, nsuri)
 
     def _dispatchDomainEventBlockThresholdCallback(self, dom, dev, path, threshold, excess,
                                                    cbData):
         """Call cbData["cb"] for a block threshold crossing:
         cb(conn, dom, dev, path, threshold, excess, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), dev, path, threshold, excess, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), dev, path, threshold, excess)
 
     def _dispatchDomainEventMemoryFailureCallback(self, dom, recipient, action, flags, cbData):
         """Call cbData["cb"] for a memory failure:
         cb(conn, dom, recipient, action, flags, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), recipient, action, flags, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), recipient, action, flags)
 
     def _dispatchDomainEventMemoryDeviceSizeChangeCallback(self, dom, alias, size, cbData):
         """Call cbData["cb"] for a memory device size change:
         cb(conn, dom, alias, size, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), alias, size, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), alias, size)
 
     def _dispatchDomainEventNICMACChangeCallback(self, dom, alias, oldMAC, newMAC, cbData):
         """Call cbData["cb"] for a NIC MAC address change:
         cb(conn, dom, alias, oldMAC, newMAC, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), alias, oldMAC, newMAC, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), alias, oldMAC, newMAC)
 
     def _dispatchDomainEventVcpuRemovedCallback(self, dom, vcpuid, cbData):
         """Call cbData["cb"] for a vCPU removal:
         cb(conn, dom, vcpuid, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), vcpuid, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), vcpuid)
 
     def _dispatchDomainEventChannelLifecycleCallback(self, dom, state, reason, cbData):
         """Call cbData["cb"] for a channel lifecycle event:
         cb(conn, dom, state, reason, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virDomain(self, _obj=dom), state, reason, opaque)
-        return 0
+        return self._deliver(cbData, virDomain(self, _obj=dom), state, reason)
 
     def _dispatchNetworkEventLifecycleCallback(self, net, event, detail, cbData):
         """Call cbData["cb"] for a network lifecycle event:
         cb(conn, net, event, detail, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virNetwork(self, _obj=net), event, detail, opaque)
-        return 0
+        return self._deliver(cbData, virNetwork(self, _obj=net), event, detail)
 
     def _dispatchNetworkEventMetadataChangeCallback(self, dom, mtype, nsuri, cbData):
         """Call cbData["cb"] for a network metadata change:
         cb(conn, dom, mtype, nsuri, opaque).  Returns 0.
         (The network parameter is called `dom`, as in the reference.)"""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virNetwork(self, _obj=dom), mtype, nsuri, opaque)
-        return 0
+        return self._deliver(cbData, virNetwork(self, _obj=dom), mtype, nsuri)
 
     def _dispatchStoragePoolEventLifecycleCallback(self, pool, event, detail, cbData):
         """Call cbData["cb"] for a storage pool lifecycle event:
         cb(conn, pool, event, detail, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virStoragePool(self, _obj=pool), event, detail, opaque)
-        return 0
+        return self._deliver(cbData, virStoragePool(self, _obj=pool), event, detail)
 
     def _dispatchStoragePoolEventGenericCallback(self, pool, cbData):
         """Call cbData["cb"] for a generic storage pool event (refresh):
         cb(conn, pool, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virStoragePool(self, _obj=pool), opaque)
-        return 0
+        return self._deliver(cbData, virStoragePool(self, _obj=pool))
 
     def _dispatchNodeDeviceEventLifecycleCallback(self, dev, event, detail, cbData):
         """Call cbData["cb"] for a node device lifecycle event:
         cb(conn, dev, event, detail, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virNodeDevice(self, _obj=dev), event, detail, opaque)
-        return 0
+        return self._deliver(cbData, virNodeDevice(self, _obj=dev), event, detail)
 
     def _dispatchNodeDeviceEventGenericCallback(self, dev, cbData):
         """Call cbData["cb"] for a generic node device event (update):
         cb(conn, dev, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virNodeDevice(self, _obj=dev), opaque)
-        return 0
+        return self._deliver(cbData, virNodeDevice(self, _obj=dev))
 
     def _dispatchSecretEventLifecycleCallback(self, secret, event, detail, cbData):
         """Call cbData["cb"] for a secret lifecycle event:
         cb(conn, secret, event, detail, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virSecret(self, _obj=secret), event, detail, opaque)
-        return 0
+        return self._deliver(cbData, virSecret(self, _obj=secret), event, detail)
 
     def _dispatchSecretEventGenericCallback(self, secret, cbData):
         """Call cbData["cb"] for a generic secret event (value changed):
         cb(conn, secret, opaque).  Returns 0."""
-        cb = cbData["cb"]
-        opaque = cbData["opaque"]
-        cb(self, virSecret(self, _obj=secret), opaque)
-        return 0
+        return self._deliver(cbData, virSecret(self, _obj=secret))

@@ -228,6 +228,17 @@ class libvirtError(Exception):
 # and virEventInvokeTimeoutCallback as `cb`); they are here, with the
 # reference's parameters and results, for programs that call them by hand.
 
+def _loop_opaque(opaque, opaquecompat):
+    """The opaque object libvirt gave the loop, from the arguments of the
+    _eventInvoke*Callback forms."""
+    if opaquecompat:
+        # The C callback travels in the opaque object: `cb` has nothing to add.
+        return opaquecompat
+    if isinstance(opaque, tuple):
+        return opaque[1]
+    return opaque
+
+
 def _eventInvokeHandleCallback(watch, fd, event, opaque, opaquecompat=None):
     """Dispatch an event of a handle libvirt registered with a Python event
     loop (virEventRegisterImpl): `opaque` is the value the loop's
@@ -235,12 +246,7 @@ def _eventInvokeHandleCallback(watch, fd, event, opaque, opaquecompat=None):
     libvirt 0.9.2 and earlier, `opaque` is that `cb` and `opaquecompat`
     that opaque value.  A tuple whose second item is that value (the
     reference's own shape) is taken too.  Returns None."""
-    if opaquecompat:
-        # The C callback travels in the opaque object: `cb` has nothing to add.
-        opaque = opaquecompat
-    elif isinstance(opaque, tuple):
-        opaque = opaque[1]
-    libvirtmod.virEventInvokeHandleCallback(watch, fd, event, opaque)
+    libvirtmod.virEventInvokeHandleCallback(watch, fd, event, _loop_opaque(opaque, opaquecompat))
 
 
 def _eventInvokeTimeoutCallback(timer, opaque, opaquecompat=None):
@@ -250,11 +256,7 @@ def _eventInvokeTimeoutCallback(timer, opaque, opaquecompat=None):
     libvirt 0.9.2 and earlier, `opaque` is that `cb` and `opaquecompat`
     that opaque value.  A tuple whose second item is that value (the
     reference's own shape) is taken too.  Returns None."""
-    if opaquecompat:
-        opaque = opaquecompat
-    elif isinstance(opaque, tuple):
-        opaque = opaque[1]
-    libvirtmod.virEventInvokeTimeoutCallback(timer, opaque)
+    libvirtmod.virEventInvokeTimeoutCallback(timer, _loop_opaque(opaque, opaquecompat))
 
 
 def _dispatchEventHandleCallback(watch, fd, events, cbData):

@@ -308,6 +308,23 @@ def C(cid, fn, covers=(), fresh=False, varies=False, unordered=False, mask=None,
 
 # ------------------------------------------------------------------ context
 
+
+# Reference kinds of the driver's objects: "kind:name" (or "kind:parent/name").
+_LOOKUPS = {
+    "dom": lambda c, name: c.lookupByName(name),
+    "net": lambda c, name: c.networkLookupByName(name),
+    "pool": lambda c, name: c.storagePoolLookupByName(name),
+    "vol": lambda c, pool, vol: c.storagePoolLookupByName(pool).storageVolLookupByName(vol),
+    "iface": lambda c, name: c.interfaceLookupByName(name),
+    "dev": lambda c, name: c.nodeDeviceLookupByName(name),
+    "snap": lambda c, dom, snap: c.lookupByName(dom).snapshotLookupByName(snap, 0),
+    "cp": lambda c, dom, cp: c.lookupByName(dom).checkpointLookupByName(cp, 0),
+    "secret": lambda c, uuid: c.secretLookupByUUIDString(uuid),
+    "nwfilter": lambda c, name: c.nwfilterLookupByName(name),
+    "binding": lambda c, dev: c.nwfilterBindingLookupByPortDev(dev),
+    "port": lambda c, net, uuid: c.networkLookupByName(net).portLookupByUUIDString(uuid),
+}
+
 class Context:
     """One connection and the objects looked up on it.
 
@@ -408,34 +425,8 @@ class Context:
                 c.lookupByName("no-such-domain")
             except lv.libvirtError as e:
                 obj = e
-        elif kind == "dom":
-            obj = c.lookupByName(name)
-        elif kind == "net":
-            obj = c.networkLookupByName(name)
-        elif kind == "pool":
-            obj = c.storagePoolLookupByName(name)
-        elif kind == "vol":
-            pool, _, vol = name.partition("/")
-            obj = c.storagePoolLookupByName(pool).storageVolLookupByName(vol)
-        elif kind == "iface":
-            obj = c.interfaceLookupByName(name)
-        elif kind == "dev":
-            obj = c.nodeDeviceLookupByName(name)
-        elif kind == "snap":
-            dom, _, snap = name.partition("/")
-            obj = c.lookupByName(dom).snapshotLookupByName(snap, 0)
-        elif kind == "cp":
-            dom, _, cp = name.partition("/")
-            obj = c.lookupByName(dom).checkpointLookupByName(cp, 0)
-        elif kind == "secret":
-            obj = c.secretLookupByUUIDString(name)
-        elif kind == "nwfilter":
-            obj = c.nwfilterLookupByName(name)
-        elif kind == "binding":
-            obj = c.nwfilterBindingLookupByPortDev(name)
-        elif kind == "port":
-            net, _, uuid = name.partition("/")
-            obj = c.networkLookupByName(net).portLookupByUUIDString(uuid)
+        elif kind in _LOOKUPS:
+            obj = _LOOKUPS[kind](c, *name.split("/"))
         else:
             raise ValueError("unknown ref %r" % spec)
         self.cache[spec] = obj
