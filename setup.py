@@ -83,6 +83,9 @@ def extension(name, package, *override_sources):
 
 setup(
     cmdclass={"generate": Generate, "build_py": BuildPy, "build_ext": BuildExt},
+    # The metadata at the top, not among the generated modules (which the
+    # sdist must not carry).
+    options={"egg_info": {"egg_base": "."}},
     package_dir={"": GENERATED},
     py_modules=["libvirt", "libvirt_qemu", "libvirt_lxc", *HANDWRITTEN_MODULES],
     ext_modules=[

@@ -28,9 +28,8 @@ import pytest
 
 import libvirt
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-REFERENCE_PYTHON = os.path.join(ROOT, "bench", ".venv-reference", "bin", "python")
+from reference_venv import reference_python_or_skip
+
 
 # The hooks the reference has (its names.json: libvirt.virConnect,
 # libvirt.virStream, libvirt, libvirt_qemu).
@@ -379,13 +378,7 @@ def ours():
 
 @pytest.fixture(scope="module")
 def reference():
-    if not os.path.exists(REFERENCE_PYTHON):
-        message = (f"the reference binding's interpreter {REFERENCE_PYTHON} does not exist: "
-                   "the comparisons with the reference are skipped")
-        if os.environ.get("CI"):
-            pytest.fail(message + " (and must not be under CI)")
-        pytest.skip(message)
-    return _run_cases(REFERENCE_PYTHON)
+    return _run_cases(reference_python_or_skip())
 
 
 # ---- ours, on its own ------------------------------------------------------

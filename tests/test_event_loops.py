@@ -60,6 +60,7 @@ import pytest
 
 from test_events import DOMAIN_XML, VHBA_XML
 from test_libvirtaio import REPO_LIBVIRTAIO
+from reference_venv import REFERENCE_VENV
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOOPS = ["default", "python", "asyncio"]
@@ -67,8 +68,7 @@ LOOPS = ["default", "python", "asyncio"]
 # Where an exception raised by an event callback is reported: our binding
 # hands it to sys.unraisablehook (README); the reference binding calls
 # PyErr_Print(), which hands it to sys.excepthook.
-ON_REFERENCE = (os.path.realpath(sys.prefix)
-                == os.path.realpath(os.path.join(ROOT, "bench", ".venv-reference")))
+ON_REFERENCE = os.path.realpath(sys.prefix) == os.path.realpath(REFERENCE_VENV)
 REPORTING_HOOK = "excepthook" if ON_REFERENCE else "unraisablehook"
 
 # libvirt's documented values (libvirt-domain.h, libvirt-network.h,
