@@ -142,7 +142,7 @@ lv_override_virConnectDomainQemuMonitorEventRegister(PyObject *module, PyObject 
                         "'NoneType' object has no attribute 'qemuMonitorEventCallbackID'");
         return NULL;
     }
-    if (lv_arg_handle(st, argv[0], "conn", LV_CONNECT, LV_NONE_REFUSED, &conn) < 0
+    if (lv_arg_handle(st, argv[0], "conn", LV_CONNECT, LV_NONE_NO_O, &conn) < 0
         || lv_arg_handle(st, argv[1], "dom", LV_DOMAIN, LV_NONE_IS_NULL, &dom) < 0
         || lv_arg_str(argv[2], "event", 1, &event) < 0
         || lv_arg_callable(argv[3], "cb") < 0
@@ -177,7 +177,7 @@ lv_override_virConnectDomainQemuMonitorEventDeregister(PyObject *module, PyObjec
         return NULL;
     if (argv[0] == Py_None)
         Py_RETURN_NONE;   /* the reference swallows the AttributeError of None._o */
-    if (lv_arg_handle(st, argv[0], "conn", LV_CONNECT, LV_NONE_REFUSED, &conn) < 0
+    if (lv_arg_handle(st, argv[0], "conn", LV_CONNECT, LV_NONE_NO_O, &conn) < 0
         || lv_arg_int(argv[1], "callbackID", &id) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS

@@ -907,8 +907,9 @@ lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
     if (!PyObject_TypeCheck(o, st->base_types[kind]))
         return lv_type_error(name, lv_kinds[kind].name, o);
     *out = LV_HANDLE(o);
-    /* A released object is no NULL for libvirt where None is not one either. */
-    if (*out == NULL && none != LV_NONE_IS_NULL) {
+    /* A released object is no NULL for libvirt where libvirt would crash on
+     * one (rules.NULL_CRASHES); elsewhere libvirt reports it. */
+    if (*out == NULL && none == LV_NONE_REFUSED) {
         lv_raise_released(o);
         return -1;
     }

@@ -186,7 +186,7 @@ int lv_arg_uuid(lv_state *st, PyObject *o, const char *name, const char *func,
                 const unsigned char **out);
 /* What None means for an object argument (lv_arg_handle's `none`). */
 enum {
-    LV_NONE_REFUSED = 0,   /* TypeError */
+    LV_NONE_REFUSED = 0,   /* TypeError; a released object too is no NULL for libvirt */
     LV_NONE_IS_NULL = 1,   /* NULL, for libvirt to report */
     LV_NONE_NO_O = 2,      /* AttributeError, as the reference's `domain._o` in libvirt_qemu/_lxc */
 };
