@@ -1191,15 +1191,19 @@ static int
 lv_typed_param_set(virTypedParameterPtr p, PyObject *value)
 {
     const char *name = p->field;
+    /* As the reference: only its int parameters take __index__ objects. */
+    if ((p->type == VIR_TYPED_PARAM_UINT || p->type == VIR_TYPED_PARAM_LLONG
+         || p->type == VIR_TYPED_PARAM_ULLONG) && lv_arg_require_int(value, name) < 0)
+        return -1;
     switch (p->type) {
     case VIR_TYPED_PARAM_INT:
         return lv_arg_int(value, name, &p->value.i);
     case VIR_TYPED_PARAM_UINT:
-        return lv_arg_require_int(value, name) < 0 ? -1 : lv_arg_uint(value, name, &p->value.ui);
+        return lv_arg_uint(value, name, &p->value.ui);
     case VIR_TYPED_PARAM_LLONG:
-        return lv_arg_require_int(value, name) < 0 ? -1 : lv_arg_llong(value, name, &p->value.l);
+        return lv_arg_llong(value, name, &p->value.l);
     case VIR_TYPED_PARAM_ULLONG:
-        return lv_arg_require_int(value, name) < 0 ? -1 : lv_arg_ullong(value, name, &p->value.ul);
+        return lv_arg_ullong(value, name, &p->value.ul);
     case VIR_TYPED_PARAM_DOUBLE:
         return lv_arg_double(value, name, &p->value.d);
     case VIR_TYPED_PARAM_BOOLEAN: {
