@@ -28,21 +28,11 @@
 #include <stdarg.h>
 #include <string.h>
 
-#if PY_VERSION_HEX >= 0x030D0000
-#define LV_CB_FINALIZING() Py_IsFinalizing()
-#else
-#define LV_CB_FINALIZING() _Py_IsFinalizing()
-#endif
-
 /* ---- entering Python from a libvirt callback ----------------------------- */
 
 typedef struct {
     PyGILState_STATE gil;
-#if PY_VERSION_HEX >= 0x030C0000
-    PyObject *exc;
-#else
-    PyObject *type, *value, *tb;
-#endif
+    lv_saved_exc exc;
 } lv_cb_ctx;
 
 /* Take the GIL (from any thread, held or not) and keep any pending
@@ -51,29 +41,17 @@ typedef struct {
 static int
 lv_cb_enter(lv_cb_ctx *ctx)
 {
-    if (!Py_IsInitialized())
-        return 0;
-    /* A thread other than the finalizing one would block forever (or be
-     * ended) waiting for the GIL. */
-    if (!PyGILState_Check() && LV_CB_FINALIZING())
+    if (!lv_may_enter_python())
         return 0;
     ctx->gil = PyGILState_Ensure();
-#if PY_VERSION_HEX >= 0x030C0000
-    ctx->exc = PyErr_GetRaisedException();
-#else
-    PyErr_Fetch(&ctx->type, &ctx->value, &ctx->tb);
-#endif
+    lv_exc_save(&ctx->exc);
     return 1;
 }
 
 static void
 lv_cb_leave(lv_cb_ctx *ctx)
 {
-#if PY_VERSION_HEX >= 0x030C0000
-    PyErr_SetRaisedException(ctx->exc);
-#else
-    PyErr_Restore(ctx->type, ctx->value, ctx->tb);
-#endif
+    lv_exc_restore(&ctx->exc);
     PyGILState_Release(ctx->gil);
 }
 
@@ -99,7 +77,7 @@ static lv_reg *
 lv_reg_new(lv_state *st, PyObject *owner, PyObject *cb, PyObject *opaque)
 {
     /* Raw memory: libvirt may free it from any thread. */
-    lv_reg *r = PyMem_RawCalloc(1, sizeof(*r));
+    lv_reg *r = calloc(1, sizeof(*r));
     if (r == NULL) {
         PyErr_NoMemory();
         return NULL;
@@ -128,7 +106,7 @@ lv_reg_release(lv_reg *r)
     Py_CLEAR(r->cb);
     Py_CLEAR(r->opaque);
     r->owner = NULL;
-    PyMem_RawFree(r);
+    free(r);
     /* The owner's last reference would release its libvirt handle from
      * within libvirt's free callback, where libvirt may hold locks that
      * releasing the handle takes: let the main thread drop it a moment
@@ -185,17 +163,17 @@ lv_call_cb(PyObject *cb, PyObject *owner, PyObject *obj, PyObject *rest, PyObjec
      * registration holds: keep our own references meanwhile. */
     Py_INCREF(cb);
     if (rest != NULL) {
-        Py_ssize_t nrest = PyTuple_GET_SIZE(rest), n = 0;
+        Py_ssize_t nrest = PyTuple_Size(rest), n = 0;
         args = PyTuple_New(nrest + (obj != NULL ? 3 : 2));
         if (args != NULL) {
-            PyTuple_SET_ITEM(args, n++, Py_NewRef(owner));
+            PyTuple_SetItem(args, n++, Py_NewRef(owner));
             if (obj != NULL) {
-                PyTuple_SET_ITEM(args, n++, obj);
+                PyTuple_SetItem(args, n++, obj);
                 obj = NULL;
             }
             for (Py_ssize_t i = 0; i < nrest; i++)
-                PyTuple_SET_ITEM(args, n++, Py_NewRef(PyTuple_GET_ITEM(rest, i)));
-            PyTuple_SET_ITEM(args, n, Py_NewRef(opaque));
+                PyTuple_SetItem(args, n++, Py_NewRef(PyTuple_GetItem(rest, i)));
+            PyTuple_SetItem(args, n, Py_NewRef(opaque));
         }
     }
     Py_XDECREF(obj);
@@ -254,7 +232,7 @@ lv_args_v(const char *fmt, va_list va)
             Py_CLEAR(args);
             break;
         }
-        PyTuple_SET_ITEM(args, i, item);
+        PyTuple_SetItem(args, i, item);
     }
     return args;
 }
@@ -277,8 +255,9 @@ lv_arg_callable(PyObject *o, const char *name)
 {
     if (PyCallable_Check(o))
         return 0;
-    PyErr_Format(PyExc_TypeError, "argument '%s' must be callable, not %.100s",
-                 name, Py_TYPE(o)->tp_name);
+    PyObject *type_name = lv_type_name(o);
+    PyErr_Format(PyExc_TypeError, "argument '%s' must be callable, not %.100S", name, type_name);
+    Py_DECREF(type_name);
     return -1;
 }
 

@@ -41,7 +41,7 @@ lv_override_virDomainLxcOpenNamespace(PyObject *module, PyObject *const *args,
                 Py_CLEAR(list);
                 break;
             }
-            PyList_SET_ITEM(list, i, fd);
+            PyList_SetItem(list, i, fd);
         }
     }
     if (list == NULL) {

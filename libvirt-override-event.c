@@ -37,52 +37,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* ---- helpers ----------------------------------------------------------- */
-
-#if PY_VERSION_HEX >= 0x030D0000
-#define LV_FINALIZING() Py_IsFinalizing()
-#else
-#define LV_FINALIZING() _Py_IsFinalizing()
-#endif
-
-/* Take the GIL for a call from libvirt (any thread, GIL held or not).
- * Returns 0 when Python can no longer be entered: the caller then does
- * without (a free function leaks, a shim fails). */
-static int
-lv_ev_enter(PyGILState_STATE *gil)
-{
-    if (!Py_IsInitialized())
-        return 0;
-    /* A thread other than the one finalizing would block forever. */
-    if (!PyGILState_Check() && LV_FINALIZING())
-        return 0;
-    *gil = PyGILState_Ensure();
-    return 1;
-}
-
-/* libvirt may call us while the thread has an exception pending (e.g. a
- * connection closed by a dealloc during unwinding): keep it aside while
- * Python code runs. */
-#if PY_VERSION_HEX >= 0x030C0000
-typedef struct { PyObject *exc; } lv_ev_saved;
-static void lv_ev_save(lv_ev_saved *s) { s->exc = PyErr_GetRaisedException(); }
-static void lv_ev_restore(lv_ev_saved *s) { PyErr_SetRaisedException(s->exc); }
-#else
-typedef struct { PyObject *type, *value, *tb; } lv_ev_saved;
-static void lv_ev_save(lv_ev_saved *s) { PyErr_Fetch(&s->type, &s->value, &s->tb); }
-static void lv_ev_restore(lv_ev_saved *s) { PyErr_Restore(s->type, s->value, s->tb); }
-#endif
-
-static int
-lv_ev_check_callable(PyObject *o, const char *name)
-{
-    if (PyCallable_Check(o))
-        return 0;
-    PyErr_Format(PyExc_TypeError, "argument '%s' must be callable, not %.100s",
-                 name, Py_TYPE(o)->tp_name);
-    return -1;
-}
-
 /* ---- Python callbacks registered with libvirt's event loop ------------- */
 
 /* What libvirt holds for a virEventAddHandle/virEventAddTimeout made from
@@ -95,7 +49,7 @@ typedef struct {
 static lv_ev_pycb *
 lv_ev_pycb_new(PyObject *cb, PyObject *opaque)
 {
-    lv_ev_pycb *data = PyMem_RawMalloc(sizeof(*data));
+    lv_ev_pycb *data = malloc(sizeof(*data));
     if (data == NULL) {
         PyErr_NoMemory();
         return NULL;
@@ -111,22 +65,19 @@ lv_ev_pycb_release(lv_ev_pycb *data)
 {
     Py_DECREF(data->cb);
     Py_DECREF(data->opaque);
-    PyMem_RawFree(data);
+    free(data);
 }
 
 /* The virFreeCallback libvirt calls when the registration is gone. */
 static void
 lv_ev_pycb_free(void *opaque)
 {
-    PyGILState_STATE gil;
-    lv_ev_saved saved;
+    lv_cb_ctx ctx;
 
-    if (!lv_ev_enter(&gil))
+    if (!lv_cb_enter(&ctx))
         return;   /* interpreter gone: nothing left to release */
-    lv_ev_save(&saved);
     lv_ev_pycb_release(opaque);
-    lv_ev_restore(&saved);
-    PyGILState_Release(gil);
+    lv_cb_leave(&ctx);
 }
 
 /* Call data->cb(a, b, c, data->opaque) for a handle, data->cb(a,
@@ -134,13 +85,11 @@ lv_ev_pycb_free(void *opaque)
 static void
 lv_ev_pycb_call(lv_ev_pycb *data, int handle, int a, int b, int c)
 {
-    PyGILState_STATE gil;
-    lv_ev_saved saved;
+    lv_cb_ctx ctx;
     PyObject *cb, *opaque, *result;
 
-    if (!lv_ev_enter(&gil))
+    if (!lv_cb_enter(&ctx))
         return;
-    lv_ev_save(&saved);
     /* The callback may remove its own registration: keep what we use. */
     cb = Py_NewRef(data->cb);
     opaque = Py_NewRef(data->opaque);
@@ -153,8 +102,7 @@ lv_ev_pycb_call(lv_ev_pycb *data, int handle, int a, int b, int c)
     Py_XDECREF(result);
     Py_DECREF(cb);
     Py_DECREF(opaque);
-    lv_ev_restore(&saved);
-    PyGILState_Release(gil);
+    lv_cb_leave(&ctx);
 }
 
 static void
@@ -182,7 +130,7 @@ lv_override_virEventAddHandle(PyObject *module, PyObject *const *args, Py_ssize_
         return NULL;
     if (lv_arg_int(argv[0], "fd", &fd) < 0
         || lv_arg_int(argv[1], "events", &events) < 0
-        || lv_ev_check_callable(argv[2], "cb") < 0)
+        || lv_arg_callable(argv[2], "cb") < 0)
         return NULL;
     if ((data = lv_ev_pycb_new(argv[2], argv[3])) == NULL)
         return NULL;
@@ -209,7 +157,7 @@ lv_override_virEventAddTimeout(PyObject *module, PyObject *const *args, Py_ssize
     if (lv_unpack_fast(args, nargs, kwnames, "virEventAddTimeout", kwlist, 3, 3, argv) < 0)
         return NULL;
     if (lv_arg_int(argv[0], "timeout", &timeout) < 0
-        || lv_ev_check_callable(argv[1], "cb") < 0)
+        || lv_arg_callable(argv[1], "cb") < 0)
         return NULL;
     if ((data = lv_ev_pycb_new(argv[1], argv[2])) == NULL)
         return NULL;
@@ -261,8 +209,7 @@ static PyObject *
 lv_event_opaque_repr(PyObject *self)
 {
     lv_event_opaque *o = (lv_event_opaque *)self;
-    return PyUnicode_FromFormat("<%s of a %s registration%s at %p>",
-                                Py_TYPE(self)->tp_name,
+    return PyUnicode_FromFormat("<libvirtmod._EventOpaque of a %s registration%s at %p>",
                                 o->kind == LV_EV_HANDLE ? "handle" : "timeout",
                                 o->consumed ? ", freed" : "", self);
 }
@@ -274,7 +221,7 @@ lv_event_opaque_dealloc(PyObject *self)
     /* Not consumed: the loop dropped a registration without freeing it.
      * Its C data leaks rather than being freed from whatever context
      * triggered the dealloc (possibly inside a libvirt call). */
-    type->tp_free(self);
+    ((freefunc)PyType_GetSlot(type, Py_tp_free))(self);
     Py_DECREF(type);
 }
 
@@ -328,9 +275,11 @@ static lv_event_opaque *
 lv_event_opaque_arg(PyObject *o, int kind)
 {
     if (lv_ev.opaque_type == NULL || !Py_IS_TYPE(o, lv_ev.opaque_type)) {
+        PyObject *type_name = lv_type_name(o);
         PyErr_Format(PyExc_TypeError,
                      "argument 'opaque' must be the opaque object libvirt passed to the "
-                     "event loop's addHandle or addTimeout, not %.100s", Py_TYPE(o)->tp_name);
+                     "event loop's addHandle or addTimeout, not %.100S", type_name);
+        Py_DECREF(type_name);
         return NULL;
     }
     if (kind >= 0 && ((lv_event_opaque *)o)->kind != kind) {
@@ -498,10 +447,12 @@ lv_ev_id_result(PyObject *callable, PyObject *result, const char *what)
     int overflow = 0;
 
     if (result != NULL) {
-        if (!PyLong_Check(result))
-            PyErr_Format(PyExc_TypeError, "the event loop's %s must return an int, not %.100s",
-                         what, Py_TYPE(result)->tp_name);
-        else if ((value = PyLong_AsLongAndOverflow(result, &overflow)) == -1 && PyErr_Occurred())
+        if (!PyLong_Check(result)) {
+            PyObject *type_name = lv_type_name(result);
+            PyErr_Format(PyExc_TypeError, "the event loop's %s must return an int, not %.100S",
+                         what, type_name);
+            Py_DECREF(type_name);
+        } else if ((value = PyLong_AsLongAndOverflow(result, &overflow)) == -1 && PyErr_Occurred())
             ;
         else if (overflow || value < INT_MIN || value > INT_MAX)
             PyErr_Format(PyExc_OverflowError, "the event loop's %s returned %R, "
@@ -519,15 +470,13 @@ lv_ev_id_result(PyObject *callable, PyObject *result, const char *what)
 static int
 lv_ev_add(int kind, int a, int b, void *cb, void *opaque, virFreeCallback ff)
 {
-    PyGILState_STATE gil;
-    lv_ev_saved saved;
+    lv_cb_ctx ctx;
     lv_event_opaque *o;
     PyObject *callable, *result = NULL;
     int id;
 
-    if (!lv_ev_enter(&gil))
+    if (!lv_cb_enter(&ctx))
         return -1;
-    lv_ev_save(&saved);
     callable = kind == LV_EV_HANDLE ? lv_ev.add_handle : lv_ev.add_timeout;
     o = lv_event_opaque_new(kind, cb, opaque, ff);
     if (o != NULL) {
@@ -544,8 +493,7 @@ lv_ev_add(int kind, int a, int b, void *cb, void *opaque, virFreeCallback ff)
             o->consumed = 1;
         Py_DECREF(o);
     }
-    lv_ev_restore(&saved);
-    PyGILState_Release(gil);
+    lv_cb_leave(&ctx);
     return id;
 }
 
@@ -553,14 +501,12 @@ lv_ev_add(int kind, int a, int b, void *cb, void *opaque, virFreeCallback ff)
 static int
 lv_ev_call(PyObject **callable_ref, int id, int with_value, int value)
 {
-    PyGILState_STATE gil;
-    lv_ev_saved saved;
+    lv_cb_ctx ctx;
     PyObject *callable, *result;
     int rc = 0;
 
-    if (!lv_ev_enter(&gil))
+    if (!lv_cb_enter(&ctx))
         return -1;
-    lv_ev_save(&saved);
     callable = *callable_ref;
     if (with_value)
         result = PyObject_CallFunction(callable, "ii", id, value);
@@ -571,8 +517,7 @@ lv_ev_call(PyObject **callable_ref, int id, int with_value, int value)
         rc = -1;
     }
     Py_XDECREF(result);   /* the value itself is not used */
-    lv_ev_restore(&saved);
-    PyGILState_Release(gil);
+    lv_cb_leave(&ctx);
     return rc;
 }
 
@@ -649,7 +594,7 @@ lv_override_virEventRegisterImpl(PyObject *module, PyObject *const *args, Py_ssi
         return NULL;
     }
     for (int i = 0; i < 6; i++) {
-        if (lv_ev_check_callable(argv[i], kwlist[i]) < 0)
+        if (lv_arg_callable(argv[i], kwlist[i]) < 0)
             return NULL;
     }
     if (lv_event_opaque_type() == NULL)
@@ -801,7 +746,7 @@ lv_graphics_subject(const virDomainEventGraphicsSubject *subject)
         if (pair == NULL)
             Py_CLEAR(list);
         else
-            PyList_SET_ITEM(list, i, pair);
+            PyList_SetItem(list, i, pair);
     }
     return list;
 }
@@ -831,7 +776,7 @@ lv_dom_graphics(virConnectPtr conn, virDomainPtr dom, int phase,
                 Py_CLEAR(rest);
                 Py_XDECREF(items[i]);
             } else {
-                PyTuple_SET_ITEM(rest, i, items[i]);
+                PyTuple_SetItem(rest, i, items[i]);
             }
         }
     }
@@ -1277,11 +1222,11 @@ lv_legacy_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *
     items = PyDict_Items(r->cb);
     if (items == NULL)
         PyErr_WriteUnraisable(r->cb);
-    for (Py_ssize_t i = 0; items != NULL && i < PyList_GET_SIZE(items); i++) {
-        PyObject *pair = PyList_GET_ITEM(items, i);
+    for (Py_ssize_t i = 0; items != NULL && i < PyList_Size(items); i++) {
+        PyObject *pair = PyList_GetItem(items, i);
         PyObject *obj = lv_reg_object(r, LV_DOMAIN, dom);
-        lv_call_cb(PyTuple_GET_ITEM(pair, 0), r->owner, obj,
-                   obj != NULL ? lv_args("ii", event, detail) : NULL, PyTuple_GET_ITEM(pair, 1));
+        lv_call_cb(PyTuple_GetItem(pair, 0), r->owner, obj,
+                   obj != NULL ? lv_args("ii", event, detail) : NULL, PyTuple_GetItem(pair, 1));
     }
     Py_XDECREF(items);
     lv_cb_leave(&ctx);
@@ -1352,7 +1297,7 @@ lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defini
         Py_RETURN_NONE;
     if (PyDict_DelItem(r->cb, argv[0]) < 0)
         return NULL;
-    if (PyDict_GET_SIZE(r->cb) != 0)
+    if (PyDict_Size(r->cb) != 0)
         Py_RETURN_NONE;
     /* The last one: the registration goes.  Unlinked now, since libvirt
      * may free it later (when an event is being dispatched to it), and a

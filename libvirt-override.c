@@ -29,7 +29,7 @@ lv_list_steal(Py_ssize_t n, PyObject **items)
             Py_XDECREF(items[i]);
             continue;
         }
-        PyList_SET_ITEM(list, i, items[i]);
+        PyList_SetItem(list, i, items[i]);
     }
     return list;
 }
@@ -45,7 +45,7 @@ lv_tuple_steal(Py_ssize_t n, PyObject **items)
             Py_XDECREF(items[i]);
             continue;
         }
-        PyTuple_SET_ITEM(tuple, i, items[i]);
+        PyTuple_SetItem(tuple, i, items[i]);
     }
     return tuple;
 }
@@ -99,9 +99,9 @@ lv_cpumap_to_py(const unsigned char *map, int maplen, int ncpus, int as_list)
         int used = map != NULL && i / 8 < maplen && VIR_CPU_USED(map, i);
         PyObject *item = Py_NewRef(used ? Py_True : Py_False);
         if (as_list)
-            PyList_SET_ITEM(seq, i, item);
+            PyList_SetItem(seq, i, item);
         else
-            PyTuple_SET_ITEM(seq, i, item);
+            PyTuple_SetItem(seq, i, item);
     }
     return seq;
 }
@@ -183,7 +183,8 @@ lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise_for(self, "virDomainMemoryStats");
-    if ((st = lv_state_from_type(Py_TYPE(self))) == NULL || (dict = PyDict_New()) == NULL)
+    st = LV_STATE(self);
+    if ((dict = PyDict_New()) == NULL)
         return NULL;
     for (int i = 0; i < n; i++) {
         int tag = stats[i].tag;
@@ -217,7 +218,7 @@ lv_override_virDomainGetSchedulerType(PyObject *self, PyObject *Py_UNUSED(ignore
 
 /* The domain's scheduler parameters (with_flags: through the Flags
  * variant), asked for in one release of the GIL.  The array is
- * PyMem_Raw memory with libvirt's strings in it: release both with
+ * malloc'ed memory with libvirt's strings in it: release both with
  * lv_libvirt_params_free.  Returns 0, -1 for a libvirt error, -2 for no
  * memory (no exception set either way). */
 static int
@@ -234,7 +235,7 @@ lv_get_scheduler_params(virDomainPtr dom, int with_flags, unsigned int flags,
         free(type);
         if (nparams == 0)
             rc = 0;
-        else if ((params = PyMem_RawCalloc(nparams, sizeof(*params))) == NULL)
+        else if ((params = calloc(nparams, sizeof(*params))) == NULL)
             rc = -2;
         else if (with_flags)
             rc = virDomainGetSchedulerParametersFlags(dom, params, &nparams, flags) < 0 ? -1 : 0;
@@ -243,7 +244,7 @@ lv_get_scheduler_params(virDomainPtr dom, int with_flags, unsigned int flags,
     }
     Py_END_ALLOW_THREADS
     if (rc < 0) {
-        PyMem_RawFree(params);
+        free(params);
         return rc;
     }
     *out = params;
@@ -255,7 +256,7 @@ static void
 lv_libvirt_params_free(virTypedParameterPtr params, int nparams)
 {
     virTypedParamsClear(params, nparams);
-    PyMem_RawFree(params);
+    free(params);
 }
 
 static PyObject *
@@ -281,8 +282,7 @@ lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned i
 PyObject *
 lv_override_virDomainGetSchedulerParameters(PyObject *self, PyObject *Py_UNUSED(ignored))
 {
-    lv_state *st = lv_state_from_type(Py_TYPE(self));
-    return st ? lv_scheduler_parameters(self, st, 0, 0) : NULL;
+    return lv_scheduler_parameters(self, LV_STATE(self), 0, 0);
 }
 
 PyObject *
@@ -408,8 +408,10 @@ lv_override_virDomainSetTime(PyObject *self, PyTypeObject *defining_class,
     time = argv[0] ? argv[0] : Py_None;
     /* Without flags the time is what is being set: it must be given. */
     if (!(PyDict_Check(time) || (time == Py_None && flags != 0))) {
-        PyErr_Format(PyExc_TypeError, "argument 'time' must be a dict (or None with flags), not %.100s",
-                     Py_TYPE(time)->tp_name);
+        PyObject *type_name = lv_type_name(time);
+        PyErr_Format(PyExc_TypeError,
+                     "argument 'time' must be a dict (or None with flags), not %.100S", type_name);
+        Py_DECREF(type_name);
         return NULL;
     }
     if (time != Py_None) {
@@ -425,7 +427,7 @@ lv_override_virDomainSetTime(PyObject *self, PyTypeObject *defining_class,
                 return NULL;
             known++;
         }
-        if (PyDict_GET_SIZE(time) != known) {
+        if (PyDict_Size(time) != known) {
             PyErr_SetString(PyExc_LookupError,
                             "argument 'time' may only have the keys 'seconds' and 'nseconds'");
             return NULL;
@@ -615,7 +617,7 @@ lv_override_virDomainGetSecurityLabelList(PyObject *self, PyObject *Py_UNUSED(ig
                 Py_CLEAR(list);
                 break;
             }
-            PyList_SET_ITEM(list, i, item);
+            PyList_SetItem(list, i, item);
         }
     }
     free(labels);
@@ -753,7 +755,7 @@ lv_override_virDomainGetCPUStats(PyObject *self, PyTypeObject *defining_class,
                 Py_CLEAR(list);
                 break;
             }
-            PyList_SET_ITEM(list, start + i, dict);
+            PyList_SetItem(list, start + i, dict);
         }
         if (params != NULL)
             virTypedParamsClear(params, nparams * count);
@@ -822,7 +824,7 @@ lv_fs_info(virDomainFSInfoPtr fs)
         if (alias == NULL)
             Py_CLEAR(aliases);
         else
-            PyList_SET_ITEM(aliases, i, alias);
+            PyList_SetItem(aliases, i, alias);
     }
     if (aliases == NULL)
         return NULL;
@@ -855,7 +857,7 @@ lv_override_virDomainGetFSInfo(PyObject *self, PyTypeObject *defining_class,
             if (item == NULL)
                 Py_CLEAR(list);
             else
-                PyList_SET_ITEM(list, i, item);
+                PyList_SetItem(list, i, item);
         }
         virDomainFSInfoFree(info[i]);
     }
@@ -894,7 +896,7 @@ lv_override_virDomainGetIOThreadInfo(PyObject *self, PyTypeObject *defining_clas
             if (item == NULL)
                 Py_CLEAR(list);
             else
-                PyList_SET_ITEM(list, i, item);
+                PyList_SetItem(list, i, item);
         }
         virDomainIOThreadInfoFree(info[i]);
     }
@@ -914,7 +916,7 @@ lv_interface_addresses(virDomainInterfacePtr iface)
         if (addr == NULL)
             Py_CLEAR(addrs);
         else
-            PyList_SET_ITEM(addrs, i, addr);
+            PyList_SetItem(addrs, i, addr);
     }
     if (addrs == NULL)
         return NULL;
@@ -1001,8 +1003,8 @@ lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
             Py_CLEAR(infos);
             goto done;
         }
-        PyList_SET_ITEM(infos, i, item);
-        PyList_SET_ITEM(maps, i, map);
+        PyList_SetItem(infos, i, item);
+        PyList_SetItem(maps, i, map);
     }
 done:
     PyMem_Free(info);
@@ -1060,7 +1062,7 @@ lv_override_virDomainGetVcpuPinInfo(PyObject *self, PyTypeObject *defining_class
                 Py_CLEAR(list);
                 break;
             }
-            PyList_SET_ITEM(list, i, map);
+            PyList_SetItem(list, i, map);
         }
     }
     PyMem_Free(cpumaps);
@@ -1125,9 +1127,9 @@ lv_peek(PyObject *self, lv_state *st, const char *func, int block, const char *d
      * without the GIL. */
     Py_BEGIN_ALLOW_THREADS
     if (block)
-        rc = virDomainBlockPeek(LV_HANDLE(self), disk, offset, size, PyBytes_AS_STRING(buffer), flags);
+        rc = virDomainBlockPeek(LV_HANDLE(self), disk, offset, size, PyBytes_AsString(buffer), flags);
     else
-        rc = virDomainMemoryPeek(LV_HANDLE(self), offset, size, PyBytes_AS_STRING(buffer), flags);
+        rc = virDomainMemoryPeek(LV_HANDLE(self), offset, size, PyBytes_AsString(buffer), flags);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         Py_DECREF(buffer);
@@ -1204,7 +1206,7 @@ lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
         || (argv[4] != NULL && lv_arg_uint(argv[4], "flags", &flags) < 0))
         return NULL;
     /* What the reference refuses here it reports as a failed call. */
-    if (!PyList_Check(argv[2]) || nkeycodes != PyList_GET_SIZE(argv[2])
+    if (!PyList_Check(argv[2]) || nkeycodes != PyList_Size(argv[2])
         || nkeycodes > VIR_DOMAIN_SEND_KEY_MAX_KEYS)
         return lv_raise(st, "virDomainSendKey");
     if (lv_arg_uint_array(argv[2], "keycodes", &keycodes, &nkeys) < 0)
@@ -1281,7 +1283,7 @@ lv_domain_stats_list(lv_state *st, PyObject *conn, virDomainStatsRecordPtr *reco
         if (pair == NULL)
             Py_CLEAR(list);
         else
-            PyList_SET_ITEM(list, i, pair);
+            PyList_SetItem(list, i, pair);
     }
     virDomainStatsRecordListFree(records);
     return list;
@@ -1336,17 +1338,17 @@ lv_override_virDomainListGetStats(PyObject *self, PyTypeObject *defining_class,
     /* A tuple: a list changed by another thread during the call must not
      * free the domains whose handles libvirt uses. */
     if (PyList_Check(seq)) {
-        Py_SETREF(seq, PyList_AsTuple(seq));
+        lv_setref(&seq, PyList_AsTuple(seq));
         if (seq == NULL)
             return NULL;
     }
-    ndoms = PySequence_Fast_GET_SIZE(seq);
+    ndoms = PyTuple_Size(seq);
     if ((doms = PyMem_Calloc(ndoms + 1, sizeof(*doms))) == NULL) {
         Py_DECREF(seq);
         return PyErr_NoMemory();
     }
     for (Py_ssize_t i = 0; i < ndoms; i++) {
-        PyObject *dom = PySequence_Fast_GET_ITEM(seq, i);
+        PyObject *dom = PyTuple_GetItem(seq, i);
         if (!PyObject_TypeCheck(dom, st->base_types[LV_DOMAIN])) {
             PyMem_Free(doms);
             Py_DECREF(seq);
@@ -1386,17 +1388,17 @@ lv_override_virNodeGetCPUStats(PyObject *self, PyTypeObject *defining_class,
     Py_BEGIN_ALLOW_THREADS
     rc = virNodeGetCPUStats(LV_HANDLE(self), cpu, NULL, &nparams, flags);
     if (rc >= 0 && nparams > 0) {
-        params = PyMem_RawCalloc(nparams, sizeof(*params));
+        params = calloc(nparams, sizeof(*params));
         rc = params != NULL ? virNodeGetCPUStats(LV_HANDLE(self), cpu, params, &nparams, flags) : -2;
     }
     Py_END_ALLOW_THREADS
     if (rc < 0) {
-        PyMem_RawFree(params);
+        free(params);
         return rc == -2 ? PyErr_NoMemory() : lv_raise(st, "virNodeGetCPUStats");
     }
     dict = lv_node_stats_dict(st, params, sizeof(*params), offsetof(virNodeCPUStats, value),
                               nparams);
-    PyMem_RawFree(params);
+    free(params);
     return dict;
 }
 
@@ -1502,7 +1504,7 @@ lv_override_virNodeGetCellsFreeMemory(PyObject *self, PyTypeObject *defining_cla
                 Py_CLEAR(list);
                 break;
             }
-            PyList_SET_ITEM(list, i, value);
+            PyList_SetItem(list, i, value);
         }
     }
     PyMem_Free(mems);
@@ -1590,12 +1592,14 @@ lv_override_virNodeAllocPages(PyObject *self, PyTypeObject *defining_class,
         || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0))
         return NULL;
     if (!PyDict_Check(argv[0])) {
+        PyObject *type_name = lv_type_name(argv[0]);
         PyErr_Format(PyExc_TypeError,
-                     "argument 'pages' must be a dict of page size to page count, not %.100s",
-                     Py_TYPE(argv[0])->tp_name);
+                     "argument 'pages' must be a dict of page size to page count, not %.100S",
+                     type_name);
+        Py_DECREF(type_name);
         return NULL;
     }
-    if (PyDict_GET_SIZE(argv[0]) == 0) {   /* as the reference */
+    if (PyDict_Size(argv[0]) == 0) {   /* as the reference */
         PyErr_SetString(PyExc_LookupError, "Need non-empty dictionary to pages attribute");
         return NULL;
     }
@@ -1603,7 +1607,7 @@ lv_override_virNodeAllocPages(PyObject *self, PyTypeObject *defining_class,
      * that changes the dict. */
     if ((items = PyDict_Items(argv[0])) == NULL)
         return NULL;
-    npages = PyList_GET_SIZE(items);
+    npages = PyList_Size(items);
     if ((size_t)npages > UINT_MAX) {
         PyErr_SetString(PyExc_OverflowError, "argument 'pages' has too many items");
         goto done;
@@ -1615,9 +1619,9 @@ lv_override_virNodeAllocPages(PyObject *self, PyTypeObject *defining_class,
         goto done;
     }
     for (Py_ssize_t i = 0; i < npages; i++) {
-        PyObject *item = PyList_GET_ITEM(items, i);
-        if (lv_arg_uint(PyTuple_GET_ITEM(item, 0), "pages key", &sizes[i]) < 0
-            || lv_arg_ullong(PyTuple_GET_ITEM(item, 1), "pages value", &counts[i]) < 0)
+        PyObject *item = PyList_GetItem(items, i);
+        if (lv_arg_uint(PyTuple_GetItem(item, 0), "pages key", &sizes[i]) < 0
+            || lv_arg_ullong(PyTuple_GetItem(item, 1), "pages value", &counts[i]) < 0)
             goto done;
     }
     Py_BEGIN_ALLOW_THREADS
@@ -1725,7 +1729,7 @@ lv_override_virNetworkGetDHCPLeases(PyObject *self, PyTypeObject *defining_class
             if (item == NULL)
                 Py_CLEAR(list);
             else
-                PyList_SET_ITEM(list, i, item);
+                PyList_SetItem(list, i, item);
         }
         virNetworkDHCPLeaseFree(leases[i]);
     }
@@ -1834,12 +1838,14 @@ lv_override_virSecretSetValue(PyObject *self, PyTypeObject *defining_class,
         if ((value = PyUnicode_AsUTF8AndSize(argv[0], &len)) == NULL)
             return NULL;
     } else if (PyBytes_Check(argv[0])) {
-        value = PyBytes_AS_STRING(argv[0]);
-        len = PyBytes_GET_SIZE(argv[0]);
+        value = PyBytes_AsString(argv[0]);
+        len = PyBytes_Size(argv[0]);
     } else {
-        return PyErr_Format(PyExc_TypeError,
-                            "argument 'value' must be bytes, str or None, not %.100s",
-                            Py_TYPE(argv[0])->tp_name);
+        PyObject *type_name = lv_type_name(argv[0]);
+        PyErr_Format(PyExc_TypeError, "argument 'value' must be bytes, str or None, not %.100S",
+                     type_name);
+        Py_DECREF(type_name);
+        return NULL;
     }
     /* Both are immutable and held by the caller during the call. */
     Py_BEGIN_ALLOW_THREADS
@@ -1857,17 +1863,35 @@ lv_override_virStreamSend(PyObject *self, PyTypeObject *defining_class,
                           PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     static const char *const kwlist[] = {"data", NULL};
-    PyObject *argv[1];
-    Py_buffer view;
+    PyObject *argv[1], *data;
+    char *buf;
+    Py_ssize_t len;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "send", kwlist, 1, 1, argv) < 0
-        || PyObject_GetBuffer(argv[0], &view, PyBUF_SIMPLE) < 0)
+    if (lv_unpack_fast(args, nargs, kwnames, "send", kwlist, 1, 1, argv) < 0)
         return NULL;
+    /* bytes as they are; any other bytes-like object copied, which also
+     * keeps what libvirt reads unchanged while the GIL is released (the
+     * buffer protocol is in the stable ABI only from 3.11). */
+    if (PyBytes_Check(argv[0])) {
+        data = Py_NewRef(argv[0]);
+    } else {
+        PyObject *view = PyMemoryView_FromObject(argv[0]);
+        if (view == NULL)
+            return NULL;
+        data = PyBytes_FromObject(view);
+        Py_DECREF(view);
+        if (data == NULL)
+            return NULL;
+    }
+    if (PyBytes_AsStringAndSize(data, &buf, &len) < 0) {
+        Py_DECREF(data);
+        return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
-    rc = virStreamSend(LV_HANDLE(self), view.buf, view.len);
+    rc = virStreamSend(LV_HANDLE(self), buf, len);
     Py_END_ALLOW_THREADS
-    PyBuffer_Release(&view);
+    Py_DECREF(data);
     if (rc == -1)
         return lv_raise(PyType_GetModuleState(defining_class), "virStreamSend");
     return PyLong_FromLong(rc);   /* bytes sent, or -2: it would block */
@@ -1894,9 +1918,9 @@ lv_stream_recv(PyObject *self, lv_state *st, PyObject *nbytes_arg, int with_flag
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     if (with_flags)
-        rc = virStreamRecvFlags(LV_HANDLE(self), PyBytes_AS_STRING(buf), nbytes, flags);
+        rc = virStreamRecvFlags(LV_HANDLE(self), PyBytes_AsString(buf), nbytes, flags);
     else
-        rc = virStreamRecv(LV_HANDLE(self), PyBytes_AS_STRING(buf), nbytes);
+        rc = virStreamRecv(LV_HANDLE(self), PyBytes_AsString(buf), nbytes);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         Py_DECREF(buf);
@@ -1904,8 +1928,12 @@ lv_stream_recv(PyObject *self, lv_state *st, PyObject *nbytes_arg, int with_flag
             return lv_raise(st, with_flags ? "virStreamRecvFlags" : "virStreamRecv");
         return PyLong_FromLong(rc);
     }
-    if ((size_t)rc < nbytes && _PyBytes_Resize(&buf, rc) < 0)
-        return NULL;
+    /* A short read is copied (bytes cannot shrink in the stable ABI). */
+    if ((size_t)rc < nbytes) {
+        PyObject *part = PyBytes_FromStringAndSize(PyBytes_AsString(buf), rc);
+        Py_DECREF(buf);
+        return part;
+    }
     return buf;
 }
 
@@ -1996,18 +2024,18 @@ static int
 lv_fill_credentials(virConnectCredentialPtr cred, unsigned int ncred, PyObject *creds)
 {
     /* The callback may have changed the lists we gave it: check them all. */
-    if (PyList_GET_SIZE(creds) != (Py_ssize_t)ncred) {
+    if (PyList_Size(creds) != (Py_ssize_t)ncred) {
         PyErr_SetString(PyExc_ValueError, "the auth callback changed the number of credentials");
         return -1;
     }
     for (unsigned int i = 0; i < ncred; i++) {
-        PyObject *item = PyList_GET_ITEM(creds, i), *result;
+        PyObject *item = PyList_GetItem(creds, i), *result;
         const char *text;
-        if (!PyList_Check(item) || PyList_GET_SIZE(item) != 5) {
+        if (!PyList_Check(item) || PyList_Size(item) != 5) {
             PyErr_SetString(PyExc_TypeError, "each credential must stay a list of 5 items");
             return -1;
         }
-        result = PyList_GET_ITEM(item, 4);
+        result = PyList_GetItem(item, 4);
         if (result == Py_None)
             continue;
         if (lv_arg_str(result, "credential result", 0, &text) < 0)
@@ -2040,7 +2068,7 @@ lv_auth_callback(virConnectCredentialPtr cred, unsigned int ncred, void *opaque)
                                        Py_None);
         if (item == NULL)
             goto done;
-        PyList_SET_ITEM(creds, i, item);
+        PyList_SetItem(creds, i, item);
     }
     result = PyObject_CallFunctionObjArgs(ctx->callback, creds, ctx->cbdata, NULL);
     if (result == NULL)
@@ -2092,26 +2120,26 @@ lv_override_virConnectOpenAuth(PyObject *module, PyObject *const *args, Py_ssize
         auth_seq = PySequence_Tuple(argv[1]);
         if (auth_seq == NULL)
             return NULL;
-        ctx.callback = PySequence_Fast_GET_ITEM(auth_seq, 1);
-        ctx.cbdata = PySequence_Fast_GET_ITEM(auth_seq, 2);
+        ctx.callback = PyTuple_GetItem(auth_seq, 1);
+        ctx.cbdata = PyTuple_GetItem(auth_seq, 2);
         if (ctx.callback != Py_None && !PyCallable_Check(ctx.callback)) {
             PyErr_SetString(PyExc_TypeError, "the auth callback must be callable or None");
             goto error;
         }
-        types_seq = PySequence_Fast(PySequence_Fast_GET_ITEM(auth_seq, 0),
+        types_seq = PySequence_Fast(PyTuple_GetItem(auth_seq, 0),
                                     "the auth credential types must be a list of int");
         if (types_seq != NULL && PyList_Check(types_seq))
-            Py_SETREF(types_seq, PyList_AsTuple(types_seq));
+            lv_setref(&types_seq, PyList_AsTuple(types_seq));
         if (types_seq == NULL)
             goto error;
-        auth.ncredtype = (unsigned int)PySequence_Fast_GET_SIZE(types_seq);
+        auth.ncredtype = (unsigned int)PyTuple_Size(types_seq);
         auth.credtype = PyMem_Calloc(auth.ncredtype ? auth.ncredtype : 1, sizeof(int));
         if (auth.credtype == NULL) {
             PyErr_NoMemory();
             goto error;
         }
         for (unsigned int i = 0; i < auth.ncredtype; i++) {
-            if (lv_arg_int(PySequence_Fast_GET_ITEM(types_seq, i), "credential type",
+            if (lv_arg_int(PyTuple_GetItem(types_seq, i), "credential type",
                            &auth.credtype[i]) < 0)
                 goto error;
         }
@@ -2175,8 +2203,9 @@ lv_override_virSetErrorFunc(PyObject *module, PyObject *const *args, Py_ssize_t 
     if (lv_unpack_fast(args, nargs, kwnames, "registerErrorHandler", kwlist, 2, 2, argv) < 0)
         return NULL;
     if (argv[0] != Py_None && !PyCallable_Check(argv[0])) {
-        PyErr_Format(PyExc_TypeError, "argument 'f' must be callable or None, not %.100s",
-                     Py_TYPE(argv[0])->tp_name);
+        PyObject *type_name = lv_type_name(argv[0]);
+        PyErr_Format(PyExc_TypeError, "argument 'f' must be callable or None, not %.100S", type_name);
+        Py_DECREF(type_name);
         return NULL;
     }
     if (argv[0] == Py_None) {
@@ -2185,8 +2214,8 @@ lv_override_virSetErrorFunc(PyObject *module, PyObject *const *args, Py_ssize_t 
         Py_CLEAR(st->error_handler);
         Py_CLEAR(st->error_context);
     } else {
-        Py_XSETREF(st->error_handler, Py_NewRef(argv[0]));
-        Py_XSETREF(st->error_context, Py_NewRef(argv[1]));
+        lv_setref(&st->error_handler, Py_NewRef(argv[0]));
+        lv_setref(&st->error_context, Py_NewRef(argv[1]));
         virSetErrorFunc(st, lv_error_callback);
     }
     return PyLong_FromLong(1);
@@ -2222,9 +2251,9 @@ lv_register(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             return NULL;
         }
     }
-    Py_XSETREF(st->error_class, Py_NewRef(args[0]));
+    lv_setref(&st->error_class, Py_NewRef(args[0]));
     for (int kind = 0; kind < LV_NKINDS; kind++)
-        Py_XSETREF(st->classes[kind], (PyTypeObject *)Py_NewRef(args[1 + kind]));
+        lv_setref((PyObject **)&st->classes[kind], Py_NewRef(args[1 + kind]));
     Py_RETURN_NONE;
 }
 
@@ -2241,6 +2270,8 @@ lv_exec(PyObject *module)
     lv_state *st = lv_state_from_module(module);
 
     lv_set_core_def(&lv_module_def);
+    if (lv_watch_exit() < 0)
+        return -1;
     if (virInitialize() < 0) {
         PyErr_SetString(PyExc_ImportError, "libvirt could not be initialized (virInitialize)");
         return -1;

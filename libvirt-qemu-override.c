@@ -59,7 +59,7 @@ lv_out_files(int *fds, unsigned int n)
             close(fds[i]);
             Py_CLEAR(list);
         } else {
-            PyList_SET_ITEM(list, i, file);
+            PyList_SetItem(list, i, file);
         }
     }
     free(fds);

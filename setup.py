@@ -67,15 +67,25 @@ class BuildExt(build_ext):
         super().run()
 
 
+# One wheel for every CPython from 3.10 on: the extensions use only the
+# stable ABI of 3.10 (pycompat.h fills its gaps).  LIBVIRT_PYTHON_ABI3=0
+# builds for the running Python alone (the full API), which the
+# benchmarks compare with.
+ABI3 = os.environ.get("LIBVIRT_PYTHON_ABI3", "1") != "0"
+LIMITED_API = "0x030a0000"
+
+
 def extension(name, package, *override_sources):
     cflags = pkg_config("--cflags", package)
     libs = pkg_config("--libs", package)
     return Extension(
         name,
         sources=[os.path.join(GENERATED, f"{name}-generated.c"), *override_sources,
-                 "typewrappers.c"],
+                 "typewrappers.c", "pycompat.c"],
         include_dirs=[GENERATED, "."],
-        depends=["typewrappers.h", "libvirt-callbacks.h"],
+        depends=["typewrappers.h", "libvirt-callbacks.h", "pycompat.h"],
+        define_macros=[("Py_LIMITED_API", LIMITED_API)] if ABI3 else [],
+        py_limited_api=ABI3,
         extra_compile_args=cflags + ["-std=gnu11", "-Wall", "-Wno-unused-function"],
         extra_link_args=libs,
     )
@@ -85,7 +95,11 @@ setup(
     cmdclass={"generate": Generate, "build_py": BuildPy, "build_ext": BuildExt},
     # The metadata at the top, not among the generated modules (which the
     # sdist must not carry).
-    options={"egg_info": {"egg_base": "."}},
+    # Each kind of build in its own directory: a wheel must not pick up
+    # the other kind's extensions.
+    options={"egg_info": {"egg_base": "."},
+             "build": {"build_base": os.path.join("build", "abi3" if ABI3 else "full")},
+             **({"bdist_wheel": {"py_limited_api": "cp310"}} if ABI3 else {})},
     package_dir={"": GENERATED},
     py_modules=["libvirt", "libvirt_qemu", "libvirt_lxc", *HANDWRITTEN_MODULES],
     ext_modules=[

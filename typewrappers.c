@@ -17,24 +17,23 @@ void lv_set_core_def(struct PyModuleDef *def) { lv_core_def = def; }
 lv_state *
 lv_state_from_type(PyTypeObject *type)
 {
-#if PY_VERSION_HEX >= 0x030B0000
-    PyObject *module = PyType_GetModuleByDef(type, lv_core_def);
-    return module ? (lv_state *)PyModule_GetState(module) : NULL;
-#else
-    /* Python 3.10 has no PyType_GetModuleByDef: walk the MRO the same way. */
-    PyObject *mro = type->tp_mro;
-    for (Py_ssize_t i = 0; mro != NULL && i < PyTuple_GET_SIZE(mro); i++) {
-        PyTypeObject *base = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+    /* The base chain reaches the libvirtmod type whose layout the class
+     * extends.  A class statement's type has no module, which
+     * PyType_GetModule reports as TypeError (PyType_GetModuleByDef, which
+     * would not, is not in the stable ABI before 3.13). */
+    for (PyTypeObject *t = type; t != NULL; t = PyType_GetSlot(t, Py_tp_base)) {
         PyObject *module;
-        if (!(base->tp_flags & Py_TPFLAGS_HEAPTYPE))
+        if (!(PyType_GetFlags(t) & Py_TPFLAGS_HEAPTYPE))
             continue;
-        module = ((PyHeapTypeObject *)base)->ht_module;
+        module = PyType_GetModule(t);
         if (module != NULL && PyModule_GetDef(module) == lv_core_def)
             return (lv_state *)PyModule_GetState(module);
+        PyErr_Clear();
     }
-    PyErr_Format(PyExc_TypeError, "%s is not a libvirtmod type", type->tp_name);
+    PyObject *name = lv_type_name((PyObject *)type);
+    PyErr_Format(PyExc_TypeError, "%S is not a libvirtmod type", name);
+    Py_DECREF(name);
     return NULL;
-#endif
 }
 
 lv_state *
@@ -151,7 +150,7 @@ lv_object_dealloc(PyObject *self)
     PyObject_GC_UnTrack(self);
     lv_object_release(self);
     lv_object_clear(self);   /* after the release: the owner kept the connection open */
-    type->tp_free(self);
+    ((freefunc)PyType_GetSlot(type, Py_tp_free))(self);
     Py_DECREF(type);
 }
 
@@ -186,7 +185,7 @@ lv_object_set_o(PyObject *self, PyObject *value, void *Py_UNUSED(closure))
 {
     /* Kept only to be read back: the handle stays owned by this object
      * (the reference's tests set _o = None to hand a pointer to a mock). */
-    Py_XSETREF(((lv_object *)self)->o_assigned, Py_XNewRef(value));
+    lv_setref(&((lv_object *)self)->o_assigned, Py_XNewRef(value));
     return 0;
 }
 
@@ -263,7 +262,9 @@ lv_object_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         if (PyType_IsSubtype(type, st->base_types[kind]))
             break;
     if (kind == LV_NKINDS) {
-        PyErr_Format(PyExc_TypeError, "%s is not a libvirt class", type->tp_name);
+        PyObject *name = lv_type_name((PyObject *)type);
+        PyErr_Format(PyExc_TypeError, "%S is not a libvirt class", name);
+        Py_DECREF(name);
         return NULL;
     }
     owner_kind = lv_kinds[kind].owner_kind;
@@ -277,9 +278,14 @@ lv_object_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
             return NULL;
     }
     if (!PyObject_TypeCheck(source, st->base_types[kind]) || LV_HANDLE(source) == NULL) {
-        PyErr_Format(PyExc_TypeError, "Expected a wrapped C Object but got %s",
-                     source == Py_None || PyObject_TypeCheck(source, st->base_types[kind])
-                     ? "a released or missing handle" : Py_TYPE(source)->tp_name);
+        if (source == Py_None || PyObject_TypeCheck(source, st->base_types[kind])) {
+            PyErr_SetString(PyExc_TypeError,
+                            "Expected a wrapped C Object but got a released or missing handle");
+        } else {
+            PyObject *name = lv_type_name(source);
+            PyErr_Format(PyExc_TypeError, "Expected a wrapped C Object but got %S", name);
+            Py_DECREF(name);
+        }
         return NULL;
     }
     /* The owner given, if it is one of ours of the right class; else the
@@ -288,9 +294,10 @@ lv_object_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyObject *given = lv_is_object(st, owner) ? lv_ancestor(owner, owner_kind) : NULL;
         owner = given != NULL ? given : ((lv_object *)source)->owner;
     }
-    obj = (lv_object *)type->tp_alloc(type, 0);
+    obj = (lv_object *)PyType_GenericAlloc(type, 0);
     if (obj == NULL)
         return NULL;
+    obj->st = st;
     if (lv_kinds[kind].ref_handle(LV_HANDLE(source)) < 0) {
         Py_DECREF(obj);
         return lv_raise(st, "the reference function");
@@ -331,8 +338,9 @@ lv_accessor_result(PyObject *self, int kind)
 {
     PyObject *found = lv_ancestor(self, kind);
     if (found == NULL) {
-        PyErr_Format(PyExc_RuntimeError, "%s object has no %s",
-                     Py_TYPE(self)->tp_name, lv_kinds[kind].name);
+        PyObject *name = lv_type_name(self);
+        PyErr_Format(PyExc_RuntimeError, "%S object has no %s", name, lv_kinds[kind].name);
+        Py_DECREF(name);
         return NULL;
     }
     return Py_NewRef(found);
@@ -395,7 +403,7 @@ PyObject *
 lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner)
 {
     PyTypeObject *cls = st->classes[kind];
-    lv_object *obj = (lv_object *)cls->tp_alloc(cls, 0);
+    lv_object *obj = (lv_object *)PyType_GenericAlloc(cls, 0);
     if (obj == NULL) {
         int (*release)(void *) = lv_kinds[kind].free_handle;
         Py_BEGIN_ALLOW_THREADS
@@ -404,6 +412,7 @@ lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner)
         return NULL;
     }
     obj->handle = handle;
+    obj->st = st;
     obj->kind = (unsigned char)kind;
     obj->owner = Py_XNewRef(owner);
     return (PyObject *)obj;
@@ -422,7 +431,7 @@ lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner)
                 Py_CLEAR(list);
                 break;
             }
-            PyList_SET_ITEM(list, i, item);
+            PyList_SetItem(list, i, item);
         }
     }
     for (; i < n; i++)
@@ -439,39 +448,40 @@ enum { LV_FLAT_TARGET, LV_FLAT_CORE, LV_FLAT_BASE, LV_FLAT_KIND, LV_FLAT_FAILURE
 PyObject *
 lv_flat_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    PyObject *target = PyTuple_GET_ITEM(self, LV_FLAT_TARGET);
-    PyObject *base = PyTuple_GET_ITEM(self, LV_FLAT_BASE);
-    int failure = (int)PyLong_AsLong(PyTuple_GET_ITEM(self, LV_FLAT_FAILURE));
+    PyObject *target = PyTuple_GetItem(self, LV_FLAT_TARGET);
+    PyObject *base = PyTuple_GetItem(self, LV_FLAT_BASE);
+    int failure = (int)PyLong_AsLong(PyTuple_GetItem(self, LV_FLAT_FAILURE));
     PyObject *result;
 
     if (base != Py_None && nargs >= 1 && args[0] == Py_None) {
         /* None for the object: the reference passes NULL, which libvirt
          * reports as an invalid handle; an object with no handle does. */
-        Py_ssize_t n = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+        Py_ssize_t n = nargs + (kwnames != NULL ? PyTuple_Size(kwnames) : 0);
         PyObject **stack = PyMem_Malloc(n * sizeof(PyObject *));
         PyTypeObject *type = (PyTypeObject *)base;
         PyObject *empty;
 
         if (stack == NULL)
             return PyErr_NoMemory();
-        empty = type->tp_alloc(type, 0);
+        empty = PyType_GenericAlloc(type, 0);
         if (empty == NULL) {
             PyMem_Free(stack);
             return NULL;
         }
+        LV_STATE(empty) = lv_state_from_module(PyTuple_GetItem(self, LV_FLAT_CORE));
         ((lv_object *)empty)->kind =
-            (unsigned char)PyLong_AsLong(PyTuple_GET_ITEM(self, LV_FLAT_KIND));
+            (unsigned char)PyLong_AsLong(PyTuple_GetItem(self, LV_FLAT_KIND));
         stack[0] = empty;
         for (Py_ssize_t i = 1; i < n; i++)
             stack[i] = args[i];
-        result = PyObject_Vectorcall(target, stack, nargs, kwnames);
+        result = lv_vectorcall(target, stack, nargs, kwnames);
         Py_DECREF(empty);
         PyMem_Free(stack);
     } else {
-        result = PyObject_Vectorcall(target, args, nargs, kwnames);
+        result = lv_vectorcall(target, args, nargs, kwnames);
     }
     if (result == NULL && failure != LV_FLAT_RAW) {
-        lv_state *st = lv_state_from_module(PyTuple_GET_ITEM(self, LV_FLAT_CORE));
+        lv_state *st = lv_state_from_module(PyTuple_GetItem(self, LV_FLAT_CORE));
         if (!PyErr_ExceptionMatches(st->error_class))
             return NULL;
         /* libvirt's error stays the thread's last error, and the error
@@ -555,7 +565,7 @@ lv_error_tuple(virErrorPtr err)
             Py_XDECREF(items[i]);
             continue;
         }
-        PyTuple_SET_ITEM(tuple, i, items[i]);
+        PyTuple_SetItem(tuple, i, items[i]);
     }
     return tuple;
 }
@@ -582,7 +592,7 @@ lv_raise(lv_state *st, const char *func)
     args = PyTuple_Pack(1, message);
     if (args == NULL)
         goto done;
-    exc = ((PyTypeObject *)cls)->tp_new((PyTypeObject *)cls, args, NULL);
+    exc = ((newfunc)PyType_GetSlot((PyTypeObject *)cls, Py_tp_new))((PyTypeObject *)cls, args, NULL);
     Py_DECREF(args);
     if (exc == NULL)
         goto done;
@@ -611,10 +621,7 @@ lv_raise_message(lv_state *st, const char *message)
 PyObject *
 lv_raise_for(PyObject *self, const char *func)
 {
-    lv_state *st = lv_state_from_type(Py_TYPE(self));
-    if (st == NULL)
-        return NULL;
-    return lv_raise(st, func);
+    return lv_raise(LV_STATE(self), func);
 }
 
 void
@@ -651,7 +658,7 @@ lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
           const char *funcname, const char *const *kwlist,
           Py_ssize_t required, Py_ssize_t maximum, PyObject **out)
 {
-    Py_ssize_t i, nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    Py_ssize_t i, nkw = kwnames ? PyTuple_Size(kwnames) : 0;
 
     if (nargs > maximum) {
         PyErr_Format(PyExc_TypeError, "%s() takes at most %zd argument%s (%zd given)",
@@ -661,7 +668,7 @@ lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
     for (i = 0; i < maximum; i++)
         out[i] = i < nargs ? args[i] : NULL;
     for (Py_ssize_t k = 0; k < nkw; k++) {
-        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        PyObject *key = PyTuple_GetItem(kwnames, k);
         for (i = 0; i < maximum; i++) {
             if (PyUnicode_CompareWithASCIIString(key, kwlist[i]) == 0)
                 break;
@@ -691,8 +698,9 @@ lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
 static int
 lv_type_error(const char *name, const char *expected, PyObject *o)
 {
-    PyErr_Format(PyExc_TypeError, "argument '%s' must be %s, not %.100s",
-                 name, expected, Py_TYPE(o)->tp_name);
+    PyObject *type_name = lv_type_name(o);
+    PyErr_Format(PyExc_TypeError, "argument '%s' must be %s, not %.100S", name, expected, type_name);
+    Py_DECREF(type_name);
     return -1;
 }
 
@@ -709,8 +717,7 @@ lv_index(PyObject *o, const char *name)
 {
     if (PyLong_Check(o))
         return Py_NewRef(o);
-    if (PyFloat_Check(o) || Py_TYPE(o)->tp_as_number == NULL
-        || Py_TYPE(o)->tp_as_number->nb_index == NULL) {
+    if (PyFloat_Check(o) || !PyIndex_Check(o)) {
         lv_type_error(name, "int", o);
         return NULL;
     }
@@ -874,8 +881,8 @@ lv_arg_uuid(lv_state *st, PyObject *o, const char *name, const char *func,
     Py_ssize_t len = 0;
 
     if (PyBytes_Check(o)) {
-        data = PyBytes_AS_STRING(o);
-        len = PyBytes_GET_SIZE(o);
+        data = PyBytes_AsString(o);
+        len = PyBytes_Size(o);
     } else if (PyUnicode_Check(o)) {
         /* The reference takes a str's UTF-8 bytes: 16 of them make a UUID. */
         if ((data = PyUnicode_AsUTF8AndSize(o, &len)) == NULL)
@@ -942,7 +949,7 @@ lv_arg_array(PyObject *o, const char *name, const char *expected, size_t itemsiz
 
     if (seq == NULL)
         return -1;
-    len = PyTuple_GET_SIZE(seq);
+    len = PyTuple_Size(seq);
     if ((size_t)len > UINT_MAX) {
         Py_DECREF(seq);
         PyErr_Format(PyExc_OverflowError, "argument '%s' has too many items", name);
@@ -954,7 +961,7 @@ lv_arg_array(PyObject *o, const char *name, const char *expected, size_t itemsiz
         return -1;
     }
     for (Py_ssize_t i = 0; i < len; i++) {
-        if (convert(PyTuple_GET_ITEM(seq, i), name, items + (size_t)i * itemsize) < 0) {
+        if (convert(PyTuple_GetItem(seq, i), name, items + (size_t)i * itemsize) < 0) {
             PyMem_Free(items);
             Py_DECREF(seq);
             return -1;
@@ -1039,7 +1046,7 @@ lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
         lv_raise(st, "virNodeGetCPUMap");
         return -1;
     }
-    n = PyTuple_GET_SIZE(seq) < ncpus ? PyTuple_GET_SIZE(seq) : ncpus;
+    n = PyTuple_Size(seq) < ncpus ? PyTuple_Size(seq) : ncpus;
     *maplen = ncpus > 0 ? VIR_CPU_MAPLEN(ncpus) : 1;
     if ((bits = PyMem_Calloc(*maplen, 1)) == NULL) {
         Py_DECREF(seq);
@@ -1047,7 +1054,7 @@ lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
         return -1;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(seq, i));
+        int truth = PyObject_IsTrue(PyTuple_GetItem(seq, i));
         if (truth < 0) {
             PyMem_Free(bits);
             Py_DECREF(seq);
@@ -1089,7 +1096,7 @@ lv_str_list_free(char **strings, int n)
             if (item == NULL)
                 Py_CLEAR(list);
             else
-                PyList_SET_ITEM(list, i, item);
+                PyList_SetItem(list, i, item);
         }
         free(strings[i]);
     }
@@ -1103,19 +1110,24 @@ lv_key(lv_state *st, const char *key)
 {
     PyObject **slot, *str;
     unsigned int hash = 2166136261u;   /* FNV-1a */
+    unsigned char bits = 0;
 
     if (st == NULL)
         return PyUnicode_FromString(key);
-    for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+    for (const unsigned char *c = (const unsigned char *)key; *c; c++) {
         hash = (hash ^ *c) * 16777619u;
+        bits |= *c;
+    }
     slot = &st->key_cache[hash % Py_ARRAY_LENGTH(st->key_cache)];
-    if (*slot != NULL && strcmp(PyUnicode_AsUTF8(*slot), key) == 0)
+    if (*slot != NULL && strcmp(PyUnicode_AsUTF8AndSize(*slot, NULL), key) == 0)
         return Py_NewRef(*slot);
     if ((str = PyUnicode_FromString(key)) == NULL)
         return NULL;
-    if (PyUnicode_IS_ASCII(str)) {
+    /* Only ASCII keys are kept: their UTF-8 is the str's own data, where
+     * any other str would keep a UTF-8 copy besides. */
+    if (bits < 0x80) {
         (void)PyObject_Hash(str);   /* cannot fail for a str: computed once, kept in it */
-        Py_XSETREF(*slot, Py_NewRef(str));
+        lv_setref(slot, Py_NewRef(str));
     }
     return str;
 }
@@ -1260,7 +1272,7 @@ lv_arg_params_dict(PyObject *dict, int allow_empty)
 {
     if (!PyDict_Check(dict))
         return lv_type_error("params", "dict", dict);
-    if (PyDict_GET_SIZE(dict) == 0 && !allow_empty) {
+    if (PyDict_Size(dict) == 0 && !allow_empty) {
         /* Like the reference: setting nothing is a mistake worth telling. */
         PyErr_SetString(PyExc_LookupError, "Need non-empty dictionary to set attributes");
         return -1;
@@ -1284,7 +1296,7 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, 
      * __bool__) that could change the dict or a list under us. */
     if ((items = PyDict_Items(dict)) == NULL)
         return -1;
-    nitems = PyList_GET_SIZE(items);
+    nitems = PyList_Size(items);
     values = PyList_New(nitems);
     index = PyMem_Calloc(nitems ? nitems : 1, sizeof(*index));
     fields = PyMem_Calloc(nitems ? nitems : 1, sizeof(*fields));
@@ -1294,10 +1306,10 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, 
         goto error;
     }
     for (Py_ssize_t k = 0; k < nitems; k++) {
-        PyObject *pair = PyList_GET_ITEM(items, k), *value = PyTuple_GET_ITEM(pair, 1);
+        PyObject *pair = PyList_GetItem(items, k), *value = PyTuple_GetItem(pair, 1);
         const char *field;
         int i;
-        if (lv_arg_str(PyTuple_GET_ITEM(pair, 0), "params key", 0, &field) < 0)
+        if (lv_arg_str(PyTuple_GetItem(pair, 0), "params key", 0, &field) < 0)
             goto error;
         for (i = 0; i < nknown && strcmp(known[i].field, field) != 0; i++)
             ;
@@ -1318,24 +1330,24 @@ lv_dict_to_typed_params(PyObject *dict, virTypedParameterPtr known, int nknown, 
         if (hints && (PyList_Check(value) || PyTuple_Check(value))) {
             if ((value = PySequence_Tuple(value)) == NULL)
                 goto error;
-            total += PyTuple_GET_SIZE(value);
+            total += PyTuple_Size(value);
         } else {
             Py_INCREF(value);
             total++;
         }
-        PyList_SET_ITEM(values, k, value);
+        PyList_SetItem(values, k, value);
     }
     if ((params = PyMem_Calloc(total ? total : 1, sizeof(*params))) == NULL) {
         PyErr_NoMemory();
         goto error;
     }
     for (Py_ssize_t k = 0; k < nitems; k++) {
-        PyObject *value = PyList_GET_ITEM(values, k);
+        PyObject *value = PyList_GetItem(values, k);
         int repeated = hints && PyTuple_Check(value);
-        Py_ssize_t count = repeated ? PyTuple_GET_SIZE(value) : 1;
+        Py_ssize_t count = repeated ? PyTuple_Size(value) : 1;
         const char *field = fields[k];
         for (Py_ssize_t j = 0; j < count; j++) {
-            PyObject *item = repeated ? PyTuple_GET_ITEM(value, j) : value;
+            PyObject *item = repeated ? PyTuple_GetItem(value, j) : value;
             int type = index[k] >= 0 ? known[index[k]].type : lv_param_type_of(item, field);
             if (type < 0)
                 goto error;
@@ -1368,7 +1380,7 @@ static int
 lv_ext_exec(PyObject *module)
 {
     lv_ext_state *st = PyModule_GetState(module);
-    if (lv_state_import(&st->core) == NULL)
+    if (lv_watch_exit() < 0 || lv_state_import(&st->core) == NULL)
         return -1;
     return lv_add_flat_functions(module, st->core, lv_flat_functions);
 }

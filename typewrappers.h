@@ -11,6 +11,8 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdlib.h>
+#include "pycompat.h"
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -33,6 +35,9 @@ extern const lv_kind_info lv_kinds[LV_NKINDS];
 typedef struct {
     PyObject_HEAD
     void *handle;
+    /* libvirtmod's state: it outlives the object, whose type holds the
+     * module. */
+    struct lv_state *st;
     PyObject *owner;
     /* What `_o` reads when a program assigned to it (the reference's
      * programs and tests do), else NULL: `_o` is the object itself. */
@@ -41,9 +46,10 @@ typedef struct {
 } lv_object;
 
 #define LV_HANDLE(obj) (((lv_object *)(obj))->handle)
+#define LV_STATE(obj) (((lv_object *)(obj))->st)
 
 /* libvirtmod's module state. */
-typedef struct {
+typedef struct lv_state {
     PyTypeObject *base_types[LV_NKINDS];  /* the C types libvirtmod defines */
     PyTypeObject *classes[LV_NKINDS];     /* what results are made of: libvirt.py's subclasses once registered */
     PyObject *error_class;                /* libvirt.libvirtError once registered */
@@ -59,7 +65,9 @@ typedef struct {
     PyObject *key_cache[256];
 } lv_state;
 
-/* The state of libvirtmod, from a type defined by it (or a subclass). */
+/* The state of libvirtmod, from a type defined by it (or a subclass);
+ * NULL with TypeError for any other type.  An object of ours has it at
+ * hand: LV_STATE(obj). */
 lv_state *lv_state_from_type(PyTypeObject *type);
 /* ... from libvirtmod itself. */
 lv_state *lv_state_from_module(PyObject *module);

@@ -200,7 +200,7 @@ def _has_state(binding: Binding) -> bool:
 
 
 def _st(binding: Binding) -> str:
-    return "st" if _has_state(binding) else "lv_state_from_type(Py_TYPE(self))"
+    return "st" if _has_state(binding) else "LV_STATE(self)"
 
 
 _FAILURE_VALUES = {"None": "Py_NewRef(Py_None)", "0": "PyLong_FromLong(0)"}
@@ -325,7 +325,7 @@ def _name_list_body(binding: Binding) -> str:
                        "    for (int i = 0; list != NULL && i < c_result; i++) {\n"
                        "        PyObject *item = PyLong_FromLong(items[i]);\n"
                        "        if (item == NULL)\n            Py_CLEAR(list);\n"
-                       "        else\n            PyList_SET_ITEM(list, i, item);\n    }\n"
+                       "        else\n            PyList_SetItem(list, i, item);\n    }\n"
                        "    free(items);\n    return list;\n")
     return body + "    return lv_str_list_free(items, c_result);\n"
 
@@ -336,12 +336,12 @@ def _typed_get_body(binding: Binding) -> str:
             + _fetch_typed_params(binding, func, "params", "nparams")
             + f"    PyObject *dict = lv_typed_params_to_dict({_st(binding)}, params, nparams);\n"
             "    virTypedParamsClear(params, nparams);\n"
-            "    PyMem_RawFree(params);\n    return dict;\n")
+            "    free(params);\n    return dict;\n")
 
 
 def _fetch_typed_params(binding: Binding, getter, array: str, count: str, flags: str = "") -> str:
-    """C statements filling `array`/`count` (a PyMem_Raw array, freed with
-    PyMem_RawFree) through the two-call `getter`: first the count, then
+    """C statements filling `array`/`count` (a malloc'ed array, freed with
+    free(): allocated without the GIL) through the two-call `getter`: first the count, then
     the values, both in one release of the GIL."""
     def call(params_arg):
         args = _call_args(binding, [params_arg, f"&{count}"], flags or None, getter)
@@ -350,11 +350,11 @@ def _fetch_typed_params(binding: Binding, getter, array: str, count: str, flags:
     return ("    Py_BEGIN_ALLOW_THREADS\n"
             f"    c_result = {call('NULL')};\n"
             f"    if (c_result >= 0 && {count} > 0) {{\n"
-            f"        {array} = PyMem_RawCalloc({count}, sizeof(*{array}));\n"
+            f"        {array} = calloc({count}, sizeof(*{array}));\n"
             f"        c_result = {array} != NULL ? {call(array)} : -2;\n"
             "    }\n"
             "    Py_END_ALLOW_THREADS\n"
-            f"    if (c_result < 0) {{\n        PyMem_RawFree({array});\n"
+            f"    if (c_result < 0) {{\n        free({array});\n"
             f"        return c_result == -2 ? PyErr_NoMemory() : {_raise(binding, getter)};\n"
             "    }\n")
 
@@ -383,7 +383,7 @@ def _known_params_from_getter(binding: Binding, has_flags: bool) -> tuple[str, s
                 + f"    if (c_result < 0)\n        return {raise_};\n")
         return fill, "    virTypedParamsFree(known, nknown);\n"
     fill = _fetch_typed_params(binding, getter, "known", "nknown", getter_flags)
-    return fill, "    virTypedParamsClear(known, nknown);\n    PyMem_RawFree(known);\n"
+    return fill, "    virTypedParamsClear(known, nknown);\n    free(known);\n"
 
 
 def _null_handle_check(binding: Binding, cleanup: str = "") -> str:
