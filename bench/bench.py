@@ -22,6 +22,9 @@ from pathlib import Path
 from worker import CALLS
 
 BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+# --version-specific: ours built with the full C API of this Python.
+VERSION_SPECIFIC_VENV = BENCH_DIR / ".venv-version-specific"
 REFERENCE_VENV = BENCH_DIR / ".venv-reference"
 REFERENCE_PYTHON = REFERENCE_VENV / "bin" / "python"
 REFERENCE_PACKAGE = "libvirt-python==12.8.0"
@@ -42,6 +45,27 @@ def ensure_reference_venv():
     subprocess.run([str(REFERENCE_VENV / "bin" / "pip"), "install", "--quiet",
                     REFERENCE_PACKAGE], check=True)
     return REFERENCE_PYTHON
+
+
+def ensure_version_specific_venv():
+    """A venv of the running Python with ours built from this tree without the
+    limited API (LIBVIRT_PYTHON_ABI3=0): the build the abi3 wheel is compared
+    with. Rebuilt on every use, so it is never older than the tree."""
+    python = VERSION_SPECIFIC_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VERSION_SPECIFIC_VENV)], check=True)
+    print(f"Building ours without the limited API into {VERSION_SPECIFIC_VENV}...",
+          file=sys.stderr)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--force-reinstall",
+                    "--no-deps", str(REPO)],
+                   env=dict(env_without_pythonpath(), LIBVIRT_PYTHON_ABI3="0"), check=True)
+    return python
+
+
+def build_kind(info):
+    """abi3 or version-specific, from the extension's file name."""
+    extension = os.path.basename(info.get("extension") or "")
+    return "abi3" if ".abi3." in extension else "version-specific"
 
 
 def python_with_cffi():
@@ -101,15 +125,20 @@ def env_without_pythonpath():
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
 
 
-def start_workers(batch_ms):
+def start_workers(batch_ms, version_specific=False):
     reference_python = ensure_reference_venv()
     c_python = python_with_cffi()
+    other_python = ensure_version_specific_venv() if version_specific else None
     # Started one at a time so their calibrations don't compete for the CPUs.
     args = ("--target-ms", batch_ms)
-    return [Worker("ours", sys.executable, "worker.py", "python", *args),
-            Worker("reference", reference_python, "worker.py", "python", *args,
-                   env=env_without_pythonpath()),
-            Worker("C floor", c_python, "worker.py", "c", *args)]
+    workers = [Worker("ours", sys.executable, "worker.py", "python", *args),
+               Worker("reference", reference_python, "worker.py", "python", *args,
+                      env=env_without_pythonpath()),
+               Worker("C floor", c_python, "worker.py", "c", *args)]
+    if other_python:
+        workers.append(Worker("ours, other build", other_python, "worker.py", "python", *args,
+                              env=env_without_pythonpath()))
+    return workers
 
 
 def run_rounds(workers, rounds, requests=("round",), deadline=None):
@@ -181,9 +210,36 @@ def print_table(rows, rounds):
     print("noise = gap between best of even and best of odd rounds, worst of the three.")
 
 
+def print_builds(ours, other, reference, c_floor):
+    """The two builds of ours call by call: what each adds to the C floor,
+    their ratio, and each one's ratio to the reference."""
+    first, second = build_kind(ours.info), build_kind(other.info)
+    rows = {row["call"]: row for row in summarize(ours, reference, c_floor)}
+    other_rows = {row["call"]: row for row in summarize(other, reference, c_floor)}
+    width = max(len(label) for label in rows)
+    print(f"\nTwo builds of ours: {first} ({ours.info['extension']})\n"
+          f"               and {second} ({other.info['extension']})")
+    print(f"{'call':<{width}} {first[:8]:>8} {second[:8]:>8} {'ratio':>6}"
+          f" {'/ref':>6} {'/ref':>6}")
+    print(f"{'':<{width}} {'ns-C':>8} {'ns-C':>8} {'a/v':>6} {first[:6]:>6} {second[:6]:>6}")
+    pairs = []
+    for label, row in rows.items():
+        mine, theirs = row["ours_overhead_ns"], other_rows[label]["ours_overhead_ns"]
+        pair = mine / theirs if theirs > 0 else None
+        if pair is not None:
+            pairs.append(pair)
+        cells = [f"{x:.2f}" if x is not None else "n/a"
+                 for x in (pair, row["ratio"], other_rows[label]["ratio"])]
+        print(f"{label:<{width}} {mine:8.0f} {theirs:8.0f} {cells[0]:>6} {cells[1]:>6} {cells[2]:>6}")
+    if pairs:
+        print(f"median {first} / {second} overhead: {statistics.median(pairs):.2f}")
+    return {"builds": [first, second], "calls": list(other_rows.values())}
+
+
 def print_header(ours, reference, target="test:///default"):
     """Say what was measured; returns whether ours is the reference itself."""
-    print(f"ours:      {ours.info['module']} (Python {ours.info['python']})")
+    print(f"ours:      {ours.info['module']} (Python {ours.info['python']},"
+          f" {build_kind(ours.info)} build)")
     print(f"reference: {reference.info['module']} (Python {reference.info['python']})")
     print(f"libvirt {reference.info['libvirt_version']}, {target}, "
           f"{platform.machine()}, {os.cpu_count()} CPUs")
@@ -202,6 +258,9 @@ def parse_args():
     parser.add_argument("--batch-ms", type=float,
                         help="target time of one batch of one call (default 20)")
     parser.add_argument("--json", metavar="FILE", help="also write the results here")
+    parser.add_argument("--version-specific", action="store_true",
+                        help="also measure ours built without the limited API for this Python"
+                             f" (built into {VERSION_SPECIFIC_VENV.relative_to(REPO)})")
     args = parser.parse_args()
     if args.rounds is None:
         args.rounds = 6 if args.quick else 70
@@ -215,17 +274,18 @@ def parse_args():
 def main():
     args = parse_args()
     started = time.monotonic()
-    workers = start_workers(args.batch_ms)
+    workers = start_workers(args.batch_ms, args.version_specific)
     try:
         run_rounds(workers, args.rounds)
     finally:
         for worker in workers:
             worker.close()
-    ours, reference, c_floor = workers
+    ours, reference, c_floor = workers[:3]
 
     same_module = print_header(ours, reference)
     rows = summarize(ours, reference, c_floor)
     print_table(rows, args.rounds)
+    builds = print_builds(ours, workers[3], reference, c_floor) if len(workers) > 3 else None
     elapsed = time.monotonic() - started
     print(f"Total run time {elapsed:.0f} s.")
 
@@ -240,6 +300,7 @@ def main():
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "participants": {w.name: w.info for w in workers},
             "calls": rows,
+            "other_build": builds,
             "samples_ns": {w.name: w.samples for w in workers},
         }
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")

@@ -64,7 +64,9 @@ def python_participant():
     namespace = {"conn": conn, "dom": conn.lookupByName("test"),
                  "libvirtError": libvirt.libvirtError}
     loops = {label: make_python_loop(stmt, namespace) for label, stmt, _ in CALLS}
+    import libvirtmod
     info = {"module": getattr(libvirt, "__file__", None),
+            "extension": getattr(libvirtmod, "__file__", None),
             "libvirt_version": libvirt.getVersion(),
             "python": sys.version.split()[0]}
     return loops, info
