@@ -5,6 +5,32 @@
 from libvirtmod import virEventInvokeFreeCallback  # noqa: F401 (re-exported)
 
 
+def _point_libxml2_at_bundled_data():
+    """The binary wheel carries libvirt's schemas and CPU map beside this
+    module, with an XML catalog that redirects libvirt's compiled-in
+    /usr/share/libvirt paths to them when those files are missing.  libxml2
+    reads XML_CATALOG_FILES when it first resolves through a catalog, so
+    setting it now, before any libvirt call, is in time.  Nothing happens for
+    a build against the system's libvirt (no such directory)."""
+    import os
+    catalog = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "libvirt_python.share", "catalog.xml")
+    if not os.path.isfile(catalog):
+        return
+    # A file URI by hand: urllib.parse would import re and more.
+    safe = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~"
+    uri = "file://" + "".join(chr(byte) if byte in safe else f"%{byte:02X}"
+                              for byte in os.fsencode(catalog))
+    # Keep the user's catalogs (or libxml2's default) ahead of ours.
+    files = os.environ.get("XML_CATALOG_FILES", "file:///etc/xml/catalog").split()
+    if uri not in files:
+        os.environ["XML_CATALOG_FILES"] = " ".join(files + [uri])
+
+
+_point_libxml2_at_bundled_data()
+del _point_libxml2_at_bundled_data
+
+
 def _typing_aliases():
     """The reference's private aliases for annotations (libvirt._T,
     libvirt._EventCB[...], ...), made on first use: importing typing would

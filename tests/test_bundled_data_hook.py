@@ -1,0 +1,51 @@
+"""libvirt.py points libxml2's catalogs at libvirt's data only where the
+binary wheel put a copy of it beside the module (libvirt-override.py,
+packaging/BINARY-WHEEL.md)."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import libvirt
+
+SHOW_CATALOGS = "import os, libvirt; print(os.environ.get('XML_CATALOG_FILES', '<unset>'))"
+
+
+def run(code, env_update, cwd=None, path=None):
+    env = {k: v for k, v in os.environ.items() if k != "XML_CATALOG_FILES"}
+    env.update(env_update)
+    if path:
+        env["PYTHONPATH"] = path
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, cwd=cwd, check=True).stdout.strip()
+
+
+def test_a_build_against_the_system_libvirt_leaves_catalogs_alone():
+    assert run(SHOW_CATALOGS, {}) == "<unset>"
+
+
+def test_bundled_data_is_added_after_the_users_catalogs(tmp_path):
+    # libvirt.py copied into a directory with a space and a non-ASCII
+    # letter, with a bundled data directory beside it; libvirtmod still
+    # comes from the installed binding.
+    module_dir = tmp_path / "site packages é"
+    (module_dir / "libvirt_python.share").mkdir(parents=True)
+    (module_dir / "libvirt_python.share" / "catalog.xml").write_text("<catalog/>")
+    shutil.copy(libvirt.__file__, module_dir / "libvirt.py")
+    installed = os.path.dirname(libvirt.__file__)
+    catalogs = run(SHOW_CATALOGS, {"XML_CATALOG_FILES": "file:///mine.xml"},
+                   cwd=tmp_path, path=f"{module_dir}{os.pathsep}{installed}")
+    expected = "file://" + str(module_dir).replace(" ", "%20").replace("é", "%C3%A9")
+    assert catalogs == f"file:///mine.xml {expected}/libvirt_python.share/catalog.xml"
+
+
+def test_without_a_user_catalog_libxml2s_default_stays_first(tmp_path):
+    module_dir = tmp_path / "m"
+    (module_dir / "libvirt_python.share").mkdir(parents=True)
+    (module_dir / "libvirt_python.share" / "catalog.xml").write_text("<catalog/>")
+    shutil.copy(libvirt.__file__, module_dir / "libvirt.py")
+    installed = os.path.dirname(libvirt.__file__)
+    catalogs = run(SHOW_CATALOGS, {}, cwd=tmp_path, path=f"{module_dir}{os.pathsep}{installed}")
+    assert catalogs.split() == ["file:///etc/xml/catalog",
+                                f"file://{module_dir}/libvirt_python.share/catalog.xml"]
