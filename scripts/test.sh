@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Set up (scripts/setup.sh), then run the whole test suite; then the same
-# suite again from the sdist, against the wheel built from it alone
-# (scripts/check-sdist.sh).
+# Set up (scripts/setup.sh), run the whole test suite on the tree's build,
+# then build every wheel and test each (scripts/build-wheels.sh: the sdist,
+# the abi3 wheel on every CPython 3.10-3.13, the self-contained binary wheel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # libvirtd, QEMU and the VNC/TLS/SASL tools for the real-daemon event tests.
 bash scripts/setup-qemu.sh
 .venv/bin/python -m pytest tests -q "$@"
-bash scripts/check-sdist.sh "$@"
+bash scripts/build-wheels.sh "$@"
