@@ -21,31 +21,31 @@ def run(code, env_update, cwd=None, path=None):
                           env=env, cwd=cwd, check=True).stdout.strip()
 
 
+def module_with_bundled_data(module_dir):
+    """A copy of libvirt.py in module_dir, with a bundled data directory
+    beside it, importable before the installed binding (whose libvirtmod it
+    still uses): the path to put in PYTHONPATH."""
+    (module_dir / "libvirt_python.share").mkdir(parents=True)
+    (module_dir / "libvirt_python.share" / "catalog.xml").write_text("<catalog/>")
+    shutil.copy(libvirt.__file__, module_dir / "libvirt.py")
+    return f"{module_dir}{os.pathsep}{os.path.dirname(libvirt.__file__)}"
+
+
 def test_a_build_against_the_system_libvirt_leaves_catalogs_alone():
     assert run(SHOW_CATALOGS, {}) == "<unset>"
 
 
 def test_bundled_data_is_added_after_the_users_catalogs(tmp_path):
-    # libvirt.py copied into a directory with a space and a non-ASCII
-    # letter, with a bundled data directory beside it; libvirtmod still
-    # comes from the installed binding.
+    # A directory with a space and a non-ASCII letter: quoted in the URI.
     module_dir = tmp_path / "site packages é"
-    (module_dir / "libvirt_python.share").mkdir(parents=True)
-    (module_dir / "libvirt_python.share" / "catalog.xml").write_text("<catalog/>")
-    shutil.copy(libvirt.__file__, module_dir / "libvirt.py")
-    installed = os.path.dirname(libvirt.__file__)
     catalogs = run(SHOW_CATALOGS, {"XML_CATALOG_FILES": "file:///mine.xml"},
-                   cwd=tmp_path, path=f"{module_dir}{os.pathsep}{installed}")
+                   cwd=tmp_path, path=module_with_bundled_data(module_dir))
     expected = "file://" + str(module_dir).replace(" ", "%20").replace("é", "%C3%A9")
     assert catalogs == f"file:///mine.xml {expected}/libvirt_python.share/catalog.xml"
 
 
 def test_without_a_user_catalog_libxml2s_default_stays_first(tmp_path):
     module_dir = tmp_path / "m"
-    (module_dir / "libvirt_python.share").mkdir(parents=True)
-    (module_dir / "libvirt_python.share" / "catalog.xml").write_text("<catalog/>")
-    shutil.copy(libvirt.__file__, module_dir / "libvirt.py")
-    installed = os.path.dirname(libvirt.__file__)
-    catalogs = run(SHOW_CATALOGS, {}, cwd=tmp_path, path=f"{module_dir}{os.pathsep}{installed}")
+    catalogs = run(SHOW_CATALOGS, {}, cwd=tmp_path, path=module_with_bundled_data(module_dir))
     assert catalogs.split() == ["file:///etc/xml/catalog",
                                 f"file://{module_dir}/libvirt_python.share/catalog.xml"]
