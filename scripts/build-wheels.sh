@@ -70,7 +70,7 @@ for version in ${LIBVIRT_PYTHONS:-3.10 3.11 3.12 3.13}; do
     venv="$WORK/venv-$version"
     "$python" -m venv "$venv"
     "$venv/bin/python" -m pip install -q --upgrade pip
-    "$venv/bin/python" -m pip install -q "$WHEEL" pytest cffi lxml
+    "$venv/bin/python" -m pip install -q "$WHEEL[test]"
     # The suite from the unpacked sdist, the binding from the wheel (pytest's
     # own script: `python -m` would put the unpacked sources on sys.path);
     # the reference binding's venv is the checkout's (tests/reference_venv.py).
