@@ -4,7 +4,11 @@
 # that it carries libvirt's client libraries, plus libvirt's XML schemas and
 # CPU map and the licences of everything bundled.
 #
-#   bash scripts/build-binary-wheel.sh
+#   bash scripts/build-binary-wheel.sh [ABI3_WHEEL]
+#
+# ABI3_WHEEL: the plain abi3 wheel to repair (scripts/build-wheels.sh passes
+# the one it built from the sdist and tested); without it, one is built
+# from this tree.
 #
 # Leaves exactly one manylinux wheel (libvirt_python-*-manylinux_*.whl) in
 # dist/; works in build/binary-wheel/.  See packaging/BINARY-WHEEL.md.
@@ -82,10 +86,17 @@ if readelf -d "$XML_STAGE/lib/libxml2.so.2" | grep -E 'NEEDED.*(icu|lzma)'; then
 fi
 
 # --- the plain abi3 wheel --------------------------------------------------
-step "building the plain abi3 wheel"
 rm -rf "$WORK/plain" "$WORK/repaired" "$WORK/unpacked" "$WORK/final"
-"$PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps -w "$WORK/plain" .
-PLAIN=$(ls "$WORK"/plain/libvirt_python-*.whl)
+if [ $# -ge 1 ]; then
+    PLAIN=$(realpath "$1")
+    step "repairing $(basename "$PLAIN")"
+else
+    step "building the plain abi3 wheel"
+    "$PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps -w "$WORK/plain" .
+    PLAIN=$(ls "$WORK"/plain/libvirt_python-*.whl)
+fi
+# Its extensions, for finding where each bundled library comes from.
+"$PYTHON" -m wheel unpack -d "$WORK/plain/unpacked" "$PLAIN" >/dev/null
 
 # --- auditwheel repair -----------------------------------------------------
 # Not bundled (see packaging/BINARY-WHEEL.md): libraries that other parts of
@@ -136,7 +147,7 @@ cp -r /usr/share/libvirt/schemas /usr/share/libvirt/cpu_map "$SHARE/"
 # Licences: the Debian copyright file of the package each bundled library
 # came from (the rebuilt libxml2: its source's debian/copyright), and
 # libvirt0's for libvirt and its data.
-XML_STAGE="$XML_STAGE" LIBS_DIR="$LIBS_DIR" LICENSES="$DIST_INFO/licenses" "$PYTHON" - <<'EOF'
+PLAIN_UNPACKED="$WORK/plain/unpacked" XML_STAGE="$XML_STAGE" LIBS_DIR="$LIBS_DIR" LICENSES="$DIST_INFO/licenses" "$PYTHON" - <<'EOF'
 import glob, os, re, shutil, subprocess
 
 libs_dir, licenses, stage = os.environ["LIBS_DIR"], os.environ["LICENSES"], os.environ["XML_STAGE"]
@@ -152,7 +163,7 @@ bundled = {family(f): f for f in os.listdir(libs_dir)}
 # as auditwheel did.
 env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(stage, "lib"))
 paths = {}
-for so in glob.glob("build/abi3/lib*/libvirtmod*.so"):
+for so in glob.glob(os.path.join(os.environ["PLAIN_UNPACKED"], "*", "libvirtmod*.so")):
     out = subprocess.run(["ldd", so], env=env, capture_output=True, text=True, check=True).stdout
     for m in re.finditer(r"^\s*(\S+) => (/\S+)", out, re.M):
         paths.setdefault(family(m.group(1)), os.path.realpath(m.group(2)))

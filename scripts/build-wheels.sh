@@ -80,7 +80,7 @@ for version in ${LIBVIRT_PYTHONS:-3.10 3.11 3.12 3.13}; do
 done
 
 echo "== binary wheel"
-bash scripts/build-binary-wheel.sh
+bash scripts/build-binary-wheel.sh "$WHEEL"
 bash scripts/check-binary-wheel.sh
 
 echo "== dist/ (abi3 wheel tested on CPython ${tested[*]})"
