@@ -46,10 +46,10 @@ find_python() {  # the path of a working CPython $1 (with venv), or nothing
     for candidate in "$(command -v "python$version" || true)" \
             "$HOME"/.pyenv/versions/"$version".*/bin/"python$version" \
             /root/.pyenv/versions/"$version".*/bin/"python$version" "/usr/bin/python$version"; do
+        # The interpreter itself, not a shim (pyenv's) that picks one.
         if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" -c \
-                "import sys, venv; sys.exit(sys.version_info[:2] != tuple(map(int, '$version'.split('.'))))" \
+                "import sys, venv; assert sys.version_info[:2] == tuple(map(int, '$version'.split('.'))); print(sys.executable)" \
                 2>/dev/null; then
-            echo "$candidate"
             return
         fi
     done
