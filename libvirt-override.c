@@ -34,22 +34,6 @@ lv_list_steal(Py_ssize_t n, PyObject **items)
     return list;
 }
 
-/* A new tuple holding `n` new references (stolen, NULL-checked). */
-static PyObject *
-lv_tuple_steal(Py_ssize_t n, PyObject **items)
-{
-    PyObject *tuple = PyTuple_New(n);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (items[i] == NULL || tuple == NULL) {
-            Py_CLEAR(tuple);
-            Py_XDECREF(items[i]);
-            continue;
-        }
-        PyTuple_SetItem(tuple, i, items[i]);
-    }
-    return tuple;
-}
-
 /* dict[key] = value, consuming both new references (NULL-checked). */
 static int
 lv_dict_steal_obj(PyObject *dict, PyObject *key, PyObject *value)

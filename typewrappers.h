@@ -232,7 +232,6 @@ PyObject *lv_object_network(PyObject *self, PyObject *unused);
 /* C -> Python. */
 PyObject *lv_str(const char *s);           /* NULL -> None */
 PyObject *lv_str_free(char *s);            /* takes ownership of s */
-PyObject *lv_bool_or_int(int value);
 /* Wrap a handle we own one reference to (released if wrapping fails). */
 PyObject *lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner);
 /* The Python object to record as owner of a `kind` result obtained
@@ -267,8 +266,5 @@ int lv_arg_params_dict(PyObject *dict, int allow_empty);
 
 /* Free parameters made by lv_dict_to_typed_params. */
 void lv_typed_params_free(virTypedParameterPtr params, int nparams);
-
-/* GIL release around a libvirt call that may block. */
-#define LV_BLOCKING(stmt) do { Py_BEGIN_ALLOW_THREADS stmt; Py_END_ALLOW_THREADS } while (0)
 
 #endif
