@@ -74,6 +74,15 @@ class BuildExt(build_ext):
 ABI3 = os.environ.get("LIBVIRT_PYTHON_ABI3", "1") != "0"
 LIMITED_API = "0x030a0000"
 
+# Every warning on.  -Wno-unused-parameter: callbacks and method functions
+# have the signatures libvirt and CPython give them, whatever they use.
+# LIBVIRT_PYTHON_WERROR=1 (our scripts and CI) makes warnings errors; a
+# user's build from the sdist with a newer compiler is not failed by a new
+# warning.
+WARNINGS = ["-Wall", "-Wextra", "-Wno-unused-parameter"]
+if os.environ.get("LIBVIRT_PYTHON_WERROR") == "1":
+    WARNINGS.append("-Werror")
+
 
 def extension(name, package, *override_sources):
     cflags = pkg_config("--cflags", package)
@@ -86,7 +95,7 @@ def extension(name, package, *override_sources):
         depends=["typewrappers.h", "libvirt-callbacks.h", "pycompat.h"],
         define_macros=[("Py_LIMITED_API", LIMITED_API)] if ABI3 else [],
         py_limited_api=ABI3,
-        extra_compile_args=cflags + ["-std=gnu11", "-Wall", "-Wno-unused-function"],
+        extra_compile_args=cflags + ["-std=gnu11", *WARNINGS],
         extra_link_args=libs,
     )
 

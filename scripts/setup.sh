@@ -3,6 +3,8 @@
 # then a virtual environment in .venv (Debian's own Python refuses pip
 # installs) with the binding built and installed from this tree.
 set -euo pipefail
+# Our builds fail on any compiler warning (setup.py).
+export LIBVIRT_PYTHON_WERROR=1
 cd "$(dirname "$0")/.."
 
 # python3-dev/python3-venv matter only for Debian's python3; a python3
