@@ -20,7 +20,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from codegen import classify, emit_c, emit_py, model  # noqa: E402
+from codegen import api_diff, classify, emit_c, emit_py, model  # noqa: E402
 
 # API module -> (pkg-config package, variable naming its XML file)
 API_FILES = {
@@ -114,6 +114,14 @@ def generate(api_paths: dict[str, str], override_dir: str, output: str,
         print(summary(bindings, full_list))
 
 
+def compare(old_paths: dict[str, str], new_paths: dict[str, str], override_dir: str) -> str:
+    """The report of codegen/api_diff.py between two sets of API files."""
+    _, old_api, old_bindings = load(old_paths, override_dir)
+    _, new_api, new_bindings = load(new_paths, override_dir)
+    flat = lambda bindings: [b for items in bindings.values() for b in items]  # noqa: E731
+    return "\n".join(api_diff.diff(old_api, flat(old_bindings), new_api, flat(new_bindings)))
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -126,19 +134,32 @@ def main(argv=None) -> None:
                         help="directory for the generated files")
     parser.add_argument("--list", action="store_true",
                         help="list every function with how it is bound")
+    parser.add_argument("--compare-with", action="append", default=[], metavar="MODULE=PATH",
+                        help="instead of generating, report what changed from this older API "
+                             "XML of one module to the current one (the other modules "
+                             "compare equal)")
     args = parser.parse_args(argv)
 
-    paths = {}
-    for item in args.api:
-        module, _, path = item.partition("=")
-        if module not in API_FILES or not path:
-            parser.error(f"--api takes MODULE=PATH with MODULE one of {', '.join(API_FILES)}")
-        paths[module] = path
+    def module_paths(items, option):
+        paths = {}
+        for item in items:
+            module, _, path = item.partition("=")
+            if module not in API_FILES or not path:
+                parser.error(f"{option} takes MODULE=PATH with MODULE one of "
+                             f"{', '.join(API_FILES)}")
+            paths[module] = path
+        return paths
+
+    paths = module_paths(args.api, "--api")
     for module, (package, variable) in API_FILES.items():
         if module not in paths:
             paths[module] = pkg_config_api(package, variable)
     try:
-        generate(paths, args.overrides, args.output, full_list=args.list)
+        if args.compare_with:
+            older = {**paths, **module_paths(args.compare_with, "--compare-with")}
+            print(compare(older, paths, args.overrides))
+        else:
+            generate(paths, args.overrides, args.output, full_list=args.list)
     except classify.ClassifyError as e:
         sys.exit(f"generator.py: {e}")
 

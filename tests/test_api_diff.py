@@ -1,0 +1,91 @@
+"""The report of what changed between two API descriptions
+(codegen/api_diff.py, `generator.py --compare-with`)."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+API = os.path.join(ROOT, "api")
+sys.path.insert(0, ROOT)
+
+from codegen import api_diff, classify, model  # noqa: E402
+
+sys.path.remove(ROOT)
+
+
+def side(name):
+    api = model.parse(os.path.join(API, name))
+    overrides = classify.parse_overrides(os.path.join(API, "mini-override-api.xml"))
+    return api, classify.classify(api, overrides)
+
+
+@pytest.fixture(scope="module")
+def report():
+    return api_diff.diff(*side("mini-api.xml"), *side("mini-api-next.xml"))
+
+
+def section(report, title):
+    start = next(i for i, line in enumerate(report) if line.startswith(title + " ("))
+    entries = []
+    for line in report[start + 1:]:
+        if not line.startswith("  "):
+            break
+        entries.append(line.strip())
+    return entries
+
+
+def test_an_added_function_says_how_it_is_bound(report):
+    assert section(report, "functions added") == [
+        "virDomainGetHostname: generated virDomain.hostname(flags=0) [plain]"]
+
+
+def test_a_removed_function_names_the_python_method_that_goes(report):
+    assert section(report, "functions removed") == [
+        "virDomainRef: was skipped: " + dict(
+            (b.function.name, b.reason) for b in side("mini-api.xml")[1])["virDomainRef"]]
+
+
+def test_a_renamed_argument_shows_in_c_and_in_python(report):
+    entries = section(report, "functions changed")
+    assert entries == [
+        "virDomainGetXMLDesc: C char * virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)"
+        " -> char * virDomainGetXMLDesc(virDomainPtr domain, unsigned int xmlFlags)",
+        # The default 0 goes with the name: only `flags` gets it (classify.py).
+        "virDomainGetXMLDesc: generated virDomain.XMLDesc(flags=0) [plain]"
+        " -> generated virDomain.XMLDesc(xmlFlags) [plain]"]
+
+
+def test_constants_added_removed_and_renumbered_but_not_sentinels(report):
+    assert section(report, "constants added") == ["VIR_MINI_STATE_PAUSED = 2"]
+    # VIR_MINI_BUFLEN is no string macro: never a constant, so not reported.
+    assert section(report, "constants removed") == ["VIR_MINI_PARAM_WEIGHT (was 'weight')"]
+    assert section(report, "constants changed") == ["VIR_MINI_COMMAND_ADD_FIRST: 2 -> 4"]
+    assert not any("VIR_MINI_STATE_LAST" in line for line in report)
+    assert report[-1] == "7 changes"
+
+
+def test_the_same_api_has_no_changes():
+    assert api_diff.diff(*side("mini-api.xml"), *side("mini-api.xml")) == ["no changes"]
+
+
+def test_generator_compares_an_older_libvirt_api_with_the_installed_one(tmp_path):
+    installed = subprocess.run(["pkg-config", "--variable=libvirt_api", "libvirt"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    with open(installed) as f:
+        text = f.read()
+    # The "older" API lacks one function the installed one has.
+    older = tmp_path / "libvirt-api.xml"
+    older.write_text(re.sub(r"<function name='virDomainGetHostname'.*?</function>\n", "",
+                            text, flags=re.S))
+    run = subprocess.run([sys.executable, os.path.join(ROOT, "generator.py"),
+                          "--compare-with", f"libvirt={older}"],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == [
+        "functions added (1):",
+        "  virDomainGetHostname: generated virDomain.hostname(flags=0) [plain]",
+        "1 changes"]
