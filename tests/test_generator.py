@@ -13,9 +13,13 @@ ROOT = os.path.dirname(HERE)
 API = os.path.join(ROOT, "api")
 sys.path.insert(0, ROOT)
 
+import generator  # noqa: E402
 from codegen import classify, emit_c, emit_py, model, rules  # noqa: E402
 
-sys.path.remove(ROOT)
+# generator.py puts the tree on sys.path too: take every entry away, so
+# that later tests import the installed libvirtaio, not the tree's.
+while ROOT in sys.path:
+    sys.path.remove(ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +203,12 @@ def test_emit_py_writes_classes_functions_and_constants(mini, bindings):
     assert "    open,\n" in source
 
 
+def installed_function_count():
+    """Functions in the installed libvirt's three API descriptions."""
+    return sum(len(model.parse(generator.pkg_config_api(package, variable)).functions)
+               for package, variable in generator.API_FILES.values())
+
+
 def test_generator_command_is_deterministic_and_accounts_for_everything(tmp_path):
     outputs = []
     for run in ("a", "b"):
@@ -210,14 +220,15 @@ def test_generator_command_is_deterministic_and_accounts_for_everything(tmp_path
     assert set(outputs[0]) == {"lv-kinds.h", "libvirtmod-generated.c", "libvirtmod_qemu-generated.c",
                                "libvirtmod_lxc-generated.c", "libvirt.py", "libvirt_qemu.py",
                                "libvirt_lxc.py"}
-    assert "all 526 functions accounted for" in result.stdout
+    assert f"all {installed_function_count()} functions accounted for" in result.stdout
 
 
 def test_generator_command_lists_every_function(tmp_path):
     result = subprocess.run([sys.executable, os.path.join(ROOT, "generator.py"), "--list",
                              "-o", str(tmp_path)], check=True, capture_output=True, text=True)
     assert "virDomainGetName" in result.stdout and "virDomainRef" in result.stdout
-    assert result.stdout.count("\n") > 526
+    # One line per function, besides the summaries.
+    assert result.stdout.count("\n") > installed_function_count()
 
 
 def test_generator_command_names_an_unaccounted_function(tmp_path):

@@ -110,10 +110,16 @@ def test_classes_exist(module):
 
 
 def test_libvirt_classes_keep_the_reference_bases():
+    # Ours may add a C base in between; every base of the reference's class
+    # must still be among ours (isinstance and except clauses keep working).
     import libvirt
-    assert issubclass(libvirt.libvirtError, Exception)
+    wrong = {}
     for name in _names("libvirt", "class"):
-        assert isinstance(getattr(libvirt, name), type)
+        reference_bases = SURFACE["modules"]["libvirt"]["names"][name]["bases"]
+        ours = {cls.__name__ for cls in getattr(libvirt, name).__mro__}
+        if not set(reference_bases) <= ours:
+            wrong[name] = (reference_bases, sorted(ours))
+    assert not wrong
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -183,7 +189,7 @@ def test_report_lists_what_is_missing(capsys):
         if cls == "libvirtError":
             continue
         state = BOUND.get(("libvirt", cls, meth))
-        assert state is None or state[0] == _classify.SKIPPED, name
+        assert state is not None and state[0] == _classify.SKIPPED, name
 
 
 def test_signatures_work_on_bound_methods():
