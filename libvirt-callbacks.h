@@ -72,6 +72,37 @@ struct lv_reg {
     int flags;             /* for its user */
 };
 
+/* A list of registrations through next/prev (GIL held); LV_REG_LINKED in
+ * flags says whether r is on it, so that unlinking twice is harmless.
+ * Inline: not every file that includes this header keeps lists. */
+#define LV_REG_LINKED 1
+
+static inline void
+lv_reg_link(lv_reg **head, lv_reg *r)
+{
+    r->flags |= LV_REG_LINKED;
+    r->prev = NULL;
+    r->next = *head;
+    if (*head != NULL)
+        (*head)->prev = r;
+    *head = r;
+}
+
+static inline void
+lv_reg_unlink(lv_reg **head, lv_reg *r)
+{
+    if (!(r->flags & LV_REG_LINKED))
+        return;
+    if (r->prev != NULL)
+        r->prev->next = r->next;
+    else
+        *head = r->next;
+    if (r->next != NULL)
+        r->next->prev = r->prev;
+    r->next = r->prev = NULL;
+    r->flags &= ~LV_REG_LINKED;
+}
+
 /* A new registration (GIL held); NULL with MemoryError. */
 static lv_reg *
 lv_reg_new(lv_state *st, PyObject *owner, PyObject *cb, PyObject *opaque)

@@ -1179,23 +1179,13 @@ LV_EVENT_FAMILY_FUNCTIONS(Secret, lv_secret_family)
  * finds its entry; registering a callable again replaces its opaque
  * value).  The registrations are linked in lv_legacy_regs, from
  * registering until they are deregistered or freed. */
-#define LV_LEGACY_LINKED 1
 
 static lv_reg *lv_legacy_regs;
 
 static void
 lv_legacy_unlink(lv_reg *r)
 {
-    if (!(r->flags & LV_LEGACY_LINKED))
-        return;
-    if (r->prev != NULL)
-        r->prev->next = r->next;
-    else
-        lv_legacy_regs = r->next;
-    if (r->next != NULL)
-        r->next->prev = r->prev;
-    r->next = r->prev = NULL;
-    r->flags &= ~LV_LEGACY_LINKED;
+    lv_reg_unlink(&lv_legacy_regs, r);
 }
 
 static lv_reg *
@@ -1261,11 +1251,7 @@ lv_override_virConnectDomainEventRegister(PyObject *self, PyTypeObject *defining
     }
     Py_DECREF(callbacks);
     r->on_free = lv_legacy_unlink;
-    r->flags = LV_LEGACY_LINKED;
-    r->next = lv_legacy_regs;
-    if (lv_legacy_regs != NULL)
-        lv_legacy_regs->prev = r;
-    lv_legacy_regs = r;
+    lv_reg_link(&lv_legacy_regs, r);
     Py_BEGIN_ALLOW_THREADS
     rc = virConnectDomainEventRegister(LV_HANDLE(self), lv_legacy_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
@@ -1323,7 +1309,6 @@ lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defini
  * frees it within the call), and is released then.  Registrations whose
  * virConnectRegisterCloseCallback call is still running are in
  * lv_close_inflight (by serial number) and left alone. */
-#define LV_CLOSE_LINKED 1
 
 static lv_reg *lv_close_regs;
 static int lv_close_serial;
@@ -1338,16 +1323,7 @@ static lv_close_call *lv_close_inflight;
 static void
 lv_close_unlink(lv_reg *r)
 {
-    if (!(r->flags & LV_CLOSE_LINKED))
-        return;
-    if (r->prev != NULL)
-        r->prev->next = r->next;
-    else
-        lv_close_regs = r->next;
-    if (r->next != NULL)
-        r->next->prev = r->prev;
-    r->next = r->prev = NULL;
-    r->flags &= ~LV_CLOSE_LINKED;
+    lv_reg_unlink(&lv_close_regs, r);
 }
 
 static int
@@ -1390,11 +1366,7 @@ lv_override_virConnectRegisterCloseCallback(PyObject *self, PyTypeObject *defini
         return NULL;
     r->on_free = lv_close_unlink;
     r->id = call.serial = ++lv_close_serial;
-    r->flags = LV_CLOSE_LINKED;
-    r->next = lv_close_regs;
-    if (lv_close_regs != NULL)
-        lv_close_regs->prev = r;
-    lv_close_regs = r;
+    lv_reg_link(&lv_close_regs, r);
     call.next = lv_close_inflight;
     lv_close_inflight = &call;
 
