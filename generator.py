@@ -18,22 +18,11 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+if HERE not in sys.path:   # run as a script; imported, its importer put it there
+    sys.path.insert(0, HERE)
 
 from codegen import api_diff, classify, emit_c, emit_py, model  # noqa: E402
-
-# API module -> (pkg-config package, variable naming its XML file)
-API_FILES = {
-    "libvirt": ("libvirt", "libvirt_api"),
-    "libvirt-qemu": ("libvirt-qemu", "libvirt_qemu_api"),
-    "libvirt-lxc": ("libvirt-lxc", "libvirt_lxc_api"),
-}
-
-OVERRIDE_FILES = {
-    "libvirt": "libvirt-override-api.xml",
-    "libvirt-qemu": "libvirt-qemu-override-api.xml",
-    "libvirt-lxc": "libvirt-lxc-override-api.xml",
-}
+from codegen.modules import MODULES  # noqa: E402
 
 
 def pkg_config_api(package: str, variable: str) -> str:
@@ -61,7 +50,7 @@ def load(api_paths: dict[str, str], override_dir: str):
         combined.merge(api)
     bindings = {}
     for module, api in apis.items():
-        overrides_path = os.path.join(override_dir, OVERRIDE_FILES[module])
+        overrides_path = os.path.join(override_dir, MODULES[module].api_overrides)
         overrides = (classify.parse_overrides(overrides_path)
                      if os.path.exists(overrides_path) else {})
         bindings[module] = classify.classify(api, overrides)
@@ -104,10 +93,10 @@ def generate(api_paths: dict[str, str], override_dir: str, output: str,
     os.makedirs(output, exist_ok=True)
     write(os.path.join(output, "lv-kinds.h"), emit_c.kinds_header())
     for module, items in bindings.items():
-        extension = emit_c.EXTENSIONS[module]
+        extension = MODULES[module].extension
         write(os.path.join(output, f"{extension}-generated.c"),
               emit_c.module_source(extension, items))
-        pymodule = emit_py.PY_MODULES[module]
+        pymodule = MODULES[module].python
         write(os.path.join(output, f"{pymodule}.py"),
               emit_py.module_source(module, apis[module], combined, items, override_dir))
     if not quiet:
@@ -144,16 +133,16 @@ def main(argv=None) -> None:
         paths = {}
         for item in items:
             module, _, path = item.partition("=")
-            if module not in API_FILES or not path:
+            if module not in MODULES or not path:
                 parser.error(f"{option} takes MODULE=PATH with MODULE one of "
-                             f"{', '.join(API_FILES)}")
+                             f"{', '.join(MODULES)}")
             paths[module] = path
         return paths
 
     paths = module_paths(args.api, "--api")
-    for module, (package, variable) in API_FILES.items():
+    for module, row in MODULES.items():
         if module not in paths:
-            paths[module] = pkg_config_api(package, variable)
+            paths[module] = pkg_config_api(row.pkg_config, row.api_variable)
     try:
         if args.compare_with:
             older = {**paths, **module_paths(args.compare_with, "--compare-with")}

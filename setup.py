@@ -11,6 +11,9 @@ from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)   # the generator and its table of modules
+from codegen.modules import MODULES  # noqa: E402
+
 GENERATED = os.path.join("build", "generated")
 # The generated modules live here; it must exist before the generator runs
 # (setuptools checks package_dir when it first reads the metadata).
@@ -45,8 +48,7 @@ class Generate(Command):
         pass
 
     def run(self):
-        pkg_config("--exists", "libvirt", "libvirt-qemu", "libvirt-lxc")
-        sys.path.insert(0, HERE)
+        pkg_config("--exists", *(row.pkg_config for row in MODULES.values()))
         import generator
         generator.main(["--output", os.path.join(HERE, GENERATED)])
         # Hand-written modules installed beside the generated ones.
@@ -110,10 +112,7 @@ setup(
              "build": {"build_base": os.path.join("build", "abi3" if ABI3 else "full")},
              **({"bdist_wheel": {"py_limited_api": "cp310"}} if ABI3 else {})},
     package_dir={"": GENERATED},
-    py_modules=["libvirt", "libvirt_qemu", "libvirt_lxc", *HANDWRITTEN_MODULES],
-    ext_modules=[
-        extension("libvirtmod", "libvirt", "libvirt-override.c", "libvirt-override-event.c"),
-        extension("libvirtmod_qemu", "libvirt-qemu", "libvirt-qemu-override.c"),
-        extension("libvirtmod_lxc", "libvirt-lxc", "libvirt-lxc-override.c"),
-    ],
+    py_modules=[*(row.python for row in MODULES.values()), *HANDWRITTEN_MODULES],
+    ext_modules=[extension(row.extension, row.pkg_config, *row.c_sources)
+                 for row in MODULES.values()],
 )

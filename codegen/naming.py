@@ -50,8 +50,8 @@ Functions that the binding does not expose at all (virDomainFree,
 virConnectRef, virTypedParams*, virCopyLastError, ...) still get a name from
 the rules; deciding to skip them is not this module's business.
 
-Run ``python3 codegen/naming.py`` for a report against the installed API XML
-and tests/data/libvirt-python-surface.json.
+tests/test_naming.py checks the rules against the installed API XML and
+tests/data/libvirt-python-surface.json.
 """
 
 from __future__ import annotations
@@ -269,102 +269,3 @@ def rule_name(func_name: str, arg_types: list[str], module: str) -> tuple[str | 
     if func_name.startswith(CONN_ERROR_PREFIX) and func_name[len(CONN_ERROR_PREFIX)].isupper():
         return owner, func_name                                 # rule 6
     return owner, _method_name(func_name, owner)
-
-
-# ----------------------------------------------------------------------------
-# Report (python3 codegen/naming.py)
-# ----------------------------------------------------------------------------
-
-_API_VARIABLES = {
-    "libvirt": ("libvirt", "libvirt_api"),
-    "libvirt-qemu": ("libvirt-qemu", "libvirt_qemu_api"),
-    "libvirt-lxc": ("libvirt-lxc", "libvirt_lxc_api"),
-}
-# C module name -> Python module name of the reference binding.
-PYTHON_MODULES = {"libvirt": "libvirt", "libvirt-qemu": "libvirt_qemu", "libvirt-lxc": "libvirt_lxc"}
-
-
-def api_xml_path(module: str) -> str:
-    """Path of the API XML of `module` ('libvirt', 'libvirt-qemu', 'libvirt-lxc'), via pkg-config."""
-    import subprocess
-    pkg, var = _API_VARIABLES[module]
-    return subprocess.run(["pkg-config", f"--variable={var}", pkg], check=True,
-                          capture_output=True, text=True).stdout.strip()
-
-
-def read_functions(module: str) -> list[tuple[str, list[str]]]:
-    """(C name, argument types) of every function of `module`'s API XML."""
-    import xml.etree.ElementTree as ET
-    root = ET.parse(api_xml_path(module)).getroot()
-    return [(fn.get("name"), [arg.get("type") for arg in fn.findall("arg")])
-            for fn in root.iter("function")
-            if fn.get("name")]
-
-
-def _report() -> None:
-    import json
-    import os
-    surface_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
-                                "tests", "data", "libvirt-python-surface.json")
-    with open(surface_path) as f:
-        surface = json.load(f)["modules"]
-
-    # (python module, class, name) of every surface function/method.
-    wanted = set()
-    for pymod in PYTHON_MODULES.values():
-        for name, entry in surface[pymod]["names"].items():
-            if entry["kind"] == "function":
-                wanted.add((pymod, None, name))
-            elif entry["kind"] == "class":
-                wanted.update((pymod, name, meth) for meth in entry.get("methods", {}))
-
-    produced: dict[tuple[str, str | None, str], list[str]] = {}
-    total = 0
-    for module, pymod in PYTHON_MODULES.items():
-        for func, args in read_functions(module):
-            total += 1
-            cls, name = python_name(func, args, module)
-            produced.setdefault((pymod, cls, name), []).append(func)
-
-    exposed = {k: v for k, v in produced.items() if k in wanted}
-    unexposed = sorted(f for k, v in produced.items() if k not in wanted for f in v)
-    surface_only = sorted((k for k in wanted if k not in produced),
-                          key=lambda k: (k[0], k[1] or "", k[2]))
-
-    def label(key):
-        pymod, cls, name = key
-        return f"{pymod}.{cls + '.' if cls else ''}{name}"
-
-    print(f"C functions: {total}")
-    print(f"surface functions/methods (libvirt, libvirt_qemu, libvirt_lxc): {len(wanted)}")
-    print(f"  produced by a C function: {len(exposed)}")
-    print(f"  with no C function: {len(surface_only)} "
-          f"(SURFACE_ONLY_PYTHON has {len(SURFACE_ONLY_PYTHON)} entries)")
-    print(f"NAME_EXCEPTIONS entries: {len(NAME_EXCEPTIONS)}")
-    print(f"C functions whose name is not on the surface: {len(unexposed)}")
-    print("\nNAME_EXCEPTIONS:")
-    for func, (cls, name, reason) in NAME_EXCEPTIONS.items():
-        print(f"  {func:30} -> {cls + '.' if cls else ''}{name}: {reason}")
-    print()
-    print("Surface names with no C function:")
-    for key in surface_only:
-        pymod, cls, name = key
-        reason = SURFACE_ONLY_PYTHON.get((cls, name)) if pymod == "libvirt" else None
-        print(f"  {label(key):45} {reason or '!!! UNEXPLAINED'}")
-    stale = [k for k in SURFACE_ONLY_PYTHON if ("libvirt",) + k not in wanted or ("libvirt",) + k in produced]
-    if stale:
-        print("\nSURFACE_ONLY_PYTHON entries that are not surface-only:")
-        for cls, name in stale:
-            print(f"  {cls}.{name}" if cls else f"  {name}")
-    dups = {k: v for k, v in produced.items() if len(v) > 1}
-    if dups:
-        print("\nSeveral C functions with the same Python name:")
-        for key, funcs in sorted(dups.items(), key=lambda kv: label(kv[0])):
-            print(f"  {label(key):45} {', '.join(funcs)}")
-    print("\nC functions not exposed under their rule name:")
-    for func in unexposed:
-        print(f"  {func}")
-
-
-if __name__ == "__main__":
-    _report()

@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -12,22 +11,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from codegen import naming  # noqa: E402
+from codegen import model, naming  # noqa: E402
+from codegen.modules import MODULES  # noqa: E402
 
 SURFACE_PATH = os.path.join(ROOT, "tests", "data", "libvirt-python-surface.json")
 
-# C module -> (pkg-config package, variable holding the API XML path, Python module)
-API_MODULES = {
-    "libvirt": ("libvirt", "libvirt_api", "libvirt"),
-    "libvirt-qemu": ("libvirt-qemu", "libvirt_qemu_api", "libvirt_qemu"),
-    "libvirt-lxc": ("libvirt-lxc", "libvirt_lxc_api", "libvirt_lxc"),
-}
 
 
 def _api_xml(module):
-    pkg, var, _ = API_MODULES[module]
+    row = MODULES[module]
     try:
-        path = subprocess.run(["pkg-config", f"--variable={var}", pkg], check=True,
+        path = subprocess.run(["pkg-config", f"--variable={row.api_variable}", row.pkg_config],
+                              check=True,
                               capture_output=True, text=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         path = ""
@@ -40,10 +35,9 @@ def _api_xml(module):
 def c_functions():
     """[(C module, C name, [argument types])] of all three API XML files."""
     funcs = []
-    for module in API_MODULES:
-        root = ET.parse(_api_xml(module)).getroot()
-        for fn in root.iter("function"):
-            funcs.append((module, fn.get("name"), [a.get("type") for a in fn.findall("arg")]))
+    for module in MODULES:
+        for func in model.parse(_api_xml(module), module).functions.values():
+            funcs.append((module, func.name, func.arg_types))
     return funcs
 
 
@@ -53,7 +47,7 @@ def mapping(c_functions):
     result = {}
     for module, func, args in c_functions:
         cls, name = naming.python_name(func, args, module)
-        result.setdefault((API_MODULES[module][2], cls, name), []).append(func)
+        result.setdefault((MODULES[module].python, cls, name), []).append(func)
     return result
 
 
@@ -63,7 +57,7 @@ def surface():
     with open(SURFACE_PATH) as f:
         modules = json.load(f)["modules"]
     names = set()
-    for _, _, pymod in API_MODULES.values():
+    for pymod in (row.python for row in MODULES.values()):
         for name, entry in modules[pymod]["names"].items():
             if entry["kind"] == "function":
                 names.add((pymod, None, name))
@@ -116,7 +110,7 @@ def test_exceptions_are_needed_and_used(c_functions, surface):
         module, args = by_name[func]
         assert naming.rule_name(func, args, module) != (cls, name), \
             f"{func}: the rules already give {cls}.{name}; the exception is redundant"
-        assert (API_MODULES[module][2], cls, name) in surface, f"{func} -> {cls}.{name} not on the surface"
+        assert (MODULES[module].python, cls, name) in surface, f"{func} -> {cls}.{name} not on the surface"
 
 
 def test_classes_are_the_reference_handle_classes():

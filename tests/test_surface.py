@@ -42,11 +42,13 @@ def _bound_names():
     try:
         import generator
         from codegen import classify
-        paths = {m: generator.pkg_config_api(*v) for m, v in generator.API_FILES.items()}
+        from codegen.modules import MODULES
+        paths = {m: generator.pkg_config_api(row.pkg_config, row.api_variable)
+                 for m, row in MODULES.items()}
         _, _, bindings = generator.load(paths, ROOT)
     finally:
         sys.path.remove(ROOT)
-    py_module = {"libvirt": "libvirt", "libvirt-qemu": "libvirt_qemu", "libvirt-lxc": "libvirt_lxc"}
+    py_module = {m: row.python for m, row in MODULES.items()}
     result = {}
     for module, items in bindings.items():
         for b in items:
