@@ -904,14 +904,29 @@ def _selftest_entries():
         if flags == 2 ** 31:
             time.sleep(3600)
 
+    def renamed_parameter(name, *args, **kwargs):
+        # Its signature says `flags`; what it parses calls it otherwise.
+        if "flags" in kwargs:
+            raise TypeError("renamed_parameter() got an unexpected keyword argument 'flags'")
+    renamed_parameter.__signature__ = inspect.signature(fine)
+
     out = []
-    for f in (fine, raises_attribute_error, crashes, hangs):
+    for f in (fine, raises_attribute_error, crashes, hangs, renamed_parameter):
         out.append(Entry("_selftest." + f.__name__, f))
     return out
 
 
 def _emit(line):
     os.write(1, (line.replace("\n", "\\n") + "\n").encode("utf-8", "backslashreplace"))
+
+
+# TypeError messages (ours and CPython's) that say the call's shape did not
+# fit the signature, whatever the values.
+SIGNATURE_MISMATCH = ("unexpected keyword argument", "multiple values for argument",
+                      "missing required argument", "required positional argument",
+                      "required keyword-only argument", "positional argument but",
+                      "positional arguments but", "takes at most", "takes exactly",
+                      "takes no arguments")
 
 
 def child_main(group, start):
@@ -991,6 +1006,12 @@ def child_main(group, start):
         except accepted as e:
             outcome = type(e).__name__
             str(e)
+            if case.kind == "valid" and isinstance(e, TypeError) and any(
+                    m in str(e) for m in SIGNATURE_MISMATCH):
+                # Valid values under the surface's own parameter names: a
+                # renamed or dropped parameter, not a judged value.
+                outcome = "BAD"
+                _emit("BAD\t%d\t%s raised %s: %s" % (idx, case.desc, type(e).__name__, e))
         except LookupError as e:
             if any(isinstance(a, dict) for a in list(args) + list(kwargs.values())):
                 outcome = type(e).__name__
@@ -1173,7 +1194,10 @@ def test_harness_reports_failures():
     assert "_selftest.crashes(flags=int-negative) crashed the interpreter" in text
     assert "_selftest.hangs(flags=int-2**31) hung" in text
     assert "_selftest.fine" not in text
+    assert ("_selftest.renamed_parameter(valid by keyword) raised TypeError: "
+            "renamed_parameter() got an unexpected keyword argument 'flags'") in text
     # cases after the crash and the hang ran
     assert "_selftest.hangs(valid positional)" not in text
-    # the AttributeError three times (positional, keyword, optional left out)
-    assert len(problems) == 5, text
+    # the AttributeError three times (positional, keyword, optional left out),
+    # the renamed parameter once (by keyword)
+    assert len(problems) == 6, text
