@@ -25,7 +25,9 @@ from codegen import api_diff, classify, emit_c, emit_py, model  # noqa: E402
 from codegen.modules import MODULES  # noqa: E402
 
 
-def pkg_config_api(package: str, variable: str) -> str:
+def pkg_config_api(module: str) -> str:
+    """Path of the installed API XML of `module` (a key of MODULES)."""
+    package, variable = MODULES[module].pkg_config, MODULES[module].api_variable
     try:
         out = subprocess.run(["pkg-config", f"--variable={variable}", package],
                              check=True, capture_output=True, text=True).stdout.strip()
@@ -140,9 +142,9 @@ def main(argv=None) -> None:
         return paths
 
     paths = module_paths(args.api, "--api")
-    for module, row in MODULES.items():
+    for module in MODULES:
         if module not in paths:
-            paths[module] = pkg_config_api(row.pkg_config, row.api_variable)
+            paths[module] = pkg_config_api(module)
     try:
         if args.compare_with:
             older = {**paths, **module_paths(args.compare_with, "--compare-with")}

@@ -19,18 +19,22 @@ class Module:
     python_overrides: str      # hand-written Python merged into the module
     c_sources: tuple[str, ...]  # hand-written C compiled into the extension
     c_header: str              # libvirt's header of the module's functions
+    doc: str                   # the Python module's docstring
 
 
 MODULES = {m.api: m for m in (
     Module("libvirt", "libvirt", "libvirt_api", "libvirtmod", "libvirt",
            "libvirt-override-api.xml", "libvirt-override.py",
-           ("libvirt-override.c", "libvirt-override-event.c"), "libvirt/libvirt.h"),
+           ("libvirt-override.c", "libvirt-override-event.c"), "libvirt/libvirt.h",
+           "The libvirt Python binding: manage virtual machines through libvirt."),
     Module("libvirt-qemu", "libvirt-qemu", "libvirt_qemu_api", "libvirtmod_qemu", "libvirt_qemu",
            "libvirt-qemu-override-api.xml", "libvirt-qemu-override.py",
-           ("libvirt-qemu-override.c",), "libvirt/libvirt-qemu.h"),
+           ("libvirt-qemu-override.c",), "libvirt/libvirt-qemu.h",
+           "QEMU-specific extensions of the libvirt Python binding."),
     Module("libvirt-lxc", "libvirt-lxc", "libvirt_lxc_api", "libvirtmod_lxc", "libvirt_lxc",
            "libvirt-lxc-override-api.xml", "libvirt-lxc-override.py",
-           ("libvirt-lxc-override.c",), "libvirt/libvirt-lxc.h"),
+           ("libvirt-lxc-override.c",), "libvirt/libvirt-lxc.h",
+           "LXC-specific extensions of the libvirt Python binding."),
 )}
 
 BY_EXTENSION = {m.extension: m for m in MODULES.values()}

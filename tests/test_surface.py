@@ -43,8 +43,7 @@ def _bound_names():
         import generator
         from codegen import classify
         from codegen.modules import MODULES
-        paths = {m: generator.pkg_config_api(row.pkg_config, row.api_variable)
-                 for m, row in MODULES.items()}
+        paths = {m: generator.pkg_config_api(m) for m in MODULES}
         _, _, bindings = generator.load(paths, ROOT)
     finally:
         sys.path.remove(ROOT)
