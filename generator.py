@@ -62,7 +62,10 @@ def load(api_paths: dict[str, str], override_dir: str):
 def summary(bindings, full: bool) -> str:
     lines = []
     total = {classify.GENERATED: 0, classify.HANDWRITTEN: 0, classify.SKIPPED: 0}
+    own = 0
     for module, items in bindings.items():
+        own += sum(1 for b in items if not b.exported)
+        items = [b for b in items if b.exported]
         counts = {state: sum(1 for b in items if b.state == state) for state in total}
         for state, n in counts.items():
             total[state] += n
@@ -76,6 +79,8 @@ def summary(bindings, full: bool) -> str:
     n = sum(total.values())
     lines.append(f"all {n} functions accounted for: {total[classify.GENERATED]} generated, "
                  f"{total[classify.HANDWRITTEN]} hand-written, {total[classify.SKIPPED]} skipped")
+    if own:
+        lines.append(f"and {own} hand-written functions of libvirtmod's own (libvirt='no')")
     return "\n".join(lines)
 
 
@@ -92,12 +97,19 @@ def write(path: str, text: str) -> None:
 def generate(api_paths: dict[str, str], override_dir: str, output: str,
              full_list: bool = False, quiet: bool = False) -> None:
     apis, combined, bindings = load(api_paths, override_dir)
+    # TRANSITION: overrides whose C does not yet define lv_impl_<name>
+    sources = "".join(open(os.path.join(override_dir, src)).read()
+                      for m in MODULES.values() for src in m.c_sources)
+    emit_c.LEGACY.clear()
+    emit_c.LEGACY.update(b.function.name for items in bindings.values() for b in items
+                         if b.state == classify.HANDWRITTEN and f"lv_impl_{b.function.name}(" not in sources)
     os.makedirs(output, exist_ok=True)
     write(os.path.join(output, "lv-kinds.h"), emit_c.kinds_header())
     for module, items in bindings.items():
         extension = MODULES[module].extension
         write(os.path.join(output, f"{extension}-generated.c"),
               emit_c.module_source(extension, items))
+        write(os.path.join(output, f"{extension}-impl.h"), emit_c.impl_header(extension, items))
         pymodule = MODULES[module].python
         write(os.path.join(output, f"{pymodule}.py"),
               emit_py.module_source(module, apis[module], combined, items, override_dir))

@@ -280,16 +280,4 @@ lv_args(const char *fmt, ...)
     return args;
 }
 
-/* `o` must be callable: 0, or -1 with TypeError. */
-static int
-lv_arg_callable(PyObject *o, const char *name)
-{
-    if (PyCallable_Check(o))
-        return 0;
-    PyObject *type_name = lv_type_name(o);
-    PyErr_Format(PyExc_TypeError, "argument '%s' must be callable, not %.100S", name, type_name);
-    Py_DECREF(type_name);
-    return -1;
-}
-
 #endif

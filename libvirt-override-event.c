@@ -32,6 +32,7 @@
  */
 #include "typewrappers.h"
 #include "libvirt-callbacks.h"
+#include "libvirtmod-impl.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -334,27 +335,14 @@ lv_event_opaque_leave(lv_event_opaque *o)
     Py_DECREF(o);
 }
 
-PyDoc_STRVAR(lv_invoke_handle_doc,
-"virEventInvokeHandleCallback($module, watch, fd, events, opaque)\n--\n\n"
-"Dispatch an event of a handle libvirt registered with the Python event\n"
-"loop: this is the cb passed to addHandle(fd, events, cb, opaque), and\n"
-"opaque the object passed with it.  Returns None.");
-
-static PyObject *
-lv_event_invoke_handle(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                       PyObject *kwnames)
+/* virEventInvokeHandleCallback(watch, fd, events, opaque) */
+PyObject *
+lv_impl_virEventInvokeHandleCallback(PyObject *module, lv_state *st, int watch, int fd,
+                                     int events, PyObject *opaque_arg)
 {
-    static const char *const kwlist[] = {"watch", "fd", "events", "opaque", NULL};
-    PyObject *argv[4];
-    int watch, fd, events;
     lv_event_opaque *o;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "virEventInvokeHandleCallback", kwlist, 4, 4, argv) < 0)
-        return NULL;
-    if (lv_arg_int(argv[0], "watch", &watch) < 0
-        || lv_arg_int(argv[1], "fd", &fd) < 0
-        || lv_arg_int(argv[2], "events", &events) < 0
-        || (o = lv_event_opaque_arg(argv[3], LV_EV_HANDLE)) == NULL
+    if ((o = lv_event_opaque_arg(opaque_arg, LV_EV_HANDLE)) == NULL
         || lv_event_opaque_check_live(o) < 0)
         return NULL;
     lv_event_opaque_enter(o);
@@ -369,25 +357,14 @@ lv_event_invoke_handle(PyObject *module, PyObject *const *args, Py_ssize_t nargs
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(lv_invoke_timeout_doc,
-"virEventInvokeTimeoutCallback($module, timer, opaque)\n--\n\n"
-"Fire a timeout libvirt registered with the Python event loop: this is\n"
-"the cb passed to addTimeout(timeout, cb, opaque), and opaque the object\n"
-"passed with it.  Returns None.");
-
-static PyObject *
-lv_event_invoke_timeout(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                        PyObject *kwnames)
+/* virEventInvokeTimeoutCallback(timer, opaque) */
+PyObject *
+lv_impl_virEventInvokeTimeoutCallback(PyObject *module, lv_state *st, int timer,
+                                      PyObject *opaque_arg)
 {
-    static const char *const kwlist[] = {"timer", "opaque", NULL};
-    PyObject *argv[2];
-    int timer;
     lv_event_opaque *o;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "virEventInvokeTimeoutCallback", kwlist, 2, 2, argv) < 0)
-        return NULL;
-    if (lv_arg_int(argv[0], "timer", &timer) < 0
-        || (o = lv_event_opaque_arg(argv[1], LV_EV_TIMEOUT)) == NULL
+    if ((o = lv_event_opaque_arg(opaque_arg, LV_EV_TIMEOUT)) == NULL
         || lv_event_opaque_check_live(o) < 0)
         return NULL;
     lv_event_opaque_enter(o);
@@ -402,26 +379,13 @@ lv_event_invoke_timeout(PyObject *module, PyObject *const *args, Py_ssize_t narg
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(lv_invoke_free_doc,
-"virEventInvokeFreeCallback($module, opaque)\n--\n\n"
-"Release the data of a registration libvirt removed from the Python event\n"
-"loop: opaque is the object passed to addHandle or addTimeout.\n\n"
-"Call it from the event loop after removeHandle/removeTimeout returned\n"
-"(e.g. scheduled for the next iteration), never from within them: libvirt\n"
-"may hold locks there that the free function needs.  Freeing an object\n"
-"twice does nothing; dispatching a freed one raises ValueError.");
-
-static PyObject *
-lv_event_invoke_free(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                     PyObject *kwnames)
+/* virEventInvokeFreeCallback(opaque) */
+PyObject *
+lv_impl_virEventInvokeFreeCallback(PyObject *module, lv_state *st, PyObject *opaque_arg)
 {
-    static const char *const kwlist[] = {"opaque", NULL};
-    PyObject *argv[1];
     lv_event_opaque *o;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "virEventInvokeFreeCallback", kwlist, 1, 1, argv) < 0)
-        return NULL;
-    if ((o = lv_event_opaque_arg(argv[0], -1)) == NULL)
+    if ((o = lv_event_opaque_arg(opaque_arg, -1)) == NULL)
         return NULL;
     if (!o->consumed) {
         o->consumed = 1;
@@ -558,43 +522,32 @@ lv_ev_remove_timeout(int timer)
     return lv_ev_call(&lv_ev.remove_timeout, timer, 0, 0);
 }
 
-extern PyMethodDef lv_event_functions[];
-
-/* libvirtmod's function `name` from lv_event_functions, bound to module. */
+/* libvirtmod's function `name` (libvirt-override-api.xml: libvirt='no'). */
 static PyObject *
 lv_ev_function(PyObject *module, const char *name)
 {
-    for (PyMethodDef *def = lv_event_functions; def->ml_name != NULL; def++) {
-        if (strcmp(def->ml_name, name) == 0) {
-            PyObject *modname = PyModule_GetNameObject(module), *func;
-            if (modname == NULL)
-                return NULL;
-            func = PyCFunction_NewEx(def, module, modname);
-            Py_DECREF(modname);
-            return func;
-        }
-    }
-    PyErr_Format(PyExc_SystemError, "libvirtmod has no %s", name);
-    return NULL;
+    return PyObject_GetAttrString(module, name);
 }
 
 PyObject *
-lv_override_virEventRegisterImpl(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                                 PyObject *kwnames)
+lv_impl_virEventRegisterImpl(PyObject *module, lv_state *st, PyObject *addHandle,
+                             PyObject *updateHandle, PyObject *removeHandle,
+                             PyObject *addTimeout, PyObject *updateTimeout,
+                             PyObject *removeTimeout)
 {
-    static const char *const kwlist[] = {"addHandle", "updateHandle", "removeHandle",
-                                         "addTimeout", "updateTimeout", "removeTimeout", NULL};
-    PyObject *argv[6], *invoke_handle, *invoke_timeout;
+    static const char *const names[] = {"addHandle", "updateHandle", "removeHandle",
+                                        "addTimeout", "updateTimeout", "removeTimeout"};
+    PyObject *argv[] = {addHandle, updateHandle, removeHandle,
+                        addTimeout, updateTimeout, removeTimeout};
+    PyObject *invoke_handle, *invoke_timeout;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "virEventRegisterImpl", kwlist, 6, 6, argv) < 0)
-        return NULL;
     /* A second loop is refused first, as the reference refuses it. */
     if (lv_ev.registered) {
         PyErr_SetString(PyExc_RuntimeError, "Event loop is already registered");
         return NULL;
     }
     for (int i = 0; i < 6; i++) {
-        if (lv_arg_callable(argv[i], kwlist[i]) < 0)
+        if (lv_arg_callable(argv[i], names[i]) < 0)
             return NULL;
     }
     if (lv_event_opaque_type() == NULL)
@@ -621,18 +574,6 @@ lv_override_virEventRegisterImpl(PyObject *module, PyObject *const *args, Py_ssi
                          lv_ev_add_timeout, lv_ev_update_timeout, lv_ev_remove_timeout);
     Py_RETURN_NONE;
 }
-
-/* ---- libvirtmod functions that are not libvirt's ------------------------ */
-
-PyMethodDef lv_event_functions[] = {
-    {"virEventInvokeHandleCallback", (PyCFunction)(void (*)(void))lv_event_invoke_handle,
-     METH_FASTCALL | METH_KEYWORDS, lv_invoke_handle_doc},
-    {"virEventInvokeTimeoutCallback", (PyCFunction)(void (*)(void))lv_event_invoke_timeout,
-     METH_FASTCALL | METH_KEYWORDS, lv_invoke_timeout_doc},
-    {"virEventInvokeFreeCallback", (PyCFunction)(void (*)(void))lv_event_invoke_free,
-     METH_FASTCALL | METH_KEYWORDS, lv_invoke_free_doc},
-    {NULL, NULL, 0, NULL}
-};
 
 /* ==== Python callbacks of libvirt's events ================================
  *

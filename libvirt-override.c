@@ -7,6 +7,7 @@
  * libvirt-override-api.xml).
  */
 #include "typewrappers.h"
+#include "libvirtmod-impl.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -16,7 +17,6 @@ extern PyMethodDef lv_module_functions[];
 extern PyMethodDef *const lv_class_methods[LV_NKINDS];
 extern const char *const lv_class_docs[LV_NKINDS];
 /* From libvirt-override-event.c: module functions that are not libvirt's. */
-extern PyMethodDef lv_event_functions[];
 
 /* A new list holding `n` new references (stolen, NULL-checked). */
 static PyObject *
@@ -94,7 +94,7 @@ lv_cpumap_to_py(const unsigned char *map, int maplen, int ncpus, int as_list)
 /* ---- virDomain --------------------------------------------------------- */
 
 PyObject *
-lv_override_virDomainGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetInfo(PyObject *self, lv_state *st)
 {
     virDomainInfo info;
     int rc;
@@ -103,7 +103,7 @@ lv_override_virDomainGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
     rc = virDomainGetInfo(LV_HANDLE(self), &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virDomainGetInfo");
+        return lv_raise(st, "virDomainGetInfo");
     PyObject *items[] = {
         PyLong_FromLong(info.state),
         PyLong_FromUnsignedLong(info.maxMem),
@@ -115,23 +115,15 @@ lv_override_virDomainGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
 }
 
 PyObject *
-lv_override_virDomainGetState(PyObject *self, PyTypeObject *defining_class,
-                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetState(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
     int state, reason, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "state", kwlist, 0, 1, argv) < 0)
-        return NULL;
-    if (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetState(LV_HANDLE(self), &state, &reason, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetState");
+        return lv_raise(st, "virDomainGetState");
     PyObject *items[] = {PyLong_FromLong(state), PyLong_FromLong(reason)};
     return lv_list_steal(2, items);
 }
@@ -1496,21 +1488,14 @@ lv_override_virNodeGetCellsFreeMemory(PyObject *self, PyTypeObject *defining_cla
 }
 
 PyObject *
-lv_override_virNodeGetFreePages(PyObject *self, PyTypeObject *defining_class,
-                                PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virNodeGetFreePages(PyObject *self, lv_state *st, unsigned int *pages,
+                            unsigned int npages, int start, unsigned int ncells,
+                            unsigned int flags)
 {
-    static const char *const kwlist[] = {"pages", "startCell", "maxCells", "flags", NULL};
-    PyObject *argv[4], *result = NULL;
-    unsigned int *pages, npages, ncells, flags = 0;
+    PyObject *result = NULL;
     unsigned long long *counts = NULL;
-    int start, n;
+    int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getFreePages", kwlist, 3, 4, argv) < 0
-        || lv_arg_int(argv[1], "startCell", &start) < 0
-        || lv_arg_uint(argv[2], "maxCells", &ncells) < 0
-        || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
-        || lv_arg_uint_array(argv[0], "pages", &pages, &npages) < 0)
-        return NULL;
     /* counts[cell * npages + page]: libvirt rejects zero pages or cells itself */
     if (npages > 0 && ncells > INT_MAX / npages) {
         PyErr_SetString(PyExc_OverflowError, "too many pages and cells asked for at once");
@@ -1525,7 +1510,7 @@ lv_override_virNodeGetFreePages(PyObject *self, PyTypeObject *defining_class,
     n = virNodeGetFreePages(LV_HANDLE(self), npages, pages, start, ncells, counts, flags);
     Py_END_ALLOW_THREADS
     if (n < 0) {
-        lv_raise(PyType_GetModuleState(defining_class), "virNodeGetFreePages");
+        lv_raise(st, "virNodeGetFreePages");
         goto done;
     }
     if (n > (int)(npages * ncells))
@@ -1554,7 +1539,6 @@ lv_override_virNodeGetFreePages(PyObject *self, PyTypeObject *defining_class,
 error:
     Py_CLEAR(result);
 done:
-    PyMem_Free(pages);
     PyMem_Free(counts);
     return result;
 }
@@ -1972,20 +1956,11 @@ lv_override_virStreamRecvHole(PyObject *self, PyTypeObject *defining_class,
 /* ---- module level ------------------------------------------------------ */
 
 PyObject *
-lv_override_virGetVersion(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                          PyObject *kwnames)
+lv_impl_virGetVersion(PyObject *module, lv_state *st, const char *name)
 {
-    static const char *const kwlist[] = {"name", NULL};
-    lv_state *st = lv_state_from_module(module);
-    PyObject *argv[1];
-    const char *name = NULL;
     unsigned long lib_version = 0, type_version = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getVersion", kwlist, 0, 1, argv) < 0)
-        return NULL;
-    if (argv[0] != NULL && lv_arg_str(argv[0], "name", 1, &name) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virGetVersion(&lib_version, name, name ? &type_version : NULL);
     Py_END_ALLOW_THREADS
@@ -2277,8 +2252,7 @@ lv_exec(PyObject *module)
         return -1;
     if (PyModule_AddObjectRef(module, "libvirtError", st->error_class) < 0)
         return -1;
-    if (PyModule_AddFunctions(module, lv_event_functions) < 0
-        || PyModule_AddFunctions(module, lv_runtime_functions) < 0)
+    if (PyModule_AddFunctions(module, lv_runtime_functions) < 0)
         return -1;
     return lv_add_flat_functions(module, module, lv_flat_functions);
 }

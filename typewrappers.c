@@ -996,6 +996,17 @@ lv_item_uint(PyObject *item, const char *name, void *out)
 }
 
 int
+lv_arg_callable(PyObject *o, const char *name)
+{
+    if (PyCallable_Check(o))
+        return 0;
+    PyObject *type_name = lv_type_name(o);
+    PyErr_Format(PyExc_TypeError, "argument '%s' must be callable, not %.100S", name, type_name);
+    Py_DECREF(type_name);
+    return -1;
+}
+
+int
 lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n)
 {
     return lv_arg_array(o, name, "a list of file descriptors", sizeof(**out), lv_item_fd,

@@ -205,6 +205,8 @@ int lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
  * holds it even if the list changes meanwhile; NULL with TypeError naming
  * `expected` for anything else (the reference takes only lists). */
 PyObject *lv_arg_list(PyObject *o, const char *name, const char *expected);
+/* `o` must be callable: 0, or -1 with TypeError. */
+int lv_arg_callable(PyObject *o, const char *name);
 /* A list of file descriptors (int, or objects with fileno()) as a PyMem
  * array of *n ints the caller frees with PyMem_Free. */
 int lv_arg_fd_array(PyObject *o, const char *name, int **out, unsigned int *n);

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import inspect
 
 from lxml import etree
 
 from . import naming, rules
-from .model import Api, Function
+from .model import Api, Arg, Function
 
 GENERATED, HANDWRITTEN, SKIPPED = "generated", "handwritten", "skipped"
 
@@ -53,6 +54,8 @@ class Param:
     nullable: bool = False
     handle_class: str | None = None
     parts: tuple[str, ...] = ()   # two-argument kinds: the C argument names, in C order
+    check: str = ""            # hand-written: 'int' (an int, not an int-like), 'callable'
+    pytype: str = ""           # hand-written PyObject * parameters: the Python type
 
     @property
     def converter(self) -> str:
@@ -74,6 +77,8 @@ class Binding:
     count_function: Function | None = None   # NAME_LIST: the count; TYPED_SET: the getter
     param_types: tuple[tuple[str, str], ...] = ()   # TYPED_SET without a getter
     returns: str = ""                        # handwritten: documented result
+    result: str = ""                         # handwritten: the result's Python type
+    exported: bool = True                    # False: in libvirtmod only, not libvirt.py
 
     @property
     def self_class(self) -> str | None:
@@ -82,27 +87,73 @@ class Binding:
 
 @dataclasses.dataclass(frozen=True)
 class Override:
-    """A hand-written function, as described in an override XML file."""
+    """A hand-written function, as its override XML file declares it: the
+    Python parameters with their conversions, and the result's type."""
     name: str
-    params: tuple[tuple[str, str | None], ...]   # (name, default)
+    module: str
+    params: tuple[Param, ...]
     pyname: str | None
     pyclass: str | None
-    returns: str
+    returns: str               # the result, in words (the docstring's)
+    result: str                # the result, as a Python type expression
     blocking: bool
+    in_libvirt: bool = True    # False: libvirtmod's own function, not libvirt's
+    info: str = ""
+
+
+# Declared C types of hand-written parameters that are not converted like
+# a generated function's (_input_param): the impl gets...
+_DECLARED_KINDS = {
+    "PyObject *": "object",         # the object itself (borrowed), Py_None when omitted
+    "bool": "bool",                 # int: the object's truth (PyObject_IsTrue)
+    "unsigned int *": "uint_array",  # unsigned int *, unsigned int: a list of ints
+    "int *": "fd_array",            # int *, unsigned int: a list of file descriptors
+}
+_CHECKS = {"", "int", "callable"}
+
+
+def _declared_param(el, function: str, module: str) -> Param:
+    name, ctype, default = el.get("name"), el.get("type"), el.get("default")
+    none = el.get("none") == "yes" or default == "None"
+    check = el.get("check") or ""
+    where = f"{function}, parameter {name}"
+    if ctype is None or el.get("result") is not None:
+        raise ClassifyError(f"{where}: the override declares no type")
+    if check not in _CHECKS:
+        raise ClassifyError(f"{where}: unknown check {check!r}")
+    if ctype in _DECLARED_KINDS:
+        kind = _DECLARED_KINDS[ctype]
+        if kind == "object" and el.get("py") is None:
+            raise ClassifyError(f"{where}: a PyObject * parameter needs py='<Python type>'")
+        param = Param(name, ctype, kind, default, nullable=none)
+    else:
+        param = _input_param(Function(function, module, "int", "", ()),
+                             Arg(name, ctype), False, declared=(default, none))
+        if param is None:
+            raise ClassifyError(f"{where}: no conversion for the C type {ctype!r}")
+    return dataclasses.replace(param, check=check, pytype=el.get("py") or "")
 
 
 def parse_overrides(source) -> dict[str, Override]:
     root = etree.parse(source).getroot()
+    module = root.get("module")
     result = {}
     for el in root.iter("function"):
-        params = tuple((p.get("name"), p.get("default")) for p in el.findall("param"))
-        result[el.get("name")] = Override(
-            name=el.get("name"),
-            params=params,
+        name = el.get("name")
+        if el.get("result") is None:
+            raise ClassifyError(f"{name}: the override declares no result type (result=)")
+        info = el.find("info")
+        result[name] = Override(
+            name=name,
+            module=module,
+            params=tuple(_declared_param(p, name, module) for p in el.findall("param")),
             pyname=el.get("pyname"),
             pyclass=el.get("class"),
             returns=el.get("returns") or "",
+            result=el.get("result"),
             blocking=el.get("blocking", "yes") == "yes",
+            in_libvirt=el.get("libvirt", "yes") == "yes",
+            info=inspect.cleandoc(info.text or "") if info is not None else "",
         )
     return result
 
@@ -115,19 +166,26 @@ def _default_for(func: Function, arg_name: str, is_last: bool) -> str | None:
     return None
 
 
-def _input_param(func: Function, arg, is_last: bool) -> Param | None:
+def _input_param(func: Function, arg, is_last: bool,
+                 declared: tuple[str | None, bool] | None = None) -> Param | None:
     """The Python parameter for a C input argument, or None if the argument
-    is not a plain input."""
-    name = rules.PARAM_NAMES.get((func.name, arg.name), arg.name)
-    default = _default_for(func, name, is_last)
+    is not a plain input.  `declared`: (default, None allowed) as a
+    hand-written function's declaration gives them, instead of the rules."""
+    if declared is None:
+        name = rules.PARAM_NAMES.get((func.name, arg.name), arg.name)
+        default = _default_for(func, name, is_last)
+        handle_none = rules.is_nullable(func.name, arg.name, func.module)
+        str_none = default == "None" or rules.is_nullable(func.name, arg.name)
+    else:
+        name = arg.name
+        default, handle_none = declared
+        str_none = handle_none
     ctype = arg.ctype
     if ctype in rules.HANDLE_TYPES:
-        return Param(name, ctype, "handle", default,
-                     nullable=rules.is_nullable(func.name, arg.name, func.module),
+        return Param(name, ctype, "handle", default, nullable=handle_none,
                      handle_class=rules.HANDLE_TYPES[ctype])
     if ctype == "const char *":
-        return Param(name, ctype, "str", default,
-                     nullable=default == "None" or rules.is_nullable(func.name, arg.name))
+        return Param(name, ctype, "str", default, nullable=str_none)
     if ctype in rules.INTEGER_TYPES:
         return Param(name, ctype, "int", default)
     if ctype == "double":
@@ -298,19 +356,29 @@ def param_types(api: Api, prefix: str) -> tuple[tuple[str, str], ...]:
 def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
     """One Binding per function of `api`, in name order."""
     bindings = []
-    for func in sorted(api.functions.values(), key=lambda f: f.name):
+    functions = dict(api.functions)
+    for override in overrides.values():
+        if not override.in_libvirt:
+            if override.name in functions:
+                raise ClassifyError(f"{override.name}: declared libvirt='no', yet it is libvirt's")
+            functions[override.name] = Function(override.name, override.module,
+                                                "PyObject *", "", (), info=override.info)
+    for func in sorted(functions.values(), key=lambda f: f.name):
         pyclass, pyname = naming.python_name(func.name, func.arg_types, func.module)
         override = overrides.get(func.name)
         reason = rules.skip_reason(func.name)
         if override is not None and reason is not None:
             raise ClassifyError(f"{func.name}: hand-written, yet rules.py skips it ({reason})")
         if override is not None:
-            params = tuple(Param(n, "", "override", d) for n, d in override.params)
+            if not override.in_libvirt:
+                pyclass, pyname = None, func.name
             bindings.append(Binding(
-                func, HANDWRITTEN, "hand-written override",
+                func, HANDWRITTEN,
+                "hand-written override" if override.in_libvirt else "libvirtmod's own function",
                 pyclass=override.pyclass if override.pyclass is not None else pyclass,
-                pyname=override.pyname or pyname, params=params,
-                blocking=override.blocking, returns=override.returns))
+                pyname=override.pyname or pyname, params=override.params,
+                blocking=override.blocking, returns=override.returns,
+                result=override.result, exported=override.in_libvirt))
             continue
         if reason is not None:
             bindings.append(Binding(func, SKIPPED, reason, pyclass, pyname))
@@ -329,7 +397,7 @@ def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
             func, GENERATED, kind, pyclass, pyname, kind, params,
             blocking=func.name not in rules.NON_BLOCKING, count_function=count,
             param_types=types))
-    unknown = set(overrides) - set(api.functions)
+    unknown = set(overrides) - set(functions)
     if unknown:
         raise ClassifyError(f"override for unknown function(s): {', '.join(sorted(unknown))}")
     return bindings

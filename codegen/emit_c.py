@@ -43,8 +43,14 @@ def docstring(binding: Binding) -> str:
 
 
 def entry_name(binding: Binding) -> str:
-    prefix = "lv_override_" if binding.state == C.HANDWRITTEN else "lv_gen_"
-    return prefix + binding.function.name
+    if binding.function.name in LEGACY:
+        return "lv_override_" + binding.function.name
+    return "lv_gen_" + binding.function.name
+
+
+def impl_name(binding: Binding) -> str:
+    """The hand-written function a hand-written binding's entry point calls."""
+    return "lv_impl_" + binding.function.name
 
 
 def call_flags(binding: Binding) -> str:
@@ -88,6 +94,9 @@ _PAIRS = {
     "fd_array": ("    int *{v} = NULL;\n    unsigned int {v}_len = 0;\n",
                  "lv_arg_fd_array({src}, \"{name}\", &{v}, &{v}_len)",
                  "PyMem_Free({v});"),
+    "uint_array": ("    unsigned int *{v} = NULL;\n    unsigned int {v}_len = 0;\n",
+                   "lv_arg_uint_array({src}, \"{name}\", &{v}, &{v}_len)",
+                   "PyMem_Free({v});"),
 }
 
 
@@ -100,8 +109,10 @@ def _pair_cleanup(binding: Binding) -> str:
 def _declare(p: Param) -> str:
     if p.kind in _PAIRS:
         return _PAIRS[p.kind][0].format(v=_local(p))
-    if p.kind == "params":
+    if p.kind in ("params", "object"):
         return f"    PyObject *{_local(p)} = NULL;\n"
+    if p.kind == "bool":
+        return f"    int {_local(p)} = 0;\n"
     default = _C_DEFAULTS.get(p.default, "0") if p.default is not None else (
         "NULL" if p.kind in ("str", "handle", "uuid") else "0")
     ctype = {"str": "const char *", "handle": "void *", "uuid": "const unsigned char *",
@@ -122,10 +133,16 @@ def _convert(p: Param, index: int, cleanup: str = "", function: str = "",
             src = f"({src} == NULL || PyList_Check({src}) ? {src} : Py_None)"
         call = _PAIRS[p.kind][1].format(v=local, src=src, name=p.name, nullable=int(p.nullable))
         return f"    if ({call} < 0) {{\n{cleanup}        return NULL;\n    }}\n"
-    if p.kind == "params":
+    if p.kind in ("params", "object"):
         # A dict, checked by lv_dict_to_typed_params; None where it is optional.
         value = f"{src} ? {src} : Py_None" if p.default is not None else src
-        return f"    {local} = {value};\n"
+        out = f"    {local} = {value};\n"
+        if p.check == "callable":
+            out += f"    if (lv_arg_callable({local}, \"{p.name}\") < 0) {{\n{cleanup}        return NULL;\n    }}\n"
+        return out
+    if p.kind == "bool":
+        return (f"    if ({src} != NULL && ({local} = PyObject_IsTrue({src})) < 0) {{\n"
+                f"{cleanup}        return NULL;\n    }}\n")
     if p.kind == "handle":
         none = ("LV_NONE_IS_NULL" if p.nullable
                 else "LV_NONE_NO_O" if module != "libvirt" else "LV_NONE_REFUSED")
@@ -137,6 +154,8 @@ def _convert(p: Param, index: int, cleanup: str = "", function: str = "",
         call = f"lv_arg_uuid(st, {src}, \"{p.name}\", \"{function}\", &{local})"
     else:
         call = f"lv_arg_{p.converter}({src}, \"{p.name}\", &{local})"
+    if p.check == "int":   # an int itself, as the reference's K and n formats take
+        call = f"lv_arg_require_int({src}, \"{p.name}\") < 0 || {call}"
     if cleanup:
         return f"    if ({src} != NULL && {call} < 0) {{\n{cleanup}        return NULL;\n    }}\n"
     return f"    if ({src} != NULL && {call} < 0)\n        return NULL;\n"
@@ -448,6 +467,18 @@ _SHAPE_BODIES = {
 }
 
 
+def _impl_call(binding: Binding) -> str:
+    """Calling the hand-written impl with the converted arguments."""
+    args = ["self" if binding.pyclass else "module", _st(binding)]
+    for p in binding.params:
+        args += [_local(p), _local(p) + "_len"] if p.kind in _PAIRS else [_local(p)]
+    call = f"{impl_name(binding)}({', '.join(args)})"
+    cleanup = _pair_cleanup(binding)
+    if not cleanup:
+        return f"    return {call};\n"
+    return f"    PyObject *result = {call};\n{cleanup}    return result;\n"
+
+
 def _state_expr(binding: Binding) -> str:
     if binding.pyclass:
         return "PyType_GetModuleState(defining_class)"
@@ -481,10 +512,13 @@ def entry_point(binding: Binding) -> str:
                                  binding.function.module))
             if params[i].kind in _PAIRS:
                 cleanup += "        " + _PAIRS[params[i].kind][2].format(v=_local(params[i])) + "\n"
-    assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name
-    if binding.shape != C.TYPED_SET:
-        body.append(_null_handle_check(binding, cleanup))
-    body.append(_SHAPE_BODIES[binding.shape](binding))
+    if binding.state == C.HANDWRITTEN:
+        body.append(_impl_call(binding))
+    else:
+        assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name
+        if binding.shape != C.TYPED_SET:
+            body.append(_null_handle_check(binding, cleanup))
+        body.append(_SHAPE_BODIES[binding.shape](binding))
     text = "".join(body)
     state = ""
     if _has_state(binding) and re.search(r"\bst\b", text):
@@ -592,6 +626,9 @@ def flat_table(bound: list[Binding], core: bool) -> str:
     return "".join(out)
 
 
+LEGACY: set[str] = set()   # TRANSITION: overrides still parsing their own arguments
+
+
 def module_source(extension: str, bindings: list[Binding]) -> str:
     """The C source of one extension module."""
     bound = [b for b in bindings if b.state in (C.GENERATED, C.HANDWRITTEN)]
@@ -603,12 +640,11 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
     else:
         out.append("#define LV_MODULE_STATE(module) "
                    "lv_state_from_module(((lv_ext_state *)PyModule_GetState(module))->core)\n\n")
+    out.append(f'#include "{extension}-impl.h"\n\n')
     for b in bound:
-        if b.state == C.HANDWRITTEN:
+        if b.function.name in LEGACY:
             out.append(f"{prototype(b)};\n")
-    out.append("\n")
-    for b in bound:
-        if b.state == C.GENERATED:
+        else:
             out.append(entry_point(b) + "\n")
 
     if core:
@@ -637,4 +673,48 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
     for b in sorted((b for b in bound if not b.pyclass), key=lambda b: b.pyname):
         out.append(method_def(b))
     out.append("    {NULL, NULL, 0, NULL}\n};\n")
+    return "".join(out)
+
+
+# ---- the hand-written functions' prototypes -------------------------------
+
+_IMPL_TYPES = {"str": "const char *", "double": "double", "bool": "int",
+               "object": "PyObject *", "params": "PyObject *"}
+
+
+def impl_parameters(binding: Binding) -> list[str]:
+    """The C parameters of a hand-written binding's impl function: the
+    object or module, the module state, then each Python parameter as its
+    declaration converts it (two C parameters for a list: items, count)."""
+    first = "PyObject *self" if binding.pyclass else "PyObject *module"
+    result = [first, "lv_state *st"]
+    for p in binding.params:
+        if p.kind in _PAIRS:
+            item = {"fd_array": "int *", "uint_array": "unsigned int *"}[p.kind]
+            result += [f"{item}{p.name}", f"unsigned int n_{p.name}"]
+        elif p.kind in ("handle", "int"):
+            result.append(f"{p.ctype} {p.name}")
+        else:
+            ctype = _IMPL_TYPES[p.kind]
+            result.append(f"{ctype}{'' if ctype.endswith('*') else ' '}{p.name}")
+    return result
+
+
+def impl_prototype(binding: Binding) -> str:
+    return f"PyObject *{impl_name(binding)}({', '.join(impl_parameters(binding))})"
+
+
+def impl_header(extension: str, bindings: list[Binding]) -> str:
+    """<extension>-impl.h: the prototypes of the hand-written functions of
+    one extension, as their override description declares them; the
+    hand-written C includes it, so the compiler checks that the two agree."""
+    guard = extension.upper() + "_IMPL_H"
+    out = [HEADER, f"/* The hand-written functions of {extension}: each gets its Python arguments\n"
+           f" * converted by its generated entry point ({extension}-generated.c). */\n"
+           f"#ifndef {guard}\n#define {guard}\n\n",
+           '#include "typewrappers.h"\n', f"#include <{BY_EXTENSION[extension].c_header}>\n\n"]
+    for b in bindings:
+        if b.state == C.HANDWRITTEN and b.function.name not in LEGACY:
+            out.append(f"{impl_prototype(b)};\n")
+    out.append(f"\n#endif\n")
     return "".join(out)

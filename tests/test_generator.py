@@ -131,7 +131,7 @@ def test_classify_refuses_an_unaccounted_function_by_name():
 
 def test_classify_refuses_overrides_of_unknown_functions(mini):
     overrides = classify.parse_overrides(os.path.join(API, "mini-override-api.xml"))
-    overrides["virNoSuchThing"] = classify.Override("virNoSuchThing", (), None, None, "", True)
+    overrides["virNoSuchThing"] = classify.Override("virNoSuchThing", "libvirt", (), None, None, "", "int", True)
     with pytest.raises(classify.ClassifyError, match="virNoSuchThing"):
         classify.classify(mini, overrides)
 
@@ -156,14 +156,16 @@ def test_every_rule_table_entry_names_a_real_function():
 
 # ---- emit ------------------------------------------------------------------
 
-def test_emit_c_writes_one_entry_point_per_generated_function(bindings):
+def test_emit_c_writes_one_entry_point_per_bound_function(bindings):
     source = emit_c.module_source("libvirtmod", list(bindings.values()))
+    header = emit_c.impl_header("libvirtmod", list(bindings.values()))
     for name, b in bindings.items():
         defined = f"lv_gen_{name}(" in source
-        assert defined == (b.state == classify.GENERATED), name
-    # Hand-written ones are declared and listed in the method table.
-    assert "PyObject *lv_override_virDomainGetInfo(PyObject *self" in source
-    assert '{"info", (PyCFunction)(void (*)(void))lv_override_virDomainGetInfo, METH_NOARGS' in source
+        assert defined == (b.state != classify.SKIPPED), name
+        declared = f"PyObject *lv_impl_{name}(" in header
+        assert declared == (b.state == classify.HANDWRITTEN), name
+    # A hand-written one's entry point calls its impl with the module state.
+    assert "return lv_impl_virDomainGetInfo(self, LV_STATE(self));" in source
 
 
 def test_emit_c_parses_arguments_and_releases_the_gil(bindings):
@@ -215,7 +217,8 @@ def test_generator_command_is_deterministic_and_accounts_for_everything(tmp_path
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
     assert set(outputs[0]) == {"lv-kinds.h", "libvirtmod-generated.c", "libvirtmod_qemu-generated.c",
-                               "libvirtmod_lxc-generated.c", "libvirt.py", "libvirt_qemu.py",
+                               "libvirtmod_lxc-generated.c", "libvirtmod-impl.h",
+                               "libvirtmod_qemu-impl.h", "libvirtmod_lxc-impl.h", "libvirt.py", "libvirt_qemu.py",
                                "libvirt_lxc.py"}
     assert f"all {installed_function_count()} functions accounted for" in result.stdout
 
