@@ -42,8 +42,9 @@ def pkg_config_api(module: str) -> str:
     return out
 
 
-def load(api_paths: dict[str, str], override_dir: str):
-    """(api, bindings per module) for the given XML files."""
+def load(api_paths: dict[str, str], override_dir: str, strict: bool = True):
+    """(api, bindings per module) for the given XML files (strict: see
+    classify.classify)."""
     apis = {}
     combined = model.Api()
     for module, path in api_paths.items():
@@ -55,7 +56,7 @@ def load(api_paths: dict[str, str], override_dir: str):
         overrides_path = os.path.join(override_dir, MODULES[module].api_overrides)
         overrides = (classify.parse_overrides(overrides_path)
                      if os.path.exists(overrides_path) else {})
-        bindings[module] = classify.classify(api, overrides)
+        bindings[module] = classify.classify(api, overrides, strict)
     return apis, combined, bindings
 
 
@@ -117,12 +118,20 @@ def generate(api_paths: dict[str, str], override_dir: str, output: str,
         print(summary(bindings, full_list))
 
 
-def compare(old_paths: dict[str, str], new_paths: dict[str, str], override_dir: str) -> str:
-    """The report of codegen/api_diff.py between two sets of API files."""
-    _, old_api, old_bindings = load(old_paths, override_dir)
-    _, new_api, new_bindings = load(new_paths, override_dir)
-    flat = lambda bindings: [b for items in bindings.values() for b in items]  # noqa: E731
-    return "\n".join(api_diff.diff(old_api, flat(old_bindings), new_api, flat(new_bindings)))
+def diff(old_xml: str, new_xml: str, installed: dict[str, str], override_dir: str) -> str:
+    """The report of codegen/api_diff.py from one module's older API XML to
+    its newer one (the module is the one their <api name=...> names); the
+    other modules are `installed` on both sides.  Functions no rule binds
+    are reported as needing an override, not refused."""
+    module = model.api_name(old_xml)
+    if model.api_name(new_xml) != module or module not in MODULES:
+        sys.exit(f"generator.py --diff: both files must describe the same module, one of "
+                 f"{', '.join(MODULES)} (<api name=...>)")
+    sides = []
+    for path in (old_xml, new_xml):
+        _, api, bindings = load({**installed, module: path}, override_dir, strict=False)
+        sides += [api, [b for items in bindings.values() for b in items]]
+    return "\n".join(api_diff.diff(*sides))
 
 
 def main(argv=None) -> None:
@@ -137,10 +146,10 @@ def main(argv=None) -> None:
                         help="directory for the generated files")
     parser.add_argument("--list", action="store_true",
                         help="list every function with how it is bound")
-    parser.add_argument("--compare-with", action="append", default=[], metavar="MODULE=PATH",
-                        help="instead of generating, report what changed from this older API "
-                             "XML of one module to the current one (the other modules "
-                             "compare equal)")
+    parser.add_argument("--diff", nargs=2, metavar=("OLD-API.xml", "NEW-API.xml"),
+                        help="instead of generating, report what changed from one API XML "
+                             "to another of the same module, and how the binding would bind "
+                             "each function added or changed (the other modules: as --api)")
     args = parser.parse_args(argv)
 
     def module_paths(items, option):
@@ -158,9 +167,8 @@ def main(argv=None) -> None:
         if module not in paths:
             paths[module] = pkg_config_api(module)
     try:
-        if args.compare_with:
-            older = {**paths, **module_paths(args.compare_with, "--compare-with")}
-            print(compare(older, paths, args.overrides))
+        if args.diff:
+            print(diff(*args.diff, paths, args.overrides))
         else:
             generate(paths, args.overrides, args.output, full_list=args.list)
     except classify.ClassifyError as e:

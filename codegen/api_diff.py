@@ -10,6 +10,7 @@ Input: the model and the bindings of each side (generator.load).
 from __future__ import annotations
 
 from . import classify, model
+from .modules import MODULES
 
 
 def _signature(func: model.Function) -> str:
@@ -22,6 +23,10 @@ def _binding(b: classify.Binding) -> str:
     and the shape (generated) or the reason (otherwise)."""
     if b.state == classify.SKIPPED:
         return f"skipped: {b.reason}"
+    if b.state == classify.UNBOUND:
+        return (f"needs a hand-written override ({b.reason}: declare it in "
+                f"{MODULES[b.function.module].api_overrides}, write lv_impl_{b.function.name}, "
+                f"or give a skip reason in codegen/rules.py)")
     where = f"{b.pyclass}.{b.pyname}" if b.pyclass else b.pyname
     params = ", ".join(p.name if p.default is None else f"{p.name}={p.default}"
                        for p in b.params)
@@ -70,6 +75,11 @@ def diff(old_api: model.Api, old_bindings: list[classify.Binding],
     section("constants added", [f"{n} = {new_c[n]}" for n in sorted(new_c.keys() - old_c.keys())])
     section("constants removed", [f"{n} (was {old_c[n]})"
                                   for n in sorted(old_c.keys() - new_c.keys())])
+    old_m = {n for n, m in old_api.macros.items() if m.string is None}
+    new_m = {n for n, m in new_api.macros.items() if m.string is None}
+    # Numeric macros are no constants of the binding: listed for the reader.
+    section("macros added (not bound)", sorted(new_m - old_m))
+    section("macros removed (not bound)", sorted(old_m - new_m))
     section("constants changed", [f"{n}: {old_c[n]} -> {new_c[n]}"
                                   for n in sorted(old_c.keys() & new_c.keys())
                                   if old_c[n] != new_c[n]])

@@ -21,6 +21,8 @@ from . import naming, rules
 from .model import Api, Arg, Function
 
 GENERATED, HANDWRITTEN, SKIPPED = "generated", "handwritten", "skipped"
+# Only when asked not to be strict (a regeneration report): no rule binds it.
+UNBOUND = "unbound"
 
 # Shapes of C signatures the generator binds (Binding.shape).
 PLAIN = "plain"                # inputs only; the return value is the result
@@ -353,8 +355,9 @@ def param_types(api: Api, prefix: str) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
-def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
-    """One Binding per function of `api`, in name order."""
+def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> list[Binding]:
+    """One Binding per function of `api`, in name order.  A function no rule
+    binds or skips is an error, or with strict=False an UNBOUND binding."""
     bindings = []
     functions = dict(api.functions)
     for override in overrides.values():
@@ -384,6 +387,10 @@ def classify(api: Api, overrides: dict[str, Override]) -> list[Binding]:
             bindings.append(Binding(func, SKIPPED, reason, pyclass, pyname))
             continue
         shape = _shape(func, api, pyclass)
+        if shape is None and not strict:
+            bindings.append(Binding(func, UNBOUND, "no shape fits its signature",
+                                    pyclass, pyname))
+            continue
         if shape is None:
             raise ClassifyError(
                 f"{func.name}: no rule binds or skips it (signature "

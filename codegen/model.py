@@ -117,6 +117,11 @@ def _function(element, module: str) -> Function:
     )
 
 
+def api_name(path: str) -> str:
+    """The module an API XML file describes: its <api name=...>."""
+    return etree.parse(path).getroot().get("name") or ""
+
+
 def parse(source, module: str | None = None) -> Api:
     """Parse one API XML document (a path, file object or bytes).
 

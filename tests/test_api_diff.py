@@ -1,5 +1,5 @@
 """The report of what changed between two API descriptions
-(codegen/api_diff.py, `generator.py --compare-with`)."""
+(codegen/api_diff.py, `generator.py --diff`)."""
 
 import os
 import re
@@ -73,19 +73,61 @@ def test_the_same_api_has_no_changes():
     assert api_diff.diff(*side("mini-api.xml"), *side("mini-api.xml")) == ["no changes"]
 
 
-def test_generator_compares_an_older_libvirt_api_with_the_installed_one(tmp_path):
-    installed = subprocess.run(["pkg-config", "--variable=libvirt_api", "libvirt"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    with open(installed) as f:
-        text = f.read()
-    # The "older" API lacks one function the installed one has.
-    older = tmp_path / "libvirt-api.xml"
-    older.write_text(re.sub(r"<function name='virDomainGetHostname'.*?</function>\n", "",
-                            text, flags=re.S))
+def _installed_api_text():
+    path = subprocess.run(["pkg-config", "--variable=libvirt_api", "libvirt"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    with open(path) as f:
+        return f.read()
+
+
+def _without(text, function):
+    return re.sub(rf"<function name='{function}'.*?</function>\n", "", text, flags=re.S)
+
+
+def test_generator_diff_reports_functions_added_removed_changed_and_unbindable(tmp_path):
+    """Fixture pairs made from the installed API XML: the newer one gains
+    virDomainGetHostname and a function no shape fits, loses
+    virDomainGetOSType, and virDomainSetMemory takes a renamed argument."""
+    text = _installed_api_text()
+    old = tmp_path / "old-api.xml"
+    old.write_text(_without(text, "virDomainGetHostname"))
+    unbindable = ("<function name='virDomainGetFrobs' file='libvirt-domain' module='libvirt-domain'>\n"
+                  "  <info>A function from the future.</info>\n"
+                  "  <return type='int' info='-1 on error'/>\n"
+                  "  <arg name='domain' type='virDomainPtr' info='a domain'/>\n"
+                  "  <arg name='frobs' type='int **' info='where to put them'/>\n"
+                  "</function>\n")
+    newer = _without(text, "virDomainGetOSType")
+    newer = newer.replace("<function name='virDomainGetHostname'", unbindable
+                          + "<function name='virDomainGetHostname'", 1)
+    changed = re.search(r"<function name='virDomainSetMemory'.*?</function>", newer, re.S).group(0)
+    newer = newer.replace(changed, changed.replace("name='memory'", "name='kibibytes'"))
+    new = tmp_path / "new-api.xml"
+    new.write_text(newer)
     run = subprocess.run([sys.executable, os.path.join(ROOT, "generator.py"),
-                          "--compare-with", f"libvirt={older}"],
+                          "--diff", str(old), str(new)],
                          capture_output=True, text=True, check=True)
     assert run.stdout.splitlines() == [
-        "functions added (1):",
+        "functions added (2):",
+        "  virDomainGetFrobs: needs a hand-written override (no shape fits its signature: "
+        "declare it in libvirt-override-api.xml, write lv_impl_virDomainGetFrobs, "
+        "or give a skip reason in codegen/rules.py)",
         "  virDomainGetHostname: generated virDomain.hostname(flags=0) [plain]",
-        "1 changes"]
+        "functions removed (1):",
+        "  virDomainGetOSType: was generated virDomain.OSType() [plain]",
+        "functions changed (2):",
+        "  virDomainSetMemory: C int virDomainSetMemory(virDomainPtr domain, unsigned long memory)"
+        " -> int virDomainSetMemory(virDomainPtr domain, unsigned long kibibytes)",
+        "  virDomainSetMemory: generated virDomain.setMemory(memory) [plain]"
+        " -> generated virDomain.setMemory(kibibytes) [plain]",
+        "5 changes"]
+
+
+def test_generator_diff_refuses_files_of_two_modules(tmp_path):
+    qemu = subprocess.run(["pkg-config", "--variable=libvirt_qemu_api", "libvirt-qemu"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    old = tmp_path / "old-api.xml"
+    old.write_text(_installed_api_text())
+    run = subprocess.run([sys.executable, os.path.join(ROOT, "generator.py"),
+                          "--diff", str(old), qemu], capture_output=True, text=True)
+    assert run.returncode != 0 and "same module" in run.stderr
