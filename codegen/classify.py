@@ -163,8 +163,8 @@ def parse_overrides(source) -> dict[str, Override]:
 def _default_for(func: Function, arg_name: str, is_last: bool) -> str | None:
     if (func.name, arg_name) in rules.DEFAULTS:
         return rules.DEFAULTS[(func.name, arg_name)]
-    if arg_name == "flags" and func.module == "libvirt":
-        return "0"
+    if arg_name == rules.FLAGS_ARG and func.module == "libvirt":
+        return rules.FLAGS_DEFAULT
     return None
 
 
@@ -192,7 +192,7 @@ def _input_param(func: Function, arg, is_last: bool,
         return Param(name, ctype, "int", default)
     if ctype == "double":
         return Param(name, ctype, "double", default)
-    if ctype == "const unsigned char *" and arg.name == "uuid":
+    if ctype == "const unsigned char *" and arg.name == rules.UUID_ARG:
         return Param(name, ctype, "uuid", default)
     return None
 
@@ -202,11 +202,11 @@ def _pair_param(func: Function, first, second) -> Param | None:
     Python value: a CPU map and its length, an array of strings and its
     length, a count and an array of file descriptors."""
     types = (first.ctype, second.ctype)
-    if types == ("unsigned char *", "int") and first.name == "cpumap":
+    if types == ("unsigned char *", "int") and first.name == rules.CPUMAP_ARG:
         kind, named = "cpumap", first
     elif types == ("const char **", "unsigned int"):
         kind, named = "str_array", first
-    elif types == ("unsigned int", "int *") and second.name in ("files", "fds"):
+    elif types == ("unsigned int", "int *") and second.name in rules.FD_ARRAY_ARGS:
         kind, named = "fd_array", second
     else:
         return None
@@ -267,12 +267,12 @@ def _shape(func: Function, api: Api, owner: str | None):
     if ret != "int" or not args:
         return None
     last = args[-1]
-    if last.ctype == "unsigned char *" and last.name == "uuid" and len(args) == 1:
+    if last.ctype == "unsigned char *" and last.name == rules.UUID_ARG and len(args) == 1:
         return UUID_OUT, (), None
-    if last.ctype == "char *" and last.name == "buf" and len(args) == 1:
+    if last.ctype == "char *" and last.name == rules.UUID_STRING_ARG and len(args) == 1:
         return UUIDSTR_OUT, (), None
     outs = [i for i, a in enumerate(args) if a.ctype in _OUT_SCALARS]
-    if len(outs) == 1 and "Get" in func.name:
+    if len(outs) == 1 and rules.GETTER_WORD in func.name:
         inputs = _inputs(func, args[:outs[0]] + args[outs[0] + 1:])
         if inputs is not None:
             return OUT_SCALAR, inputs, None

@@ -187,7 +187,7 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
         name = rules.PARAM_NAMES.get((function.name, arg.name), arg.name)
         if arg.name in pair_exprs:
             result.append(pair_exprs[arg.name])
-        elif name == "flags" and flags is not None:
+        elif name == rules.FLAGS_ARG and flags is not None:
             result.append(flags)
         elif name in params and params[name].kind != "params":
             p = params[name]
@@ -275,8 +275,7 @@ def _plain_body(binding: Binding) -> str:
     if ret == "int":
         out += f"    if (c_result == -1)\n        return {_raise(binding)};\n"
         return out + "    return PyLong_FromLong(c_result);\n"
-    if ret == "unsigned int":
-        # virDomainGetID: (unsigned int)-1 is the ID of an inactive domain.
+    if func.name in rules.UNSIGNED_MINUS_ONE:
         return out + "    return PyLong_FromLong((int)c_result);\n"
     if func.name in rules.ZERO_IS_FAILURE:
         out += f"    if (c_result == 0)\n        return {_raise(binding)};\n"
@@ -387,7 +386,7 @@ def _known_params_from_getter(binding: Binding, has_flags: bool) -> tuple[str, s
     statements releasing them)."""
     getter = binding.count_function
     # The current values are read with the same live/config choice.
-    getter_flags = "(a_flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG))" if has_flags else ""
+    getter_flags = f"(a_flags & ({rules.GETTER_FLAGS_MASK}))" if has_flags else ""
     if any(a.ctype == "virTypedParameterPtr *" for a in getter.args):
         call = _call_args(binding, ["&known", "&nknown"], getter_flags or None, getter)
         raise_ = _raise(binding, getter)
@@ -410,7 +409,7 @@ def _null_handle_check(binding: Binding, cleanup: str = "") -> str:
 def _typed_set_body(binding: Binding) -> str:
     func = binding.function
     dict_param = next(p for p in binding.params if p.kind == "params")
-    has_flags = any(p.name == "flags" for p in binding.params)
+    has_flags = any(p.name == rules.FLAGS_ARG for p in binding.params)
     local = _local(dict_param)
     if binding.count_function is not None:
         body = ("    virTypedParameterPtr known = NULL, params = NULL;\n"
@@ -553,16 +552,13 @@ def kinds_header() -> str:
     return "".join(out)
 
 
-_ACCESSORS = {"connect": "lv_object_connect", "getConnect": "lv_object_connect",
-              "domain": "lv_object_domain", "getDomain": "lv_object_domain",
-              "network": "lv_object_network"}
-
-
 def _accessor_defs(pyclass: str) -> str:
     out = ["    {\"c_pointer\", lv_object_c_pointer, METH_NOARGS,\n"
            "     \"c_pointer($self)\\n--\\n\\nThe address of the libvirt handle, as an int.\"},\n"]
     for name, owner in rules.OWNER_ACCESSORS.get(pyclass, {}).items():
-        out.append(f"    {{\"{name}\", {_ACCESSORS[name]}, METH_NOARGS,\n"
+        # typewrappers.c: lv_object_connect, lv_object_domain, lv_object_network
+        accessor = f"lv_object_{owner[3:].lower()}"
+        out.append(f"    {{\"{name}\", {accessor}, METH_NOARGS,\n"
                    f"     \"{name}($self)\\n--\\n\\nThe {owner} object this one was obtained from.\"}},\n")
     return "".join(out)
 

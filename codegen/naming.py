@@ -56,26 +56,12 @@ tests/data/libvirt-python-surface.json.
 
 from __future__ import annotations
 
-# The libvirt object classes (each wraps one ``vir<Class>Ptr`` handle type).
-CLASSES = (
-    "virConnect",
-    "virDomain",
-    "virNetwork",
-    "virNetworkPort",
-    "virInterface",
-    "virStoragePool",
-    "virStorageVol",
-    "virNodeDevice",
-    "virSecret",
-    "virNWFilter",
-    "virNWFilterBinding",
-    "virStream",
-    "virDomainSnapshot",
-    "virDomainCheckpoint",
-)
+from . import rules
 
-# Rule 1: C handle type -> class.
-HANDLE_TYPES = {cls + "Ptr": cls for cls in CLASSES}
+# The libvirt object classes (rules.CLASSES), each wrapping one
+# ``vir<Class>Ptr`` handle type.
+CLASSES = tuple(rules.CLASSES)
+HANDLE_TYPES = rules.HANDLE_TYPES
 
 # Rule 2: prefixes that virConnect methods lose besides its own "virConnect".
 # ("virNode" only when it is the whole subject: virNodeDevice* keeps "nodeDevice".)

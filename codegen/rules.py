@@ -43,6 +43,43 @@ INTEGER_TYPES = {
     "size_t": "size",
 }
 
+# ---- argument names the C type alone does not explain -------------------
+# The generator reads a meaning from these C argument names, because the
+# same C type also means something else elsewhere.
+
+# A trailing `flags` of a libvirt function (not qemu/lxc: the reference
+# requires it there) defaults to 0: every flags argument documents 0 as
+# the default behaviour.
+FLAGS_ARG, FLAGS_DEFAULT = "flags", "0"
+# `const unsigned char *uuid` is a VIR_UUID_BUFLEN raw UUID in (str or bytes
+# in Python); a lone `unsigned char *uuid` is the buffer a getter fills.
+UUID_ARG = "uuid"
+# A lone `char *buf` is the VIR_UUID_STRING_BUFLEN buffer of the
+# Get*UUIDString getters (no other function has that signature).
+UUID_STRING_ARG = "buf"
+# `unsigned char *cpumap, int maplen` is one Python tuple of bools; other
+# `unsigned char *` arguments are output buffers.
+CPUMAP_ARG = "cpumap"
+# `unsigned int nfds, int *fds` is one Python list of file descriptors;
+# other `int *` arguments are outputs.
+FD_ARRAY_ARGS = ("files", "fds")
+# A function with one scalar output pointer is a getter (its result is the
+# output) only when its name says so: virDomainGetAutostart(int *) is;
+# virDomainBlockResize, say, is not a getter whatever its signature.
+GETTER_WORD = "Get"
+# Setters whose getter reads the current values (TYPED_SETTERS) pass on
+# only the live/config choice of the setter's flags: a setter's other
+# flags mean nothing to the getter, or something else (node and port
+# setters take the same masks).
+GETTER_FLAGS_MASK = "VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG"
+
+# Functions returning an unsigned int whose all-ones value is a result,
+# returned as -1 as the reference returns it (no other function of
+# libvirt returns unsigned int).
+UNSIGNED_MINUS_ONE = {
+    "virDomainGetID": "(unsigned int)-1 is the ID of an inactive domain",
+}
+
 # Functions whose only work is reading data cached in the handle: no I/O,
 # no driver call, so the GIL is kept (releasing it would cost more than the
 # call).  Every other libvirt call releases the GIL.
