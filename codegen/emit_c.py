@@ -75,6 +75,69 @@ def prototype(binding: Binding) -> str:
 
 # ---- generated entry points ------------------------------------------------
 
+class CFunction:
+    """One emitted entry point: its declarations, gathered at the top one per
+    line, and its statements.  The module state is declared only when a
+    statement asked for it (state())."""
+
+    def __init__(self, binding: Binding):
+        self.binding = binding
+        self.declarations: list[str] = []
+        self.statements: list[str] = []
+        self.uses_state = False
+
+    def declare(self, *declarations: str) -> None:
+        for d in declarations:
+            if d not in self.declarations:
+                self.declarations.append(d)
+
+    def add(self, text: str) -> None:
+        self.statements.append(text)
+
+    def state(self) -> str:
+        """The C expression of the module state."""
+        if _has_state(self.binding):
+            self.uses_state = True
+            return "st"
+        return "LV_STATE(self)"
+
+    def render(self) -> str:
+        b = self.binding
+        declarations = list(self.declarations)
+        if self.uses_state:
+            declarations.insert(0, f"lv_state *st = {_state_expr(b)}")
+        where = f"{b.pyclass}.{b.pyname}" if b.pyclass else b.pyname
+        what = f"hand-written: {impl_name(b)}" if b.state == C.HANDWRITTEN else f"shape {b.shape}"
+        out = [f"/* {b.function.name} -> {where}({', '.join(_param_words(b))}); {what} */\n",
+               f"static {_wrapped_prototype(b)}\n{{\n"]
+        out.extend(f"    {d};\n" for d in declarations)
+        if declarations:
+            out.append("\n")
+        out.extend(self.statements)
+        out.append("}\n")
+        return "".join(out)
+
+
+def _param_words(binding: Binding) -> list[str]:
+    return [p.name if p.default is None else f"{p.name}={p.default}" for p in binding.params]
+
+
+def _wrapped_prototype(binding: Binding) -> str:
+    """The prototype, its parameters wrapped at 90 columns under the first."""
+    text = prototype(binding)
+    name_at = text.index(entry_name(binding))
+    head, params = text[name_at:].split("(", 1)
+    lines, line = [], f"{head}("
+    for i, param in enumerate(params[:-1].split(", ")):
+        piece = param + (", " if i < params.count(", ") else ")")
+        if len(line) + len(piece.rstrip()) > 90 and not line.endswith("("):
+            lines.append(line.rstrip())
+            line = " " * (len(head) + 1)
+        line += piece
+    lines.append(line)
+    return text[:name_at].rstrip() + "\n" + "\n".join(lines)
+
+
 _C_DEFAULTS = {"0": "0", "None": "NULL"}
 
 
@@ -82,83 +145,94 @@ def _local(p: Param) -> str:
     return "a_" + p.name
 
 
-# Two-argument kinds: (declarations, conversion call, cleanup after the call).
+# Kinds that convert into an allocated array (and a count): (declarations,
+# conversion call, statements releasing it).
 _PAIRS = {
-    "cpumap": ("    unsigned char *{v} = NULL;\n    int {v}_len = 0;\n",
-               "lv_arg_cpumap(self, st, {src}, \"{name}\", &{v}, &{v}_len)",
-               "PyMem_Free({v});"),
-    "str_array": ("    const char **{v} = NULL;\n    unsigned int {v}_len = 0;\n"
-                  "    PyObject *{v}_keep = NULL;\n",
+    "cpumap": (("unsigned char *{v} = NULL", "int {v}_len = 0"),
+               "lv_arg_cpumap(self, {st}, {src}, \"{name}\", &{v}, &{v}_len)",
+               ("PyMem_Free({v});",)),
+    "str_array": (("const char **{v} = NULL", "unsigned int {v}_len = 0",
+                   "PyObject *{v}_keep = NULL"),
                   "lv_arg_str_array({src}, \"{name}\", {nullable}, &{v}_keep, &{v}, &{v}_len)",
-                  "PyMem_Free({v});\n    Py_XDECREF({v}_keep);"),
-    "fd_array": ("    int *{v} = NULL;\n    unsigned int {v}_len = 0;\n",
+                  ("PyMem_Free({v});", "Py_XDECREF({v}_keep);")),
+    "fd_array": (("int *{v} = NULL", "unsigned int {v}_len = 0"),
                  "lv_arg_fd_array({src}, \"{name}\", &{v}, &{v}_len)",
-                 "PyMem_Free({v});"),
-    "uint_array": ("    unsigned int *{v} = NULL;\n    unsigned int {v}_len = 0;\n",
+                 ("PyMem_Free({v});",)),
+    "uint_array": (("unsigned int *{v} = NULL", "unsigned int {v}_len = 0"),
                    "lv_arg_uint_array({src}, \"{name}\", &{v}, &{v}_len)",
-                   "PyMem_Free({v});"),
+                   ("PyMem_Free({v});",)),
 }
 
 
+def _release(p: Param, indent: str) -> str:
+    return "".join(f"{indent}{s.format(v=_local(p))}\n" for s in _PAIRS[p.kind][2])
+
+
 def _pair_cleanup(binding: Binding) -> str:
-    """Statements releasing what the two-argument conversions allocated."""
-    return "".join("    " + _PAIRS[p.kind][2].format(v=_local(p)) + "\n"
-                   for p in binding.params if p.kind in _PAIRS)
+    """Statements releasing what the array conversions allocated."""
+    return "".join(_release(p, "    ") for p in binding.params if p.kind in _PAIRS)
 
 
-def _declare(p: Param) -> str:
+def _declarations(p: Param) -> tuple[str, ...]:
+    local = _local(p)
     if p.kind in _PAIRS:
-        return _PAIRS[p.kind][0].format(v=_local(p))
+        return tuple(d.format(v=local) for d in _PAIRS[p.kind][0])
     if p.kind in ("params", "object"):
-        return f"    PyObject *{_local(p)} = NULL;\n"
+        return (f"PyObject *{local} = NULL",)
     if p.kind == "bool":
-        return f"    int {_local(p)} = 0;\n"
+        return (f"int {local} = 0",)
     default = _C_DEFAULTS.get(p.default, "0") if p.default is not None else (
         "NULL" if p.kind in ("str", "handle", "uuid") else "0")
     ctype = {"str": "const char *", "handle": "void *", "uuid": "const unsigned char *",
-             "double": "double"}.get(p.kind, p.ctype + " ")
-    if not ctype.endswith("*"):
-        ctype = ctype.rstrip() + " "
-    return f"    {ctype}{_local(p)} = {default};\n"
+             "double": "double "}.get(p.kind, p.ctype + " ")
+    return (f"{ctype}{local} = {default}",)
 
 
-def _convert(p: Param, index: int, cleanup: str = "", function: str = "",
-             module: str = "libvirt") -> str:
+def _fail(condition: str, cleanup: str, result: str = "NULL") -> str:
+    """`if (condition) return result;`, releasing `cleanup` first."""
+    if cleanup:
+        return f"    if ({condition}) {{\n{cleanup}        return {result};\n    }}\n"
+    return f"    if ({condition})\n        return {result};\n"
+
+
+def _convert(fn: CFunction, p: Param, index: int, cleanup: str = "") -> str:
     """Converting argv[index]; on failure, `cleanup` releases what earlier
     conversions allocated."""
+    function, module = fn.binding.function.name, fn.binding.function.module
     src = f"argv[{index}]"
     local = _local(p)
     if p.kind in _PAIRS:
         if p.kind == "str_array" and function in rules.NON_LIST_IS_NULL:
             src = f"({src} == NULL || PyList_Check({src}) ? {src} : Py_None)"
-        call = _PAIRS[p.kind][1].format(v=local, src=src, name=p.name, nullable=int(p.nullable))
-        return f"    if ({call} < 0) {{\n{cleanup}        return NULL;\n    }}\n"
+        st = fn.state() if p.kind == "cpumap" else ""
+        call = _PAIRS[p.kind][1].format(v=local, src=src, name=p.name,
+                                        nullable=int(p.nullable), st=st)
+        return _fail(f"{call} < 0", cleanup)
     if p.kind in ("params", "object"):
-        # A dict, checked by lv_dict_to_typed_params; None where it is optional.
+        # A dict (params: checked by lv_dict_to_typed_params) or any object;
+        # None where it is optional.
         value = f"{src} ? {src} : Py_None" if p.default is not None else src
         out = f"    {local} = {value};\n"
         if p.check == "callable":
-            out += f"    if (lv_arg_callable({local}, \"{p.name}\") < 0) {{\n{cleanup}        return NULL;\n    }}\n"
+            out += _fail(f"lv_arg_callable({local}, \"{p.name}\") < 0", cleanup)
         return out
     if p.kind == "bool":
-        return (f"    if ({src} != NULL && ({local} = PyObject_IsTrue({src})) < 0) {{\n"
-                f"{cleanup}        return NULL;\n    }}\n")
+        return _fail(f"{src} != NULL && ({local} = PyObject_IsTrue({src})) < 0", cleanup)
     if p.kind == "handle":
         none = ("LV_NONE_IS_NULL" if p.nullable
                 else "LV_NONE_NO_O" if module != "libvirt" else "LV_NONE_REFUSED")
-        call = (f"lv_arg_handle(st, {src}, \"{p.name}\", {kind_enum(p.handle_class)}, "
+        call = (f"lv_arg_handle({fn.state()}, {src}, \"{p.name}\", {kind_enum(p.handle_class)}, "
                 f"{none}, &{local})")
     elif p.kind == "str":
         call = f"lv_arg_str({src}, \"{p.name}\", {int(p.nullable)}, &{local})"
     elif p.kind == "uuid":
-        call = f"lv_arg_uuid(st, {src}, \"{p.name}\", \"{function}\", &{local})"
+        call = f"lv_arg_uuid({fn.state()}, {src}, \"{p.name}\", \"{function}\", &{local})"
     else:
         call = f"lv_arg_{p.converter}({src}, \"{p.name}\", &{local})"
     if p.check == "int":   # an int itself, as the reference's K and n formats take
         call = f"lv_arg_require_int({src}, \"{p.name}\") < 0 || {call}"
-    if cleanup:
-        return f"    if ({src} != NULL && {call} < 0) {{\n{cleanup}        return NULL;\n    }}\n"
-    return f"    if ({src} != NULL && {call} < 0)\n        return NULL;\n"
+    return _fail(f"{src} != NULL && ({call} < 0)" if p.check == "int"
+                 else f"{src} != NULL && {call} < 0", cleanup)
 
 
 def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
@@ -206,24 +280,20 @@ def _blocking(binding: Binding, stmt: str) -> str:
 
 
 def _has_state(binding: Binding) -> bool:
-    """Whether the entry point looks up the module state on entry; NOARGS
-    methods find it only when they need it (most never do)."""
+    """Whether the entry point can look up the module state on entry (it
+    has defining_class or the module); NOARGS methods read it from self."""
     return bool(binding.params) or not binding.pyclass
-
-
-def _st(binding: Binding) -> str:
-    return "st" if _has_state(binding) else "LV_STATE(self)"
 
 
 _FAILURE_VALUES = {"None": "Py_NewRef(Py_None)", "0": "PyLong_FromLong(0)"}
 
 
-def _raise(binding: Binding, function=None) -> str:
-    name = (function or binding.function).name
+def _raise(fn: CFunction, function=None) -> str:
+    name = (function or fn.binding.function).name
     if function is None and name in rules.FAILURE_IS_VALUE:
         return _FAILURE_VALUES[rules.FAILURE_IS_VALUE[name]]
-    if _has_state(binding):
-        return f"lv_raise(st, \"{name}\")"
+    if _has_state(fn.binding):
+        return f"lv_raise({fn.state()}, \"{name}\")"
     return f"lv_raise_for(self, \"{name}\")"
 
 
@@ -255,84 +325,93 @@ def _owner(binding: Binding, kind: str) -> str:
     return "NULL" if ctx == "NULL" else f"lv_owner_for({ctx}, {kind})"
 
 
-def _plain_body(binding: Binding) -> str:
+def _wrap(fn: CFunction, ret: str, value: str) -> str:
+    """Returning the new object for a handle `value` of C type `ret`."""
+    kind = kind_enum(rules.HANDLE_TYPES[ret])
+    return (_fail(f"{value} == NULL", "", _raise(fn))
+            + f"    return lv_wrap({fn.state()}, {kind}, {value}, {_owner(fn.binding, kind)});\n")
+
+
+def _c_decl(ctype: str, name: str) -> str:
+    return f"{ctype}{'' if ctype.endswith('*') else ' '}{name}"
+
+
+def _plain_body(fn: CFunction) -> str:
+    binding = fn.binding
     func = binding.function
     ret = func.return_type
     call = f"{func.name}({_call_args(binding, [])})"
     if ret == "void":
         return _blocking(binding, f"{call};") + _pair_cleanup(binding) + "    Py_RETURN_NONE;\n"
-    out = f"    {ret if ret.endswith('*') else ret + ' '}c_result;\n"
-    out += _blocking(binding, f"c_result = {call};") + _pair_cleanup(binding)
+    fn.declare(_c_decl(ret, "c_result"))
+    out = _blocking(binding, f"c_result = {call};") + _pair_cleanup(binding)
     if ret in rules.HANDLE_TYPES:
-        kind = kind_enum(rules.HANDLE_TYPES[ret])
-        out += f"    if (c_result == NULL)\n        return {_raise(binding)};\n"
-        return out + f"    return lv_wrap({_st(binding)}, {kind}, c_result, {_owner(binding, kind)});\n"
+        return out + _wrap(fn, ret, "c_result")
     if ret in ("char *", "const char *"):
         convert = "lv_str_free" if ret == "char *" else "lv_str"
         if func.name not in rules.NULL_IS_VALUE:
-            out += f"    if (c_result == NULL)\n        return {_raise(binding)};\n"
+            out += _fail("c_result == NULL", "", _raise(fn))
         return out + f"    return {convert}(c_result);\n"
     if ret == "int":
-        out += f"    if (c_result == -1)\n        return {_raise(binding)};\n"
-        return out + "    return PyLong_FromLong(c_result);\n"
+        return out + _fail("c_result == -1", "", _raise(fn)) + "    return PyLong_FromLong(c_result);\n"
     if func.name in rules.UNSIGNED_MINUS_ONE:
         return out + "    return PyLong_FromLong((int)c_result);\n"
     if func.name in rules.ZERO_IS_FAILURE:
-        out += f"    if (c_result == 0)\n        return {_raise(binding)};\n"
+        out += _fail("c_result == 0", "", _raise(fn))
     return out + f"    return {_INT_TO_PY[ret]}(c_result);\n"
 
 
-def _out_scalar_body(binding: Binding) -> str:
+def _out_scalar_body(fn: CFunction) -> str:
+    binding = fn.binding
     out_type = next(a.ctype for a in binding.function.args if a.ctype in C._OUT_SCALARS)[:-2]
-    body = f"    {out_type} value = 0;\n    int c_result;\n"
-    body += _blocking(binding, f"c_result = {binding.function.name}({_call_args(binding, ['&value'])});")
-    body += f"    if (c_result == -1)\n        return {_raise(binding)};\n"
-    return body + f"    return {_INT_TO_PY[out_type]}(value);\n"
+    fn.declare(f"{out_type} value = 0", "int c_result")
+    body = _blocking(binding, f"c_result = {binding.function.name}({_call_args(binding, ['&value'])});")
+    return body + _fail("c_result == -1", "", _raise(fn)) + f"    return {_INT_TO_PY[out_type]}(value);\n"
 
 
-def _uuid_body(binding: Binding, string: bool) -> str:
+def _uuid_body(fn: CFunction, string: bool) -> str:
+    binding = fn.binding
     if string:
-        body = "    char buf[VIR_UUID_STRING_BUFLEN];\n    int c_result;\n"
-        result = "PyUnicode_FromString(buf)"
-        extra = "buf"
+        fn.declare("char buf[VIR_UUID_STRING_BUFLEN]", "int c_result")
+        result, extra = "PyUnicode_FromString(buf)", "buf"
     else:
-        body = "    unsigned char uuid[VIR_UUID_BUFLEN];\n    int c_result;\n"
-        result = "PyBytes_FromStringAndSize((const char *)uuid, VIR_UUID_BUFLEN)"
-        extra = "uuid"
-    body += _blocking(binding, f"c_result = {binding.function.name}({_call_args(binding, [extra])});")
-    body += f"    if (c_result < 0)\n        return {_raise(binding)};\n"
-    return body + f"    return {result};\n"
+        fn.declare("unsigned char uuid[VIR_UUID_BUFLEN]", "int c_result")
+        result, extra = "PyBytes_FromStringAndSize((const char *)uuid, VIR_UUID_BUFLEN)", "uuid"
+    body = _blocking(binding, f"c_result = {binding.function.name}({_call_args(binding, [extra])});")
+    return body + _fail("c_result < 0", "", _raise(fn)) + f"    return {result};\n"
 
 
-def _list_all_body(binding: Binding) -> str:
+def _list_all_body(fn: CFunction) -> str:
+    binding = fn.binding
     func = binding.function
     item_type = func.args[1].ctype[:-3]
     kind = kind_enum(rules.HANDLE_TYPES[item_type])
-    body = f"    {item_type} *items = NULL;\n    int c_result;\n"
-    body += _blocking(binding, f"c_result = {func.name}({_call_args(binding, ['&items'])});")
-    body += f"    if (c_result < 0)\n        return {_raise(binding)};\n"
-    return body + (f"    return lv_wrap_list({_st(binding)}, {kind}, (void **)items, c_result, "
-                   f"{_owner(binding, kind)});\n")
+    fn.declare(f"{item_type} *items = NULL", "int c_result")
+    body = _blocking(binding, f"c_result = {func.name}({_call_args(binding, ['&items'])});")
+    return body + _fail("c_result < 0", "", _raise(fn)) + (
+        f"    return lv_wrap_list({fn.state()}, {kind}, (void **)items, c_result, "
+        f"{_owner(binding, kind)});\n")
 
 
-def _name_list_body(binding: Binding) -> str:
+def _name_list_body(fn: CFunction) -> str:
+    binding = fn.binding
     func, count = binding.function, binding.count_function
     array_arg = next(a for a in func.args if a.ctype in ("char ** const", "char **", "int *"))
     numeric = array_arg.ctype == "int *"
-    elem = "int " if numeric else "char *"
-    body = (f"    {elem}*items;\n    int count, c_result = -1;\n"
-            f"    Py_BEGIN_ALLOW_THREADS\n"
+    fn.declare(f"{'int ' if numeric else 'char *'}*items", "int count", "int c_result = -1")
+    # Counting and fetching in one release of the GIL.
+    body = ("    Py_BEGIN_ALLOW_THREADS\n"
             f"    count = {count.name}({_call_args(binding, [], function=count)});\n"
-            f"    items = count > 0 ? calloc(count, sizeof(*items)) : NULL;\n"
-            f"    if (count == 0)\n        c_result = 0;\n"
-            f"    else if (items != NULL)\n"
+            "    items = count > 0 ? calloc(count, sizeof(*items)) : NULL;\n"
+            "    if (count == 0)\n        c_result = 0;\n"
+            "    else if (items != NULL)\n"
             f"        c_result = {func.name}({_call_args(binding, ['items', 'count'])});\n"
-            f"    Py_END_ALLOW_THREADS\n"
-            f"    if (count > 0 && items == NULL)\n        return PyErr_NoMemory();\n"
-            f"    if (count < 0 || c_result < 0) {{\n        free(items);\n"
-            f"        return {_raise(binding)};\n    }}\n")
+            "    Py_END_ALLOW_THREADS\n"
+            + _fail("count > 0 && items == NULL", "", "PyErr_NoMemory()")
+            + _fail("count < 0 || c_result < 0", "        free(items);\n", _raise(fn)))
     if numeric:
-        return body + ("    PyObject *list = PyList_New(c_result);\n"
+        fn.declare("PyObject *list")
+        return body + ("    list = PyList_New(c_result);\n"
                        "    for (int i = 0; list != NULL && i < c_result; i++) {\n"
                        "        PyObject *item = PyLong_FromLong(items[i]);\n"
                        "        if (item == NULL)\n            Py_CLEAR(list);\n"
@@ -341,19 +420,21 @@ def _name_list_body(binding: Binding) -> str:
     return body + "    return lv_str_list_free(items, c_result);\n"
 
 
-def _typed_get_body(binding: Binding) -> str:
-    func = binding.function
-    return (f"    virTypedParameterPtr params = NULL;\n    int nparams = 0, c_result;\n"
-            + _fetch_typed_params(binding, func, "params", "nparams")
-            + f"    PyObject *dict = lv_typed_params_to_dict({_st(binding)}, params, nparams);\n"
+def _typed_get_body(fn: CFunction) -> str:
+    fn.declare("virTypedParameterPtr params = NULL", "int nparams = 0", "int c_result",
+               "PyObject *dict")
+    return (_fetch_typed_params(fn, fn.binding.function, "params", "nparams")
+            + f"    dict = lv_typed_params_to_dict({fn.state()}, params, nparams);\n"
             "    virTypedParamsClear(params, nparams);\n"
             "    free(params);\n    return dict;\n")
 
 
-def _fetch_typed_params(binding: Binding, getter, array: str, count: str, flags: str = "") -> str:
+def _fetch_typed_params(fn: CFunction, getter, array: str, count: str, flags: str = "") -> str:
     """C statements filling `array`/`count` (a malloc'ed array, freed with
-    free(): allocated without the GIL) through the two-call `getter`: first the count, then
-    the values, both in one release of the GIL."""
+    free(): allocated without the GIL) through the two-call `getter`: first
+    the count, then the values, both in one release of the GIL."""
+    binding = fn.binding
+
     def call(params_arg):
         args = _call_args(binding, [params_arg, f"&{count}"], flags or None, getter)
         return f"{getter.name}({args})"
@@ -365,35 +446,36 @@ def _fetch_typed_params(binding: Binding, getter, array: str, count: str, flags:
             f"        c_result = {array} != NULL ? {call(array)} : -2;\n"
             "    }\n"
             "    Py_END_ALLOW_THREADS\n"
-            f"    if (c_result < 0) {{\n        free({array});\n"
-            f"        return c_result == -2 ? PyErr_NoMemory() : {_raise(binding, getter)};\n"
-            "    }\n")
+            + _fail("c_result < 0", f"        free({array});\n",
+                    f"c_result == -2 ? PyErr_NoMemory() : {_raise(fn, getter)}"))
 
 
-def _typed_get_alloc_body(binding: Binding) -> str:
+def _typed_get_alloc_body(fn: CFunction) -> str:
+    binding = fn.binding
     func = binding.function
     count_type = next(a.ctype for a in func.args if a.ctype in ("int *", "unsigned int *"))[:-2]
-    body = (f"    virTypedParameterPtr params = NULL;\n    {count_type} nparams = 0;\n"
-            "    int c_result;\n")
-    body += _blocking(binding, f"c_result = {func.name}({_call_args(binding, ['&params', '&nparams'])});")
-    body += f"    if (c_result < 0)\n        return {_raise(binding)};\n"
-    return body + (f"    PyObject *dict = lv_typed_params_to_dict({_st(binding)}, params, (int)nparams);\n"
-                   "    virTypedParamsFree(params, (int)nparams);\n    return dict;\n")
+    fn.declare("virTypedParameterPtr params = NULL", f"{count_type} nparams = 0", "int c_result",
+               "PyObject *dict")
+    body = _blocking(binding, f"c_result = {func.name}({_call_args(binding, ['&params', '&nparams'])});")
+    return body + _fail("c_result < 0", "", _raise(fn)) + (
+        f"    dict = lv_typed_params_to_dict({fn.state()}, params, (int)nparams);\n"
+        "    virTypedParamsFree(params, (int)nparams);\n    return dict;\n")
 
 
-def _known_params_from_getter(binding: Binding, has_flags: bool) -> tuple[str, str]:
+def _known_params_from_getter(fn: CFunction, has_flags: bool) -> tuple[str, str]:
     """(C statements filling known/nknown through the setter's getter, the
     statements releasing them)."""
+    binding = fn.binding
     getter = binding.count_function
     # The current values are read with the same live/config choice.
     getter_flags = f"(a_flags & ({rules.GETTER_FLAGS_MASK}))" if has_flags else ""
+    fn.declare("int c_result")
     if any(a.ctype == "virTypedParameterPtr *" for a in getter.args):
         call = _call_args(binding, ["&known", "&nknown"], getter_flags or None, getter)
-        raise_ = _raise(binding, getter)
         fill = (_blocking(binding, f"c_result = {getter.name}({call});")
-                + f"    if (c_result < 0)\n        return {raise_};\n")
+                + _fail("c_result < 0", "", _raise(fn, getter)))
         return fill, "    virTypedParamsFree(known, nknown);\n"
-    fill = _fetch_typed_params(binding, getter, "known", "nknown", getter_flags)
+    fill = _fetch_typed_params(fn, getter, "known", "nknown", getter_flags)
     return fill, "    virTypedParamsClear(known, nknown);\n    free(known);\n"
 
 
@@ -402,62 +484,54 @@ def _null_handle_check(binding: Binding, cleanup: str = "") -> str:
     self): the check libvirt does not make."""
     if binding.function.name not in rules.NULL_HANDLE_CRASHES:
         return ""
-    return (f"    if (LV_HANDLE(self) == NULL) {{\n{cleanup}"
-            f"        return lv_raise_released(self);\n    }}\n")
+    return _fail("LV_HANDLE(self) == NULL", cleanup, "lv_raise_released(self)")
 
 
-def _typed_set_body(binding: Binding) -> str:
+def _typed_set_body(fn: CFunction) -> str:
+    binding = fn.binding
     func = binding.function
     dict_param = next(p for p in binding.params if p.kind == "params")
     has_flags = any(p.name == rules.FLAGS_ARG for p in binding.params)
     local = _local(dict_param)
+    only_a_dict = f"    if ({local} != Py_None)\n    " if dict_param.nullable else ""
     if binding.count_function is not None:
-        body = ("    virTypedParameterPtr known = NULL, params = NULL;\n"
-                "    int nknown = 0, nparams = 0, c_result;\n")
-        fill, release = _known_params_from_getter(binding, has_flags)
+        fn.declare("virTypedParameterPtr known = NULL", "int nknown = 0")
+        fill, release = _known_params_from_getter(fn, has_flags)
         # The dict is checked before the getter runs, as the reference does.
-        check = f"    if (lv_arg_params_dict({local}, 0) < 0)\n        return NULL;\n"
-        body += (f"    if ({local} != Py_None)\n    " if dict_param.nullable else "") + check + fill
+        body = only_a_dict + _fail(f"lv_arg_params_dict({local}, 0) < 0", "") + fill
         convert = f"lv_dict_to_typed_params({local}, known, nknown, 0, &params, &nparams)"
     else:
         # The types come from the API's documentation (rules.STATIC_TYPED_SETTERS).
         entries = "".join(f"        {{.field = \"{name}\", .type = VIR_TYPED_PARAM_{ctype}}},\n"
                           for name, ctype in binding.param_types)
-        body = (f"    static virTypedParameter known[] = {{\n{entries}    }};\n"
-                "    virTypedParameterPtr params = NULL;\n    int nparams = 0;\n")
-        release = ""
+        fn.declare(f"static virTypedParameter known[] = {{\n{entries}    }}")
+        body, release = "", ""
         convert = (f"lv_dict_to_typed_params({local}, known, Py_ARRAY_LENGTH(known), 1, "
                    f"&params, &nparams)")
     ret = func.return_type
-    result_type = ret if ret.endswith("*") or ret in rules.HANDLE_TYPES else ret + " "
-    body += "    int converted = 0;\n"
-    if dict_param.nullable:
-        body += f"    if ({local} != Py_None)\n    "
-    body += f"    converted = {convert};\n" + release
-    body += "    if (converted < 0)\n        return NULL;\n"
+    fn.declare("virTypedParameterPtr params = NULL", "int nparams = 0", "int converted = 0",
+               _c_decl(ret, "result"))
+    body += only_a_dict + f"    converted = {convert};\n" + release
+    body += _fail("converted < 0", "")
     # The dict's values may run Python code (__index__, __bool__) that
     # closes an object: its handles are read only now.
     free_params = "        lv_typed_params_free(params, nparams);\n"
     for i, p in enumerate(binding.params):
         if p.kind == "handle":
-            body += _convert(p, i, free_params, func.name, func.module)
+            body += _convert(fn, p, i, free_params)
     body += _null_handle_check(binding, free_params)
-    body += f"    {result_type.rstrip()} result;\n"
     body += _blocking(binding, f"result = {func.name}({_call_args(binding, ['params', 'nparams'])});")
     body += "    lv_typed_params_free(params, nparams);\n"
     if ret in rules.HANDLE_TYPES:
-        kind = kind_enum(rules.HANDLE_TYPES[ret])
-        body += f"    if (result == NULL)\n        return {_raise(binding)};\n"
-        return body + f"    return lv_wrap({_st(binding)}, {kind}, result, {_owner(binding, kind)});\n"
-    body += f"    if (result < 0)\n        return {_raise(binding)};\n"
-    return body + "    return PyLong_FromLong(result);\n"
+        return body + _wrap(fn, ret, "result")
+    return body + _fail("result < 0", "", _raise(fn)) + "    return PyLong_FromLong(result);\n"
 
 
 _SHAPE_BODIES = {
     C.PLAIN: _plain_body,
     C.OUT_SCALAR: _out_scalar_body,
-    C.UUID_OUT: lambda b: _uuid_body(b, string=False),
-    C.UUIDSTR_OUT: lambda b: _uuid_body(b, string=True),
+    C.UUID_OUT: lambda fn: _uuid_body(fn, string=False),
+    C.UUIDSTR_OUT: lambda fn: _uuid_body(fn, string=True),
     C.LIST_ALL: _list_all_body,
     C.NAME_LIST: _name_list_body,
     C.TYPED_GET: _typed_get_body,
@@ -466,16 +540,18 @@ _SHAPE_BODIES = {
 }
 
 
-def _impl_call(binding: Binding) -> str:
+def _impl_call(fn: CFunction) -> str:
     """Calling the hand-written impl with the converted arguments."""
-    args = ["self" if binding.pyclass else "module", _st(binding)]
+    binding = fn.binding
+    args = ["self" if binding.pyclass else "module", fn.state()]
     for p in binding.params:
         args += [_local(p), _local(p) + "_len"] if p.kind in _PAIRS else [_local(p)]
     call = f"{impl_name(binding)}({', '.join(args)})"
     cleanup = _pair_cleanup(binding)
     if not cleanup:
         return f"    return {call};\n"
-    return f"    PyObject *result = {call};\n{cleanup}    return result;\n"
+    fn.declare("PyObject *result")
+    return f"    result = {call};\n{cleanup}    return result;\n"
 
 
 def _state_expr(binding: Binding) -> str:
@@ -485,19 +561,21 @@ def _state_expr(binding: Binding) -> str:
 
 
 def entry_point(binding: Binding) -> str:
-    """The C function of a generated binding."""
+    """The C function of a bound function: parse and convert its Python
+    arguments, then call libvirt (generated) or its impl (hand-written)."""
+    fn = CFunction(binding)
     params = binding.params
-    body = []
     cleanup = ""
     if params:
         names = ", ".join(f'"{p.name}"' for p in params)
         required = next((i for i, p in enumerate(params) if p.default is not None), len(params))
         assert all(p.default is not None for p in params[required:]), binding.function.name
-        body.append(f"    static const char *const kwlist[] = {{{names}, NULL}};\n")
-        body.append(f"    PyObject *argv[{len(params)}];\n")
-        body.extend(_declare(p) for p in params)
-        body.append(f"    if (lv_unpack_fast(args, nargs, kwnames, \"{binding.pyname}\", kwlist, "
-                    f"{required}, {len(params)}, argv) < 0)\n        return NULL;\n")
+        fn.declare(f"static const char *const kwlist[] = {{{names}, NULL}}",
+                   f"PyObject *argv[{len(params)}]")
+        for p in params:
+            fn.declare(*_declarations(p))
+        fn.add(_fail(f"lv_unpack_fast(args, nargs, kwnames, \"{binding.pyname}\", kwlist, "
+                     f"{required}, {len(params)}, argv) < 0", ""))
         # Objects last: converting an int or a sequence may run Python code
         # (__index__, __iter__, __bool__) that closes a connection, so its
         # handle is read only afterwards.  Allocating conversions come just
@@ -507,22 +585,17 @@ def entry_point(binding: Binding) -> str:
         if binding.shape == C.TYPED_SET:   # after the dict's values (_typed_set_body)
             order = [i for i in order if params[i].kind != "handle"]
         for i in order:
-            body.append(_convert(params[i], i, cleanup, binding.function.name,
-                                 binding.function.module))
+            fn.add(_convert(fn, params[i], i, cleanup))
             if params[i].kind in _PAIRS:
-                cleanup += "        " + _PAIRS[params[i].kind][2].format(v=_local(params[i])) + "\n"
+                cleanup += _release(params[i], "        ")
     if binding.state == C.HANDWRITTEN:
-        body.append(_impl_call(binding))
+        fn.add(_impl_call(fn))
     else:
         assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name
         if binding.shape != C.TYPED_SET:
-            body.append(_null_handle_check(binding, cleanup))
-        body.append(_SHAPE_BODIES[binding.shape](binding))
-    text = "".join(body)
-    state = ""
-    if _has_state(binding) and re.search(r"\bst\b", text):
-        state = f"    lv_state *st = {_state_expr(binding)};\n"
-    return f"static {prototype(binding)}\n{{\n{state}{text}}}\n"
+            fn.add(_null_handle_check(binding, cleanup))
+        fn.add(_SHAPE_BODIES[binding.shape](fn))
+    return fn.render()
 
 
 # ---- tables and module ---------------------------------------------------
