@@ -119,19 +119,12 @@ lv_release_may_block(PyObject *self)
     return obj == (lv_object *)self || obj->kind != LV_CONNECT || obj->handle == NULL;
 }
 
-int
-lv_object_release(PyObject *self)
+static int
+lv_release_handle(PyObject *self, void *handle)
 {
-    lv_object *obj = (lv_object *)self;
-    void *handle = obj->handle;
-    int (*release)(void *) = lv_kinds[obj->kind].free_handle;
+    int (*release)(void *) = lv_kinds[((lv_object *)self)->kind].free_handle;
     int rc;
 
-    if (handle == NULL)
-        return 0;
-    /* Forget the handle first: later calls must see a released object
-     * (libvirt reports NULL as invalid), not a released pointer. */
-    obj->handle = NULL;
     if (lv_release_may_block(self)) {
         Py_BEGIN_ALLOW_THREADS
         rc = release(handle);
@@ -140,6 +133,37 @@ lv_object_release(PyObject *self)
         rc = release(handle);
     }
     return rc;
+}
+
+int
+lv_object_release(PyObject *self)
+{
+    lv_object *obj = (lv_object *)self;
+    void *handle = obj->handle;
+
+    if (handle == NULL)
+        return 0;
+    /* Forget the handle first: later calls must see a released object
+     * (libvirt reports NULL as invalid), not a released pointer. */
+    obj->handle = NULL;
+    if (obj->busy > 0) {
+        obj->release_pending = handle;
+        return 0;
+    }
+    return lv_release_handle(self, handle);
+}
+
+void
+lv_release_pending(PyObject *self)
+{
+    lv_object *obj = (lv_object *)self;
+    void *handle = obj->release_pending;
+
+    obj->release_pending = NULL;
+    /* Its failure has no caller left to report to: that of close(), which
+     * asked, was 0. */
+    if (lv_release_handle(self, handle) < 0)
+        virResetLastError();
 }
 
 static void

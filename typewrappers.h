@@ -42,11 +42,35 @@ typedef struct {
     /* What `_o` reads when a program assigned to it (the reference's
      * programs and tests do), else NULL: `_o` is the object itself. */
     PyObject *o_assigned;
+    /* Calls on this object running without the GIL, counted under it, and
+     * the handle a release during them left for the last one to release:
+     * a release never frees what a running call still uses. */
+    unsigned int busy;
+    void *release_pending;
     unsigned char kind;
 } lv_object;
 
 #define LV_HANDLE(obj) (((lv_object *)(obj))->handle)
 #define LV_STATE(obj) (((lv_object *)(obj))->st)
+
+/* Around every call that uses an object's handle without the GIL (the
+ * generated entry points bracket each such call for self and for every
+ * object argument): a release meanwhile waits for the last leave. */
+static inline void
+lv_call_enter(PyObject *obj)
+{
+    ((lv_object *)obj)->busy++;
+}
+
+void lv_release_pending(PyObject *obj);
+
+static inline void
+lv_call_leave(PyObject *obj)
+{
+    lv_object *o = (lv_object *)obj;
+    if (--o->busy == 0 && o->release_pending != NULL)
+        lv_release_pending(obj);
+}
 
 /* libvirtmod's module state. */
 typedef struct lv_state {
@@ -226,6 +250,9 @@ int lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
 PyObject *lv_object_c_pointer(PyObject *self, PyObject *unused);
 /* Release the handle of `self` now; libvirt's result (0, or -1 with the
  * error reported to libvirt's error handler), or 0 when already released. */
+/* Release the handle now (0 when there is none), or, while calls are in
+ * flight on the object, when the last of them leaves (0 then); from now
+ * on the object reads as released. */
 int lv_object_release(PyObject *self);
 PyObject *lv_object_connect(PyObject *self, PyObject *unused);
 PyObject *lv_object_domain(PyObject *self, PyObject *unused);

@@ -81,6 +81,7 @@ class Binding:
     returns: str = ""                        # handwritten: documented result
     result: str = ""                         # handwritten: the result's Python type
     exported: bool = True                    # False: in libvirtmod only, not libvirt.py
+    releases: bool = False                   # handwritten: releases self's handle
 
     @property
     def self_class(self) -> str | None:
@@ -101,6 +102,7 @@ class Override:
     blocking: bool
     in_libvirt: bool = True    # False: libvirtmod's own function, not libvirt's
     info: str = ""
+    releases: bool = False     # releases self's handle (close())
 
 
 # Declared C types of hand-written parameters that are not converted like
@@ -155,6 +157,7 @@ def parse_overrides(source) -> dict[str, Override]:
             result=el.get("result"),
             blocking=el.get("blocking", "yes") == "yes",
             in_libvirt=el.get("libvirt", "yes") == "yes",
+            releases=el.get("releases") == "yes",
             info=inspect.cleandoc(info.text or "") if info is not None else "",
         )
     return result
@@ -381,7 +384,8 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
                 pyclass=override.pyclass if override.pyclass is not None else pyclass,
                 pyname=override.pyname or pyname, params=override.params,
                 blocking=override.blocking, returns=override.returns,
-                result=override.result, exported=override.in_libvirt))
+                result=override.result, exported=override.in_libvirt,
+                releases=override.releases))
             continue
         if reason is not None:
             bindings.append(Binding(func, SKIPPED, reason, pyclass, pyname))

@@ -273,9 +273,37 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
     return ", ".join(result)
 
 
-def _blocking(binding: Binding, stmt: str) -> str:
-    if binding.blocking:
-        return f"    Py_BEGIN_ALLOW_THREADS\n    {stmt}\n    Py_END_ALLOW_THREADS\n"
+def _pinned(binding: Binding) -> list[tuple[str, str]]:
+    """(condition, object) of each object whose handle a call without the
+    GIL uses: self and the object arguments (whose local is NULL for None)."""
+    pinned = [("", "self")] if binding.pyclass and not binding.releases else []
+    for i, p in enumerate(binding.params):
+        if p.kind == "handle":
+            pinned.append((f"{_local(p)} != NULL", f"argv[{i}]"))
+    return pinned
+
+
+def _count_in_flight(binding: Binding, call: str) -> str:
+    """`call` (lv_call_enter or lv_call_leave) for each pinned object: while
+    counted in flight, a release by another thread waits for the call."""
+    out = ""
+    for condition, obj in _pinned(binding):
+        if condition:
+            out += f"    if ({condition})\n    "
+        out += f"    {call}({obj});\n"
+    return out
+
+
+def _without_gil(binding: Binding, statements: str) -> str:
+    """`statements` (indented) run with the GIL released and the call's
+    objects counted in flight."""
+    return (_count_in_flight(binding, "lv_call_enter") + "    Py_BEGIN_ALLOW_THREADS\n"
+            + statements + "    Py_END_ALLOW_THREADS\n" + _count_in_flight(binding, "lv_call_leave"))
+
+
+def _blocking(fn: CFunction, stmt: str) -> str:
+    if fn.binding.blocking:
+        return _without_gil(fn.binding, f"    {stmt}\n")
     return f"    {stmt}\n"
 
 
@@ -342,9 +370,9 @@ def _plain_body(fn: CFunction) -> str:
     ret = func.return_type
     call = f"{func.name}({_call_args(binding, [])})"
     if ret == "void":
-        return _blocking(binding, f"{call};") + _pair_cleanup(binding) + "    Py_RETURN_NONE;\n"
+        return _blocking(fn, f"{call};") + _pair_cleanup(binding) + "    Py_RETURN_NONE;\n"
     fn.declare(_c_decl(ret, "c_result"))
-    out = _blocking(binding, f"c_result = {call};") + _pair_cleanup(binding)
+    out = _blocking(fn, f"c_result = {call};") + _pair_cleanup(binding)
     if ret in rules.HANDLE_TYPES:
         return out + _wrap(fn, ret, "c_result")
     if ret in ("char *", "const char *"):
@@ -365,7 +393,7 @@ def _out_scalar_body(fn: CFunction) -> str:
     binding = fn.binding
     out_type = next(a.ctype for a in binding.function.args if a.ctype in C._OUT_SCALARS)[:-2]
     fn.declare(f"{out_type} value = 0", "int c_result")
-    body = _blocking(binding, f"c_result = {binding.function.name}({_call_args(binding, ['&value'])});")
+    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&value'])});")
     return body + _fail("c_result == -1", "", _raise(fn)) + f"    return {_INT_TO_PY[out_type]}(value);\n"
 
 
@@ -377,7 +405,7 @@ def _uuid_body(fn: CFunction, string: bool) -> str:
     else:
         fn.declare("unsigned char uuid[VIR_UUID_BUFLEN]", "int c_result")
         result, extra = "PyBytes_FromStringAndSize((const char *)uuid, VIR_UUID_BUFLEN)", "uuid"
-    body = _blocking(binding, f"c_result = {binding.function.name}({_call_args(binding, [extra])});")
+    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, [extra])});")
     return body + _fail("c_result < 0", "", _raise(fn)) + f"    return {result};\n"
 
 
@@ -387,7 +415,7 @@ def _list_all_body(fn: CFunction) -> str:
     item_type = func.args[1].ctype[:-3]
     kind = kind_enum(rules.HANDLE_TYPES[item_type])
     fn.declare(f"{item_type} *items = NULL", "int c_result")
-    body = _blocking(binding, f"c_result = {func.name}({_call_args(binding, ['&items'])});")
+    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&items'])});")
     return body + _fail("c_result < 0", "", _raise(fn)) + (
         f"    return lv_wrap_list({fn.state()}, {kind}, (void **)items, c_result, "
         f"{_owner(binding, kind)});\n")
@@ -400,13 +428,12 @@ def _name_list_body(fn: CFunction) -> str:
     numeric = array_arg.ctype == "int *"
     fn.declare(f"{'int ' if numeric else 'char *'}*items", "int count", "int c_result = -1")
     # Counting and fetching in one release of the GIL.
-    body = ("    Py_BEGIN_ALLOW_THREADS\n"
-            f"    count = {count.name}({_call_args(binding, [], function=count)});\n"
-            "    items = count > 0 ? calloc(count, sizeof(*items)) : NULL;\n"
-            "    if (count == 0)\n        c_result = 0;\n"
-            "    else if (items != NULL)\n"
-            f"        c_result = {func.name}({_call_args(binding, ['items', 'count'])});\n"
-            "    Py_END_ALLOW_THREADS\n"
+    body = (_without_gil(binding,
+                         f"    count = {count.name}({_call_args(binding, [], function=count)});\n"
+                         "    items = count > 0 ? calloc(count, sizeof(*items)) : NULL;\n"
+                         "    if (count == 0)\n        c_result = 0;\n"
+                         "    else if (items != NULL)\n"
+                         f"        c_result = {func.name}({_call_args(binding, ['items', 'count'])});\n")
             + _fail("count > 0 && items == NULL", "", "PyErr_NoMemory()")
             + _fail("count < 0 || c_result < 0", "        free(items);\n", _raise(fn)))
     if numeric:
@@ -439,13 +466,12 @@ def _fetch_typed_params(fn: CFunction, getter, array: str, count: str, flags: st
         args = _call_args(binding, [params_arg, f"&{count}"], flags or None, getter)
         return f"{getter.name}({args})"
     assert binding.blocking
-    return ("    Py_BEGIN_ALLOW_THREADS\n"
-            f"    c_result = {call('NULL')};\n"
-            f"    if (c_result >= 0 && {count} > 0) {{\n"
-            f"        {array} = calloc({count}, sizeof(*{array}));\n"
-            f"        c_result = {array} != NULL ? {call(array)} : -2;\n"
-            "    }\n"
-            "    Py_END_ALLOW_THREADS\n"
+    return (_without_gil(binding,
+                         f"    c_result = {call('NULL')};\n"
+                         f"    if (c_result >= 0 && {count} > 0) {{\n"
+                         f"        {array} = calloc({count}, sizeof(*{array}));\n"
+                         f"        c_result = {array} != NULL ? {call(array)} : -2;\n"
+                         "    }\n")
             + _fail("c_result < 0", f"        free({array});\n",
                     f"c_result == -2 ? PyErr_NoMemory() : {_raise(fn, getter)}"))
 
@@ -456,7 +482,7 @@ def _typed_get_alloc_body(fn: CFunction) -> str:
     count_type = next(a.ctype for a in func.args if a.ctype in ("int *", "unsigned int *"))[:-2]
     fn.declare("virTypedParameterPtr params = NULL", f"{count_type} nparams = 0", "int c_result",
                "PyObject *dict")
-    body = _blocking(binding, f"c_result = {func.name}({_call_args(binding, ['&params', '&nparams'])});")
+    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&params', '&nparams'])});")
     return body + _fail("c_result < 0", "", _raise(fn)) + (
         f"    dict = lv_typed_params_to_dict({fn.state()}, params, (int)nparams);\n"
         "    virTypedParamsFree(params, (int)nparams);\n    return dict;\n")
@@ -472,7 +498,7 @@ def _known_params_from_getter(fn: CFunction, has_flags: bool) -> tuple[str, str]
     fn.declare("int c_result")
     if any(a.ctype == "virTypedParameterPtr *" for a in getter.args):
         call = _call_args(binding, ["&known", "&nknown"], getter_flags or None, getter)
-        fill = (_blocking(binding, f"c_result = {getter.name}({call});")
+        fill = (_blocking(fn, f"c_result = {getter.name}({call});")
                 + _fail("c_result < 0", "", _raise(fn, getter)))
         return fill, "    virTypedParamsFree(known, nknown);\n"
     fill = _fetch_typed_params(fn, getter, "known", "nknown", getter_flags)
@@ -520,7 +546,7 @@ def _typed_set_body(fn: CFunction) -> str:
         if p.kind == "handle":
             body += _convert(fn, p, i, free_params)
     body += _null_handle_check(binding, free_params)
-    body += _blocking(binding, f"result = {func.name}({_call_args(binding, ['params', 'nparams'])});")
+    body += _blocking(fn, f"result = {func.name}({_call_args(binding, ['params', 'nparams'])});")
     body += "    lv_typed_params_free(params, nparams);\n"
     if ret in rules.HANDLE_TYPES:
         return body + _wrap(fn, ret, "result")
@@ -548,10 +574,14 @@ def _impl_call(fn: CFunction) -> str:
         args += [_local(p), _local(p) + "_len"] if p.kind in _PAIRS else [_local(p)]
     call = f"{impl_name(binding)}({', '.join(args)})"
     cleanup = _pair_cleanup(binding)
-    if not cleanup:
+    # The impl may release the GIL around libvirt calls: its objects count
+    # as in flight throughout.
+    enter = _count_in_flight(binding, "lv_call_enter")
+    if not cleanup and not enter:
         return f"    return {call};\n"
     fn.declare("PyObject *result")
-    return f"    result = {call};\n{cleanup}    return result;\n"
+    return (f"{enter}    result = {call};\n{_count_in_flight(binding, 'lv_call_leave')}"
+            f"{cleanup}    return result;\n")
 
 
 def _state_expr(binding: Binding) -> str:
