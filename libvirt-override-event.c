@@ -119,21 +119,13 @@ lv_ev_pycb_timeout(int timer, void *opaque)
 }
 
 PyObject *
-lv_override_virEventAddHandle(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                              PyObject *kwnames)
+lv_impl_virEventAddHandle(PyObject *module, lv_state *st, int fd, int events, PyObject *cb,
+                          PyObject *opaque)
 {
-    static const char *const kwlist[] = {"fd", "events", "cb", "opaque", NULL};
-    PyObject *argv[4];
-    int fd, events, watch;
+    int watch;
     lv_ev_pycb *data;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "virEventAddHandle", kwlist, 4, 4, argv) < 0)
-        return NULL;
-    if (lv_arg_int(argv[0], "fd", &fd) < 0
-        || lv_arg_int(argv[1], "events", &events) < 0
-        || lv_arg_callable(argv[2], "cb") < 0)
-        return NULL;
-    if ((data = lv_ev_pycb_new(argv[2], argv[3])) == NULL)
+    if ((data = lv_ev_pycb_new(cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     watch = virEventAddHandle(fd, events, lv_ev_pycb_handle, data, lv_ev_pycb_free);
@@ -141,33 +133,26 @@ lv_override_virEventAddHandle(PyObject *module, PyObject *const *args, Py_ssize_
     if (watch < 0) {
         /* libvirt does not call the free function of a failed registration. */
         lv_ev_pycb_release(data);
-        return lv_raise(lv_state_from_module(module), "virEventAddHandle");
+        return lv_raise(st, "virEventAddHandle");
     }
     return PyLong_FromLong(watch);
 }
 
 PyObject *
-lv_override_virEventAddTimeout(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                               PyObject *kwnames)
+lv_impl_virEventAddTimeout(PyObject *module, lv_state *st, int timeout, PyObject *cb,
+                           PyObject *opaque)
 {
-    static const char *const kwlist[] = {"timeout", "cb", "opaque", NULL};
-    PyObject *argv[3];
-    int timeout, timer;
+    int timer;
     lv_ev_pycb *data;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "virEventAddTimeout", kwlist, 3, 3, argv) < 0)
-        return NULL;
-    if (lv_arg_int(argv[0], "timeout", &timeout) < 0
-        || lv_arg_callable(argv[1], "cb") < 0)
-        return NULL;
-    if ((data = lv_ev_pycb_new(argv[1], argv[2])) == NULL)
+    if ((data = lv_ev_pycb_new(cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     timer = virEventAddTimeout(timeout, lv_ev_pycb_timeout, data, lv_ev_pycb_free);
     Py_END_ALLOW_THREADS
     if (timer < 0) {
         lv_ev_pycb_release(data);
-        return lv_raise(lv_state_from_module(module), "virEventAddTimeout");
+        return lv_raise(st, "virEventAddTimeout");
     }
     return PyLong_FromLong(timer);
 }
@@ -970,40 +955,32 @@ lv_register_secret(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *
                                             (virConnectSecretEventGenericCallback)cb, opaque, ff);
 }
 
+/* One family of events: how to register and deregister a callback of
+ * it, and the C callback of each of its event IDs. */
 typedef struct {
-    const char *pyname;        /* for argument errors */
     const char *cname;         /* for libvirtError */
-    const char *dereg_pyname;
-    const char *objparam;      /* the Python parameter naming the object */
-    lv_kind kind;
+    const char *dereg_cname;
     int nids;
     const lv_event_cb *callbacks;
     int (*reg)(virConnectPtr, void *, int, lv_event_cb, void *, virFreeCallback);
+    int (*dereg)(virConnectPtr, int);
 } lv_event_family;
 
-#define LV_FAMILY(py, depy, c, param, kind, table, reg) \
-    {py, c, depy, param, kind, (int)(sizeof(table) / sizeof((table)[0])), table, reg}
+#define LV_FAMILY(Fam, table, reg)                                                  \
+    {"virConnect" #Fam "EventRegisterAny", "virConnect" #Fam "EventDeregisterAny",  \
+     (int)(sizeof(table) / sizeof((table)[0])), table, reg,                          \
+     virConnect##Fam##EventDeregisterAny}
 
-static const lv_event_family lv_domain_family = LV_FAMILY(
-    "domainEventRegisterAny", "domainEventDeregisterAny",
-    "virConnectDomainEventRegisterAny", "dom", LV_DOMAIN,
-    lv_domain_callbacks, lv_register_domain);
-static const lv_event_family lv_network_family = LV_FAMILY(
-    "networkEventRegisterAny", "networkEventDeregisterAny",
-    "virConnectNetworkEventRegisterAny", "net", LV_NETWORK,
-    lv_network_callbacks, lv_register_network);
-static const lv_event_family lv_pool_family = LV_FAMILY(
-    "storagePoolEventRegisterAny", "storagePoolEventDeregisterAny",
-    "virConnectStoragePoolEventRegisterAny", "pool",
-    LV_STORAGE_POOL, lv_pool_callbacks, lv_register_pool);
-static const lv_event_family lv_nodedev_family = LV_FAMILY(
-    "nodeDeviceEventRegisterAny", "nodeDeviceEventDeregisterAny",
-    "virConnectNodeDeviceEventRegisterAny", "dev",
-    LV_NODE_DEVICE, lv_nodedev_callbacks, lv_register_nodedev);
-static const lv_event_family lv_secret_family = LV_FAMILY(
-    "secretEventRegisterAny", "secretEventDeregisterAny",
-    "virConnectSecretEventRegisterAny", "secret", LV_SECRET,
-    lv_secret_callbacks, lv_register_secret);
+static const lv_event_family lv_domain_family =
+    LV_FAMILY(Domain, lv_domain_callbacks, lv_register_domain);
+static const lv_event_family lv_network_family =
+    LV_FAMILY(Network, lv_network_callbacks, lv_register_network);
+static const lv_event_family lv_pool_family =
+    LV_FAMILY(StoragePool, lv_pool_callbacks, lv_register_pool);
+static const lv_event_family lv_nodedev_family =
+    LV_FAMILY(NodeDevice, lv_nodedev_callbacks, lv_register_nodedev);
+static const lv_event_family lv_secret_family =
+    LV_FAMILY(Secret, lv_secret_callbacks, lv_register_secret);
 
 /* Register r's callback for event `id` on `obj` (NULL: every object);
  * returns libvirt's callback id, or -1 with libvirtError raised and r
@@ -1040,23 +1017,16 @@ lv_event_register(lv_state *st, const lv_event_family *fam, PyObject *self, void
     return callback_id;
 }
 
+/* <family>EventRegisterAny(obj, eventID, cb, opaque) on the connection
+ * `self`: libvirt's callback id. */
 static PyObject *
-lv_event_register_any(const lv_event_family *fam, PyObject *self, PyTypeObject *defining_class,
-                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_event_register_any(lv_state *st, const lv_event_family *fam, PyObject *self, void *obj,
+                      int id, PyObject *cb, PyObject *opaque)
 {
-    const char *const kwlist[] = {fam->objparam, "eventID", "cb", "opaque", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[4];
-    void *obj;
-    int id, callback_id;
+    int callback_id;
     lv_reg *r;
 
-    if (lv_unpack_fast(args, nargs, kwnames, fam->pyname, kwlist, 4, 4, argv) < 0
-        || lv_arg_handle(st, argv[0], fam->objparam, fam->kind, LV_NONE_IS_NULL, &obj) < 0
-        || lv_arg_int(argv[1], "eventID", &id) < 0
-        || lv_arg_callable(argv[2], "cb") < 0)
-        return NULL;
-    if ((r = lv_reg_new(st, self, argv[2], argv[3])) == NULL)
+    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     if ((callback_id = lv_event_register(st, fam, self, obj, id, r)) < 0)
         return NULL;
@@ -1066,49 +1036,87 @@ lv_event_register_any(const lv_event_family *fam, PyObject *self, PyTypeObject *
 /* Deregistering: libvirt frees the registration (now, or once an event
  * being dispatched to it returns).  None, like the reference binding. */
 static PyObject *
-lv_event_deregister_any(PyObject *self, PyTypeObject *defining_class, PyObject *const *args,
-                        Py_ssize_t nargs, PyObject *kwnames, const char *pyname,
-                        const char *cname, int (*dereg)(virConnectPtr, int))
+lv_event_deregister_any(lv_state *st, const lv_event_family *fam, PyObject *self, int id)
 {
-    static const char *const kwlist[] = {"callbackID", NULL};
-    PyObject *argv[1];
-    int id, rc;
+    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, pyname, kwlist, 1, 1, argv) < 0
-        || lv_arg_int(argv[0], "callbackID", &id) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = dereg(LV_HANDLE(self), id);
+    rc = fam->dereg(LV_HANDLE(self), id);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), cname);
+        return lv_raise(st, fam->dereg_cname);
     Py_RETURN_NONE;
 }
 
-#define LV_EVENT_FAMILY_FUNCTIONS(Fam, family)                                              \
-PyObject *                                                                                  \
-lv_override_virConnect##Fam##EventRegisterAny(PyObject *self, PyTypeObject *defining_class,  \
-                                              PyObject *const *args, Py_ssize_t nargs,       \
-                                              PyObject *kwnames)                             \
-{                                                                                           \
-    return lv_event_register_any(&family, self, defining_class, args, nargs, kwnames);       \
-}                                                                                           \
-                                                                                            \
-PyObject *                                                                                  \
-lv_override_virConnect##Fam##EventDeregisterAny(PyObject *self, PyTypeObject *defining_class,\
-                                                PyObject *const *args, Py_ssize_t nargs,     \
-                                                PyObject *kwnames)                           \
-{                                                                                           \
-    return lv_event_deregister_any(self, defining_class, args, nargs, kwnames,               \
-                                   family.dereg_pyname, "virConnect" #Fam "EventDeregisterAny",    \
-                                   virConnect##Fam##EventDeregisterAny);                     \
+/* The five families' entry points, written out: the generator finds each
+ * lv_impl_<name> by its name. */
+
+PyObject *
+lv_impl_virConnectDomainEventRegisterAny(PyObject *self, lv_state *st, virDomainPtr dom,
+                                         int eventID, PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_domain_family, self, dom, eventID, cb, opaque);
 }
 
-LV_EVENT_FAMILY_FUNCTIONS(Domain, lv_domain_family)
-LV_EVENT_FAMILY_FUNCTIONS(Network, lv_network_family)
-LV_EVENT_FAMILY_FUNCTIONS(StoragePool, lv_pool_family)
-LV_EVENT_FAMILY_FUNCTIONS(NodeDevice, lv_nodedev_family)
-LV_EVENT_FAMILY_FUNCTIONS(Secret, lv_secret_family)
+PyObject *
+lv_impl_virConnectDomainEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_domain_family, self, callbackID);
+}
+
+PyObject *
+lv_impl_virConnectNetworkEventRegisterAny(PyObject *self, lv_state *st, virNetworkPtr net,
+                                          int eventID, PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_network_family, self, net, eventID, cb, opaque);
+}
+
+PyObject *
+lv_impl_virConnectNetworkEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_network_family, self, callbackID);
+}
+
+PyObject *
+lv_impl_virConnectStoragePoolEventRegisterAny(PyObject *self, lv_state *st,
+                                              virStoragePoolPtr pool, int eventID,
+                                              PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_pool_family, self, pool, eventID, cb, opaque);
+}
+
+PyObject *
+lv_impl_virConnectStoragePoolEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_pool_family, self, callbackID);
+}
+
+PyObject *
+lv_impl_virConnectNodeDeviceEventRegisterAny(PyObject *self, lv_state *st,
+                                             virNodeDevicePtr dev, int eventID,
+                                             PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_nodedev_family, self, dev, eventID, cb, opaque);
+}
+
+PyObject *
+lv_impl_virConnectNodeDeviceEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_nodedev_family, self, callbackID);
+}
+
+PyObject *
+lv_impl_virConnectSecretEventRegisterAny(PyObject *self, lv_state *st, virSecretPtr secret,
+                                         int eventID, PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_secret_family, self, secret, eventID, cb, opaque);
+}
+
+PyObject *
+lv_impl_virConnectSecretEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_secret_family, self, callbackID);
+}
 
 /* ---- domainEventRegister / domainEventDeregister (legacy) ---------------- */
 
@@ -1165,27 +1173,21 @@ lv_legacy_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *
 }
 
 PyObject *
-lv_override_virConnectDomainEventRegister(PyObject *self, PyTypeObject *defining_class,
-                                          PyObject *const *args, Py_ssize_t nargs,
-                                          PyObject *kwnames)
+lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb,
+                                      PyObject *opaque)
 {
-    static const char *const kwlist[] = {"cb", "opaque", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2], *callbacks;
+    PyObject *callbacks;
     lv_reg *r;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "domainEventRegister", kwlist, 2, 2, argv) < 0
-        || lv_arg_callable(argv[0], "cb") < 0)
-        return NULL;
     if ((r = lv_legacy_find(self)) != NULL) {
-        if (PyDict_SetItem(r->cb, argv[0], argv[1]) < 0)
+        if (PyDict_SetItem(r->cb, cb, opaque) < 0)
             return NULL;
         Py_RETURN_NONE;
     }
     if ((callbacks = PyDict_New()) == NULL)
         return NULL;
-    if (PyDict_SetItem(callbacks, argv[0], argv[1]) < 0
+    if (PyDict_SetItem(callbacks, cb, opaque) < 0
         || (r = lv_reg_new(st, self, callbacks, Py_None)) == NULL) {
         Py_DECREF(callbacks);
         return NULL;
@@ -1207,22 +1209,16 @@ lv_override_virConnectDomainEventRegister(PyObject *self, PyTypeObject *defining
 }
 
 PyObject *
-lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defining_class,
-                                            PyObject *const *args, Py_ssize_t nargs,
-                                            PyObject *kwnames)
+lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *cb)
 {
-    static const char *const kwlist[] = {"cb", NULL};
-    PyObject *argv[1];
     lv_reg *r;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "domainEventDeregister", kwlist, 1, 1, argv) < 0)
-        return NULL;
     /* As with the reference: with no callback registered this is a no-op;
      * otherwise a callable it does not know raises KeyError. */
     if ((r = lv_legacy_find(self)) == NULL)
         Py_RETURN_NONE;
-    if (PyDict_DelItem(r->cb, argv[0]) < 0)
+    if (PyDict_DelItem(r->cb, cb) < 0)
         return NULL;
     if (PyDict_Size(r->cb) != 0)
         Py_RETURN_NONE;
@@ -1234,7 +1230,7 @@ lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defini
     rc = virConnectDomainEventDeregister(LV_HANDLE(self), lv_legacy_cb);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virConnectDomainEventDeregister");
+        return lv_raise(st, "virConnectDomainEventDeregister");
     Py_RETURN_NONE;
 }
 
@@ -1289,21 +1285,14 @@ lv_close_cb(virConnectPtr conn, int reason, void *opaque)
 }
 
 PyObject *
-lv_override_virConnectRegisterCloseCallback(PyObject *self, PyTypeObject *defining_class,
-                                            PyObject *const *args, Py_ssize_t nargs,
-                                            PyObject *kwnames)
+lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *cb,
+                                        PyObject *opaque)
 {
-    static const char *const kwlist[] = {"cb", "opaque", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2];
     lv_close_call call, **link;
     lv_reg *r;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "registerCloseCallback", kwlist, 2, 2, argv) < 0
-        || lv_arg_callable(argv[0], "cb") < 0)
-        return NULL;
-    if ((r = lv_reg_new(st, self, argv[0], argv[1])) == NULL)
+    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     r->on_free = lv_close_unlink;
     r->id = call.serial = ++lv_close_serial;
@@ -1328,7 +1317,7 @@ lv_override_virConnectRegisterCloseCallback(PyObject *self, PyTypeObject *defini
 }
 
 PyObject *
-lv_override_virConnectUnregisterCloseCallback(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virConnectUnregisterCloseCallback(PyObject *self, lv_state *st)
 {
     lv_reg *r, *next, *orphans = NULL;
     int rc;
@@ -1337,7 +1326,7 @@ lv_override_virConnectUnregisterCloseCallback(PyObject *self, PyObject *Py_UNUSE
     rc = virConnectUnregisterCloseCallback(LV_HANDLE(self), lv_close_cb);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virConnectUnregisterCloseCallback");
+        return lv_raise(st, "virConnectUnregisterCloseCallback");
     /* Unlinked first, released after: releasing runs Python code (the
      * callback's and opaque value's destructors), which may register or
      * unregister again. */
@@ -1372,20 +1361,13 @@ lv_stream_cb(virStreamPtr stream, int events, void *opaque)
 /* cb(stream, events, opaque), with the stream object the callback was
  * added on; eventRemoveCallback() (generated) makes libvirt free it. */
 PyObject *
-lv_override_virStreamEventAddCallback(PyObject *self, PyTypeObject *defining_class,
-                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virStreamEventAddCallback(PyObject *self, lv_state *st, int events, PyObject *cb,
+                                  PyObject *opaque)
 {
-    static const char *const kwlist[] = {"events", "cb", "opaque", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[3];
     lv_reg *r;
-    int events, rc;
+    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "eventAddCallback", kwlist, 3, 3, argv) < 0
-        || lv_arg_int(argv[0], "events", &events) < 0
-        || lv_arg_callable(argv[1], "cb") < 0)
-        return NULL;
-    if ((r = lv_reg_new(st, self, argv[1], argv[2])) == NULL)
+    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virStreamEventAddCallback(LV_HANDLE(self), events, lv_stream_cb, r, lv_reg_free);
