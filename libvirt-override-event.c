@@ -25,10 +25,13 @@
  *   the loop itself: never from inside removeHandle/removeTimeout, whose
  *   caller may hold libvirt locks the free function needs.
  *
- * libvirt's event implementation is global to the process and cannot be
- * unregistered, so the Python implementation lives in a static struct
- * (lv_ev) rather than in libvirtmod's module state: the callables it holds
- * are never released.  Everything in it is only touched with the GIL held.
+ * The Python event loop given to virEventRegisterImpl is process-wide, as
+ * libvirt's event implementation is (lv_ev below).  Everything else lives
+ * in libvirtmod's module state (lv_state): the type of the opaque objects,
+ * the bookkeeping of legacy domain event and close callback
+ * registrations.  The C callbacks libvirt calls find it through their
+ * opaque data (an lv_reg's st) or, for the event loop shims, through
+ * lv_ev.
  */
 #include "typewrappers.h"
 #include "libvirt-callbacks.h"
@@ -181,14 +184,22 @@ typedef struct {
     unsigned char free_pending;
 } lv_event_opaque;
 
-/* The Python event loop (see the top of the file). */
+/* The Python event loop (see the top of the file).  Process-wide, the
+ * one piece of state here that is not in the module state: libvirt's
+ * event implementation is global to the process, is registered once and
+ * can never be unregistered, and libvirt calls the shims below with no
+ * Python object at hand.  So it lives in a static struct, and what it
+ * holds is never released: the six callables, and the module that
+ * registered them (whose state has the type of the opaque objects made
+ * for the loop).  Only touched with the GIL held. */
 static struct {
     int registered;                 /* virEventRegisterImpl succeeded */
     PyObject *add_handle, *update_handle, *remove_handle;
     PyObject *add_timeout, *update_timeout, *remove_timeout;
     PyObject *invoke_handle;        /* the `cb` passed to addHandle */
     PyObject *invoke_timeout;       /* the `cb` passed to addTimeout */
-    PyTypeObject *opaque_type;      /* lv_event_opaque's type, once created */
+    PyObject *module;               /* libvirtmod, keeping `st` alive */
+    lv_state *st;
 } lv_ev;
 
 static PyObject *
@@ -211,10 +222,12 @@ lv_event_opaque_dealloc(PyObject *self)
     Py_DECREF(type);
 }
 
+/* The type of the opaque objects, made once per module (its state keeps
+ * it); NULL with an exception set when making it failed. */
 static PyTypeObject *
-lv_event_opaque_type(void)
+lv_event_opaque_type(PyObject *module, lv_state *st)
 {
-    if (lv_ev.opaque_type == NULL) {
+    if (st->event_opaque_type == NULL) {
         PyType_Slot slots[] = {
             {Py_tp_dealloc, lv_event_opaque_dealloc},
             {Py_tp_repr, lv_event_opaque_repr},
@@ -230,18 +243,24 @@ lv_event_opaque_type(void)
             .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
             .slots = slots,
         };
-        lv_ev.opaque_type = (PyTypeObject *)PyType_FromSpec(&spec);
+        st->event_opaque_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &spec, NULL);
     }
-    return lv_ev.opaque_type;
+    return st->event_opaque_type;
 }
 
+/* A new opaque object of st's type (made by virEventRegisterImpl, before
+ * libvirt can make any registration with the loop). */
 static lv_event_opaque *
-lv_event_opaque_new(int kind, void *cb, void *opaque, virFreeCallback ff)
+lv_event_opaque_new(lv_state *st, int kind, void *cb, void *opaque, virFreeCallback ff)
 {
-    PyTypeObject *type = lv_event_opaque_type();
+    PyTypeObject *type = st->event_opaque_type;
     lv_event_opaque *o;
 
-    if (type == NULL || (o = PyObject_New(lv_event_opaque, type)) == NULL)
+    if (type == NULL) {   /* the module was cleared: the interpreter is exiting */
+        PyErr_SetString(PyExc_RuntimeError, "libvirtmod is gone: no event registration possible");
+        return NULL;
+    }
+    if ((o = PyObject_New(lv_event_opaque, type)) == NULL)
         return NULL;
     o->kind = kind;
     if (kind == LV_EV_HANDLE)
@@ -256,11 +275,11 @@ lv_event_opaque_new(int kind, void *cb, void *opaque, virFreeCallback ff)
     return o;
 }
 
-/* `o` as one of our opaque objects (of the given kind, or any when -1). */
+/* `o` as one of st's opaque objects (of the given kind, or any when -1). */
 static lv_event_opaque *
-lv_event_opaque_arg(PyObject *o, int kind)
+lv_event_opaque_arg(lv_state *st, PyObject *o, int kind)
 {
-    if (lv_ev.opaque_type == NULL || !Py_IS_TYPE(o, lv_ev.opaque_type)) {
+    if (st->event_opaque_type == NULL || !Py_IS_TYPE(o, st->event_opaque_type)) {
         PyObject *type_name = lv_type_name(o);
         PyErr_Format(PyExc_TypeError,
                      "argument 'opaque' must be the opaque object libvirt passed to the "
@@ -327,7 +346,7 @@ lv_impl_virEventInvokeHandleCallback(PyObject *module, lv_state *st, int watch, 
 {
     lv_event_opaque *o;
 
-    if ((o = lv_event_opaque_arg(opaque_arg, LV_EV_HANDLE)) == NULL
+    if ((o = lv_event_opaque_arg(st, opaque_arg, LV_EV_HANDLE)) == NULL
         || lv_event_opaque_check_live(o) < 0)
         return NULL;
     lv_event_opaque_enter(o);
@@ -349,7 +368,7 @@ lv_impl_virEventInvokeTimeoutCallback(PyObject *module, lv_state *st, int timer,
 {
     lv_event_opaque *o;
 
-    if ((o = lv_event_opaque_arg(opaque_arg, LV_EV_TIMEOUT)) == NULL
+    if ((o = lv_event_opaque_arg(st, opaque_arg, LV_EV_TIMEOUT)) == NULL
         || lv_event_opaque_check_live(o) < 0)
         return NULL;
     lv_event_opaque_enter(o);
@@ -370,7 +389,7 @@ lv_impl_virEventInvokeFreeCallback(PyObject *module, lv_state *st, PyObject *opa
 {
     lv_event_opaque *o;
 
-    if ((o = lv_event_opaque_arg(opaque_arg, -1)) == NULL)
+    if ((o = lv_event_opaque_arg(st, opaque_arg, -1)) == NULL)
         return NULL;
     if (!o->consumed) {
         o->consumed = 1;
@@ -427,7 +446,7 @@ lv_ev_add(int kind, int a, int b, void *cb, void *opaque, virFreeCallback ff)
     if (!lv_cb_enter(&ctx))
         return -1;
     callable = kind == LV_EV_HANDLE ? lv_ev.add_handle : lv_ev.add_timeout;
-    o = lv_event_opaque_new(kind, cb, opaque, ff);
+    o = lv_event_opaque_new(lv_ev.st, kind, cb, opaque, ff);
     if (o != NULL) {
         if (kind == LV_EV_HANDLE)
             result = PyObject_CallFunction(callable, "iiOO", a, b, lv_ev.invoke_handle, o);
@@ -535,7 +554,7 @@ lv_impl_virEventRegisterImpl(PyObject *module, lv_state *st, PyObject *addHandle
         if (lv_arg_callable(argv[i], names[i]) < 0)
             return NULL;
     }
-    if (lv_event_opaque_type() == NULL)
+    if (lv_event_opaque_type(module, st) == NULL)
         return NULL;
     invoke_handle = lv_ev_function(module, "virEventInvokeHandleCallback");
     invoke_timeout = invoke_handle ? lv_ev_function(module, "virEventInvokeTimeoutCallback") : NULL;
@@ -545,6 +564,8 @@ lv_impl_virEventRegisterImpl(PyObject *module, lv_state *st, PyObject *addHandle
     }
     lv_ev.invoke_handle = invoke_handle;
     lv_ev.invoke_timeout = invoke_timeout;
+    lv_ev.module = Py_NewRef(module);
+    lv_ev.st = st;
     lv_ev.add_handle = Py_NewRef(argv[0]);
     lv_ev.update_handle = Py_NewRef(argv[1]);
     lv_ev.remove_handle = Py_NewRef(argv[2]);
@@ -1126,21 +1147,19 @@ lv_impl_virConnectSecretEventDeregisterAny(PyObject *self, lv_state *st, int cal
  * lv_reg holds as `cb` a dict {callable: opaque} of the Python callbacks
  * (told apart by equality, like dict keys: a bound method made anew
  * finds its entry; registering a callable again replaces its opaque
- * value).  The registrations are linked in lv_legacy_regs, from
- * registering until they are deregistered or freed. */
-
-static lv_reg *lv_legacy_regs;
+ * value).  The registrations are linked in the module state's
+ * legacy_regs, from registering until they are deregistered or freed. */
 
 static void
 lv_legacy_unlink(lv_reg *r)
 {
-    lv_reg_unlink(&lv_legacy_regs, r);
+    lv_reg_unlink(&r->st->legacy_regs, r);
 }
 
 static lv_reg *
-lv_legacy_find(PyObject *conn)
+lv_legacy_find(lv_state *st, PyObject *conn)
 {
-    for (lv_reg *r = lv_legacy_regs; r != NULL; r = r->next) {
+    for (lv_reg *r = st->legacy_regs; r != NULL; r = r->next) {
         if (r->owner == conn)
             return r;
     }
@@ -1180,7 +1199,7 @@ lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb
     lv_reg *r;
     int rc;
 
-    if ((r = lv_legacy_find(self)) != NULL) {
+    if ((r = lv_legacy_find(st, self)) != NULL) {
         if (PyDict_SetItem(r->cb, cb, opaque) < 0)
             return NULL;
         Py_RETURN_NONE;
@@ -1194,7 +1213,7 @@ lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb
     }
     Py_DECREF(callbacks);
     r->on_free = lv_legacy_unlink;
-    lv_reg_link(&lv_legacy_regs, r);
+    lv_reg_link(&st->legacy_regs, r);
     Py_BEGIN_ALLOW_THREADS
     rc = virConnectDomainEventRegister(LV_HANDLE(self), lv_legacy_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
@@ -1216,7 +1235,7 @@ lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *
 
     /* As with the reference: with no callback registered this is a no-op;
      * otherwise a callable it does not know raises KeyError. */
-    if ((r = lv_legacy_find(self)) == NULL)
+    if ((r = lv_legacy_find(st, self)) == NULL)
         Py_RETURN_NONE;
     if (PyDict_DelItem(r->cb, cb) < 0)
         return NULL;
@@ -1240,33 +1259,29 @@ lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *
  * every daemon-based URI uses) implement close callbacks; for the others
  * (test:///, qemu:///embed, ...) libvirt accepts registering and
  * unregistering but keeps nothing and never calls the free function.
- * So every registration is also linked in lv_close_regs until it is
- * freed: once unregisterCloseCallback() succeeded, a registration of the
- * connection still linked is one libvirt never took (the remote driver
- * frees it within the call), and is released then.  Registrations whose
- * virConnectRegisterCloseCallback call is still running are in
- * lv_close_inflight (by serial number) and left alone. */
+ * So every registration is also linked in the module state's close_regs
+ * until it is freed: once unregisterCloseCallback() succeeded, a
+ * registration of the connection still linked is one libvirt never took
+ * (the remote driver frees it within the call), and is released then.
+ * Registrations whose virConnectRegisterCloseCallback call is still
+ * running are in close_inflight (by serial number) and left alone. */
 
-static lv_reg *lv_close_regs;
-static int lv_close_serial;
-
+/* A registerCloseCallback() call in progress (on its caller's stack). */
 typedef struct lv_close_call {
     int serial;
     struct lv_close_call *next;
 } lv_close_call;
 
-static lv_close_call *lv_close_inflight;
-
 static void
 lv_close_unlink(lv_reg *r)
 {
-    lv_reg_unlink(&lv_close_regs, r);
+    lv_reg_unlink(&r->st->close_regs, r);
 }
 
 static int
-lv_close_is_inflight(int serial)
+lv_close_is_inflight(lv_state *st, int serial)
 {
-    for (lv_close_call *c = lv_close_inflight; c != NULL; c = c->next) {
+    for (lv_close_call *c = st->close_inflight; c != NULL; c = c->next) {
         if (c->serial == serial)
             return 1;
     }
@@ -1295,16 +1310,16 @@ lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *
     if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     r->on_free = lv_close_unlink;
-    r->id = call.serial = ++lv_close_serial;
-    lv_reg_link(&lv_close_regs, r);
-    call.next = lv_close_inflight;
-    lv_close_inflight = &call;
+    r->id = call.serial = ++st->close_serial;
+    lv_reg_link(&st->close_regs, r);
+    call.next = st->close_inflight;
+    st->close_inflight = &call;
 
     Py_BEGIN_ALLOW_THREADS
     rc = virConnectRegisterCloseCallback(LV_HANDLE(self), lv_close_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
 
-    for (link = &lv_close_inflight; *link != &call; link = &(*link)->next)
+    for (link = &st->close_inflight; *link != &call; link = &(*link)->next)
         ;
     *link = call.next;
     if (rc < 0) {
@@ -1330,9 +1345,9 @@ lv_impl_virConnectUnregisterCloseCallback(PyObject *self, lv_state *st)
     /* Unlinked first, released after: releasing runs Python code (the
      * callback's and opaque value's destructors), which may register or
      * unregister again. */
-    for (r = lv_close_regs; r != NULL; r = next) {
+    for (r = st->close_regs; r != NULL; r = next) {
         next = r->next;
-        if (r->owner == self && !lv_close_is_inflight(r->id)) {
+        if (r->owner == self && !lv_close_is_inflight(st, r->id)) {
             lv_close_unlink(r);
             r->next = orphans;
             orphans = r;
