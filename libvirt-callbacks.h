@@ -90,7 +90,10 @@ void lv_call_cb(PyObject *cb, PyObject *owner, PyObject *obj, PyObject *rest, Py
 
 /* r->cb(r->owner, [obj,] *rest, r->opaque): see lv_call_cb. */
 static inline void
-lv_reg_call(lv_reg *r, PyObject *obj, PyObject *rest) { lv_call_cb(r->cb, r->owner, obj, rest, r->opaque); }
+lv_reg_call(lv_reg *r, PyObject *obj, PyObject *rest)
+{
+    lv_call_cb(r->cb, r->owner, obj, rest, r->opaque);
+}
 
 /* A new tuple of C values described by `fmt`, one character each:
  * 'i' int, 'u' unsigned int, 'L' long long, 'K' unsigned long long,
