@@ -2,6 +2,8 @@
  * libvirt-callbacks.h: Python callbacks registered with libvirt (events,
  * close callbacks, stream callbacks), shared by libvirtmod
  * (libvirt-override-event.c) and libvirtmod_qemu (libvirt-qemu-override.c).
+ * Defined in libvirt-callbacks.c, which each of the two extension modules
+ * links its own copy of.
  *
  * A registration hands libvirt an lv_reg as its opaque pointer, with
  * lv_reg_free as the virFreeCallback: libvirt owns it from then on and
@@ -9,7 +11,9 @@
  * with the connection or stream).  The lv_reg holds strong references to
  * the Python callback, its opaque value and the object the registration
  * was made on (the connection, or the stream), which every call passes
- * first: the callback sees the very object it registered through.
+ * first: the callback sees the very object it registered through.  That
+ * object's type holds libvirtmod, so the module state `st` the lv_reg
+ * points to lives at least as long as the lv_reg.
  *
  * libvirt calls the C callbacks from its event loop, on whatever thread
  * runs it, and lv_reg_free from there or from the thread deregistering
@@ -17,8 +21,6 @@
  * with the GIL held).  Both take the GIL with PyGILState_Ensure, except
  * once the interpreter is finalizing: the event is then dropped (and an
  * lv_reg freed then leaks) rather than touching Python.
- *
- * Only static functions: each extension module gets its own copy.
  */
 #ifndef LIBVIRT_PYTHON_CALLBACKS_H
 #define LIBVIRT_PYTHON_CALLBACKS_H
@@ -26,7 +28,6 @@
 #include "typewrappers.h"
 
 #include <stdarg.h>
-#include <string.h>
 
 /* ---- entering Python from a libvirt callback ----------------------------- */
 
@@ -38,22 +39,10 @@ typedef struct {
 /* Take the GIL (from any thread, held or not) and keep any pending
  * exception aside.  Returns 0, touching nothing, when Python can no
  * longer be entered: the caller then drops what it was doing. */
-static int
-lv_cb_enter(lv_cb_ctx *ctx)
-{
-    if (!lv_may_enter_python())
-        return 0;
-    ctx->gil = PyGILState_Ensure();
-    lv_exc_save(&ctx->exc);
-    return 1;
-}
-
-static void
-lv_cb_leave(lv_cb_ctx *ctx)
-{
-    lv_exc_restore(&ctx->exc);
-    PyGILState_Release(ctx->gil);
-}
+int lv_cb_enter(lv_cb_ctx *ctx);
+/* Put the kept exception back and release the GIL (after lv_cb_enter
+ * returned 1). */
+void lv_cb_leave(lv_cb_ctx *ctx);
 
 /* ---- registrations -------------------------------------------------------- */
 
@@ -73,154 +62,34 @@ struct lv_reg {
 };
 
 /* A list of registrations through next/prev (GIL held); LV_REG_LINKED in
- * flags says whether r is on it, so that unlinking twice is harmless.
- * Inline: not every file that includes this header keeps lists. */
+ * flags says whether r is on it, so that unlinking twice is harmless. */
 #define LV_REG_LINKED 1
 
-static inline void
-lv_reg_link(lv_reg **head, lv_reg *r)
-{
-    r->flags |= LV_REG_LINKED;
-    r->prev = NULL;
-    r->next = *head;
-    if (*head != NULL)
-        (*head)->prev = r;
-    *head = r;
-}
+void lv_reg_link(lv_reg **head, lv_reg *r);
+void lv_reg_unlink(lv_reg **head, lv_reg *r);
 
-static inline void
-lv_reg_unlink(lv_reg **head, lv_reg *r)
-{
-    if (!(r->flags & LV_REG_LINKED))
-        return;
-    if (r->prev != NULL)
-        r->prev->next = r->next;
-    else
-        *head = r->next;
-    if (r->next != NULL)
-        r->next->prev = r->prev;
-    r->next = r->prev = NULL;
-    r->flags &= ~LV_REG_LINKED;
-}
-
-/* A new registration (GIL held); NULL with MemoryError. */
-static lv_reg *
-lv_reg_new(lv_state *st, PyObject *owner, PyObject *cb, PyObject *opaque)
-{
-    /* Raw memory: libvirt may free it from any thread. */
-    lv_reg *r = calloc(1, sizeof(*r));
-    if (r == NULL) {
-        PyErr_NoMemory();
-        return NULL;
-    }
-    r->st = st;
-    r->owner = Py_NewRef(owner);
-    r->cb = Py_NewRef(cb);
-    r->opaque = Py_NewRef(opaque);
-    r->id = -1;
-    return r;
-}
-
-static int
-lv_reg_decref_pending(void *obj)
-{
-    Py_DECREF((PyObject *)obj);
-    return 0;
-}
-
-/* Drop the references and free `r` (GIL held). */
-static void
-lv_reg_release(lv_reg *r)
-{
-    PyObject *owner = r->owner;
-
-    Py_CLEAR(r->cb);
-    Py_CLEAR(r->opaque);
-    r->owner = NULL;
-    free(r);
-    /* The owner's last reference would release its libvirt handle from
-     * within libvirt's free callback, where libvirt may hold locks that
-     * releasing the handle takes: let the main thread drop it a moment
-     * later instead. */
-    if (Py_REFCNT(owner) == 1 && Py_AddPendingCall(lv_reg_decref_pending, owner) == 0)
-        return;
-    Py_DECREF(owner);
-}
-
+/* A new registration (GIL held) of `cb` and `opaque` made on `owner`;
+ * NULL with MemoryError. */
+lv_reg *lv_reg_new(lv_state *st, PyObject *owner, PyObject *cb, PyObject *opaque);
+/* Drop the references and free `r` (GIL held): for a registration
+ * libvirt did not take, or one it will never free. */
+void lv_reg_release(lv_reg *r);
 /* The virFreeCallback of every registration. */
-static void
-lv_reg_free(void *opaque)
-{
-    lv_reg *r = opaque;
-    lv_cb_ctx ctx;
-
-    if (!lv_cb_enter(&ctx))
-        return;   /* the interpreter is going away: nothing to release into */
-    if (r->on_free != NULL)
-        r->on_free(r);
-    lv_reg_release(r);
-    lv_cb_leave(&ctx);
-}
+void lv_reg_free(void *opaque);
 
 /* A new Python object for a handle libvirt lends to a callback (GIL
  * held): takes its own reference to it; owned by the registration's
  * connection.  None for NULL. */
-static PyObject *
-lv_reg_object(lv_reg *r, lv_kind kind, void *handle)
-{
-    int rc;
-
-    if (handle == NULL)
-        Py_RETURN_NONE;
-    rc = lv_kinds[kind].ref_handle(handle);
-    if (rc < 0) {
-        PyErr_Format(PyExc_RuntimeError, "libvirt passed an invalid %s to a callback",
-                     lv_kinds[kind].name);
-        return NULL;
-    }
-    return lv_wrap(r->st, kind, handle, r->owner);
-}
+PyObject *lv_reg_object(lv_reg *r, lv_kind kind, void *handle);
 
 /* Call cb(owner, [obj,] *rest, opaque) (GIL held).  `obj` (a new
  * reference, or NULL for none) and `rest` (a new tuple, or NULL when
  * making the arguments failed with an exception set) are consumed.  An
  * exception goes to sys.unraisablehook; delivery goes on. */
-static void
-lv_call_cb(PyObject *cb, PyObject *owner, PyObject *obj, PyObject *rest, PyObject *opaque)
-{
-    PyObject *args = NULL, *result = NULL;
-
-    /* The callback may deregister itself, releasing what the
-     * registration holds: keep our own references meanwhile. */
-    Py_INCREF(cb);
-    if (rest != NULL) {
-        Py_ssize_t nrest = PyTuple_Size(rest), n = 0;
-        args = PyTuple_New(nrest + (obj != NULL ? 3 : 2));
-        if (args != NULL) {
-            PyTuple_SetItem(args, n++, Py_NewRef(owner));
-            if (obj != NULL) {
-                PyTuple_SetItem(args, n++, obj);
-                obj = NULL;
-            }
-            for (Py_ssize_t i = 0; i < nrest; i++)
-                PyTuple_SetItem(args, n++, Py_NewRef(PyTuple_GetItem(rest, i)));
-            PyTuple_SetItem(args, n, Py_NewRef(opaque));
-        }
-    }
-    Py_XDECREF(obj);
-    Py_XDECREF(rest);
-    if (args != NULL) {
-        result = PyObject_Call(cb, args, NULL);
-        Py_DECREF(args);
-    }
-    if (result == NULL)
-        PyErr_WriteUnraisable(cb);
-    Py_XDECREF(result);
-    Py_DECREF(cb);
-}
+void lv_call_cb(PyObject *cb, PyObject *owner, PyObject *obj, PyObject *rest, PyObject *opaque);
 
 /* r->cb(r->owner, [obj,] *rest, r->opaque): see lv_call_cb. */
-static void
+static inline void
 lv_reg_call(lv_reg *r, PyObject *obj, PyObject *rest)
 {
     lv_call_cb(r->cb, r->owner, obj, rest, r->opaque);
@@ -230,54 +99,7 @@ lv_reg_call(lv_reg *r, PyObject *obj, PyObject *rest)
  * 'i' int, 'u' unsigned int, 'L' long long, 'K' unsigned long long,
  * 's' const char * (NULL gives None; bytes that are not UTF-8 are kept as
  * surrogate escapes, as everywhere in the binding).  NULL on error. */
-static PyObject *
-lv_args_v(const char *fmt, va_list va)
-{
-    Py_ssize_t n = (Py_ssize_t)strlen(fmt);
-    PyObject *args = PyTuple_New(n);
-
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item;
-        switch (fmt[i]) {
-        case 'i':
-            item = PyLong_FromLong(va_arg(va, int));
-            break;
-        case 'u':
-            item = PyLong_FromUnsignedLong(va_arg(va, unsigned int));
-            break;
-        case 'L':
-            item = PyLong_FromLongLong(va_arg(va, long long));
-            break;
-        case 'K':
-            item = PyLong_FromUnsignedLongLong(va_arg(va, unsigned long long));
-            break;
-        case 's':
-            item = lv_str(va_arg(va, const char *));
-            break;
-        default:
-            item = NULL;
-            PyErr_Format(PyExc_SystemError, "lv_args_v: bad format character %c", fmt[i]);
-        }
-        if (item == NULL || args == NULL) {
-            Py_XDECREF(item);
-            Py_CLEAR(args);
-            break;
-        }
-        PyTuple_SetItem(args, i, item);
-    }
-    return args;
-}
-
-static PyObject *
-lv_args(const char *fmt, ...)
-{
-    va_list va;
-    PyObject *args;
-
-    va_start(va, fmt);
-    args = lv_args_v(fmt, va);
-    va_end(va);
-    return args;
-}
+PyObject *lv_args_v(const char *fmt, va_list va);
+PyObject *lv_args(const char *fmt, ...);
 
 #endif

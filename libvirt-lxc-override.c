@@ -4,6 +4,7 @@
  * module keeps libvirtmod imported and uses its state (lv_ext_slots).
  */
 #include "typewrappers.h"
+#include "libvirtmod_lxc-impl.h"
 
 #include <unistd.h>
 
@@ -13,20 +14,12 @@
 extern PyMethodDef lv_module_functions[];
 
 PyObject *
-lv_override_virDomainLxcOpenNamespace(PyObject *module, PyObject *const *args,
-                                      Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainLxcOpenNamespace(PyObject *module, lv_state *st, virDomainPtr dom,
+                                  unsigned int flags)
 {
-    static const char *const kwlist[] = {"domain", "flags", NULL};
-    lv_state *st = lv_state_from_module(((lv_ext_state *)PyModule_GetState(module))->core);
-    PyObject *argv[2], *list;
-    void *dom;
-    unsigned int flags;
+    PyObject *list;
     int *fds = NULL, n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "lxcOpenNamespace", kwlist, 2, 2, argv) < 0
-        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, LV_NONE_NO_O, &dom) < 0
-        || lv_arg_uint(argv[1], "flags", &flags) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainLxcOpenNamespace(dom, &fds, flags);
     Py_END_ALLOW_THREADS

@@ -25,10 +25,13 @@
  *   the loop itself: never from inside removeHandle/removeTimeout, whose
  *   caller may hold libvirt locks the free function needs.
  *
- * libvirt's event implementation is global to the process and cannot be
- * unregistered, so the Python implementation lives in a static struct
- * (lv_ev) rather than in libvirtmod's module state: the callables it holds
- * are never released.  Everything in it is only touched with the GIL held.
+ * The Python event loop given to virEventRegisterImpl is process-wide, as
+ * libvirt's event implementation is (lv_ev below).  Everything else lives
+ * in libvirtmod's module state (lv_state): the type of the opaque objects,
+ * the bookkeeping of legacy domain event and close callback
+ * registrations.  The C callbacks libvirt calls find it through their
+ * opaque data (an lv_reg's st) or, for the event loop shims, through
+ * lv_ev.
  */
 #include "typewrappers.h"
 #include "libvirt-callbacks.h"
@@ -119,21 +122,13 @@ lv_ev_pycb_timeout(int timer, void *opaque)
 }
 
 PyObject *
-lv_override_virEventAddHandle(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                              PyObject *kwnames)
+lv_impl_virEventAddHandle(PyObject *module, lv_state *st, int fd, int events, PyObject *cb,
+                          PyObject *opaque)
 {
-    static const char *const kwlist[] = {"fd", "events", "cb", "opaque", NULL};
-    PyObject *argv[4];
-    int fd, events, watch;
+    int watch;
     lv_ev_pycb *data;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "virEventAddHandle", kwlist, 4, 4, argv) < 0)
-        return NULL;
-    if (lv_arg_int(argv[0], "fd", &fd) < 0
-        || lv_arg_int(argv[1], "events", &events) < 0
-        || lv_arg_callable(argv[2], "cb") < 0)
-        return NULL;
-    if ((data = lv_ev_pycb_new(argv[2], argv[3])) == NULL)
+    if ((data = lv_ev_pycb_new(cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     watch = virEventAddHandle(fd, events, lv_ev_pycb_handle, data, lv_ev_pycb_free);
@@ -141,33 +136,26 @@ lv_override_virEventAddHandle(PyObject *module, PyObject *const *args, Py_ssize_
     if (watch < 0) {
         /* libvirt does not call the free function of a failed registration. */
         lv_ev_pycb_release(data);
-        return lv_raise(lv_state_from_module(module), "virEventAddHandle");
+        return lv_raise(st, "virEventAddHandle");
     }
     return PyLong_FromLong(watch);
 }
 
 PyObject *
-lv_override_virEventAddTimeout(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                               PyObject *kwnames)
+lv_impl_virEventAddTimeout(PyObject *module, lv_state *st, int timeout, PyObject *cb,
+                           PyObject *opaque)
 {
-    static const char *const kwlist[] = {"timeout", "cb", "opaque", NULL};
-    PyObject *argv[3];
-    int timeout, timer;
+    int timer;
     lv_ev_pycb *data;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "virEventAddTimeout", kwlist, 3, 3, argv) < 0)
-        return NULL;
-    if (lv_arg_int(argv[0], "timeout", &timeout) < 0
-        || lv_arg_callable(argv[1], "cb") < 0)
-        return NULL;
-    if ((data = lv_ev_pycb_new(argv[1], argv[2])) == NULL)
+    if ((data = lv_ev_pycb_new(cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     timer = virEventAddTimeout(timeout, lv_ev_pycb_timeout, data, lv_ev_pycb_free);
     Py_END_ALLOW_THREADS
     if (timer < 0) {
         lv_ev_pycb_release(data);
-        return lv_raise(lv_state_from_module(module), "virEventAddTimeout");
+        return lv_raise(st, "virEventAddTimeout");
     }
     return PyLong_FromLong(timer);
 }
@@ -196,14 +184,22 @@ typedef struct {
     unsigned char free_pending;
 } lv_event_opaque;
 
-/* The Python event loop (see the top of the file). */
+/* The Python event loop (see the top of the file).  Process-wide, the
+ * one piece of state here that is not in the module state: libvirt's
+ * event implementation is global to the process, is registered once and
+ * can never be unregistered, and libvirt calls the shims below with no
+ * Python object at hand.  So it lives in a static struct, and what it
+ * holds is never released: the six callables, and the module that
+ * registered them (whose state has the type of the opaque objects made
+ * for the loop).  Only touched with the GIL held. */
 static struct {
     int registered;                 /* virEventRegisterImpl succeeded */
     PyObject *add_handle, *update_handle, *remove_handle;
     PyObject *add_timeout, *update_timeout, *remove_timeout;
     PyObject *invoke_handle;        /* the `cb` passed to addHandle */
     PyObject *invoke_timeout;       /* the `cb` passed to addTimeout */
-    PyTypeObject *opaque_type;      /* lv_event_opaque's type, once created */
+    PyObject *module;               /* libvirtmod, keeping `st` alive */
+    lv_state *st;
 } lv_ev;
 
 static PyObject *
@@ -226,10 +222,12 @@ lv_event_opaque_dealloc(PyObject *self)
     Py_DECREF(type);
 }
 
+/* The type of the opaque objects, made once per module (its state keeps
+ * it); NULL with an exception set when making it failed. */
 static PyTypeObject *
-lv_event_opaque_type(void)
+lv_event_opaque_type(PyObject *module, lv_state *st)
 {
-    if (lv_ev.opaque_type == NULL) {
+    if (st->event_opaque_type == NULL) {
         PyType_Slot slots[] = {
             {Py_tp_dealloc, lv_event_opaque_dealloc},
             {Py_tp_repr, lv_event_opaque_repr},
@@ -245,18 +243,24 @@ lv_event_opaque_type(void)
             .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
             .slots = slots,
         };
-        lv_ev.opaque_type = (PyTypeObject *)PyType_FromSpec(&spec);
+        st->event_opaque_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &spec, NULL);
     }
-    return lv_ev.opaque_type;
+    return st->event_opaque_type;
 }
 
+/* A new opaque object of st's type (made by virEventRegisterImpl, before
+ * libvirt can make any registration with the loop). */
 static lv_event_opaque *
-lv_event_opaque_new(int kind, void *cb, void *opaque, virFreeCallback ff)
+lv_event_opaque_new(lv_state *st, int kind, void *cb, void *opaque, virFreeCallback ff)
 {
-    PyTypeObject *type = lv_event_opaque_type();
+    PyTypeObject *type = st->event_opaque_type;
     lv_event_opaque *o;
 
-    if (type == NULL || (o = PyObject_New(lv_event_opaque, type)) == NULL)
+    if (type == NULL) {   /* the module was cleared: the interpreter is exiting */
+        PyErr_SetString(PyExc_RuntimeError, "libvirtmod is gone: no event registration possible");
+        return NULL;
+    }
+    if ((o = PyObject_New(lv_event_opaque, type)) == NULL)
         return NULL;
     o->kind = kind;
     if (kind == LV_EV_HANDLE)
@@ -271,11 +275,11 @@ lv_event_opaque_new(int kind, void *cb, void *opaque, virFreeCallback ff)
     return o;
 }
 
-/* `o` as one of our opaque objects (of the given kind, or any when -1). */
+/* `o` as one of st's opaque objects (of the given kind, or any when -1). */
 static lv_event_opaque *
-lv_event_opaque_arg(PyObject *o, int kind)
+lv_event_opaque_arg(lv_state *st, PyObject *o, int kind)
 {
-    if (lv_ev.opaque_type == NULL || !Py_IS_TYPE(o, lv_ev.opaque_type)) {
+    if (st->event_opaque_type == NULL || !Py_IS_TYPE(o, st->event_opaque_type)) {
         PyObject *type_name = lv_type_name(o);
         PyErr_Format(PyExc_TypeError,
                      "argument 'opaque' must be the opaque object libvirt passed to the "
@@ -342,7 +346,7 @@ lv_impl_virEventInvokeHandleCallback(PyObject *module, lv_state *st, int watch, 
 {
     lv_event_opaque *o;
 
-    if ((o = lv_event_opaque_arg(opaque_arg, LV_EV_HANDLE)) == NULL
+    if ((o = lv_event_opaque_arg(st, opaque_arg, LV_EV_HANDLE)) == NULL
         || lv_event_opaque_check_live(o) < 0)
         return NULL;
     lv_event_opaque_enter(o);
@@ -364,7 +368,7 @@ lv_impl_virEventInvokeTimeoutCallback(PyObject *module, lv_state *st, int timer,
 {
     lv_event_opaque *o;
 
-    if ((o = lv_event_opaque_arg(opaque_arg, LV_EV_TIMEOUT)) == NULL
+    if ((o = lv_event_opaque_arg(st, opaque_arg, LV_EV_TIMEOUT)) == NULL
         || lv_event_opaque_check_live(o) < 0)
         return NULL;
     lv_event_opaque_enter(o);
@@ -385,7 +389,7 @@ lv_impl_virEventInvokeFreeCallback(PyObject *module, lv_state *st, PyObject *opa
 {
     lv_event_opaque *o;
 
-    if ((o = lv_event_opaque_arg(opaque_arg, -1)) == NULL)
+    if ((o = lv_event_opaque_arg(st, opaque_arg, -1)) == NULL)
         return NULL;
     if (!o->consumed) {
         o->consumed = 1;
@@ -442,7 +446,7 @@ lv_ev_add(int kind, int a, int b, void *cb, void *opaque, virFreeCallback ff)
     if (!lv_cb_enter(&ctx))
         return -1;
     callable = kind == LV_EV_HANDLE ? lv_ev.add_handle : lv_ev.add_timeout;
-    o = lv_event_opaque_new(kind, cb, opaque, ff);
+    o = lv_event_opaque_new(lv_ev.st, kind, cb, opaque, ff);
     if (o != NULL) {
         if (kind == LV_EV_HANDLE)
             result = PyObject_CallFunction(callable, "iiOO", a, b, lv_ev.invoke_handle, o);
@@ -550,7 +554,7 @@ lv_impl_virEventRegisterImpl(PyObject *module, lv_state *st, PyObject *addHandle
         if (lv_arg_callable(argv[i], names[i]) < 0)
             return NULL;
     }
-    if (lv_event_opaque_type() == NULL)
+    if (lv_event_opaque_type(module, st) == NULL)
         return NULL;
     invoke_handle = lv_ev_function(module, "virEventInvokeHandleCallback");
     invoke_timeout = invoke_handle ? lv_ev_function(module, "virEventInvokeTimeoutCallback") : NULL;
@@ -560,6 +564,8 @@ lv_impl_virEventRegisterImpl(PyObject *module, lv_state *st, PyObject *addHandle
     }
     lv_ev.invoke_handle = invoke_handle;
     lv_ev.invoke_timeout = invoke_timeout;
+    lv_ev.module = Py_NewRef(module);
+    lv_ev.st = st;
     lv_ev.add_handle = Py_NewRef(argv[0]);
     lv_ev.update_handle = Py_NewRef(argv[1]);
     lv_ev.remove_handle = Py_NewRef(argv[2]);
@@ -970,40 +976,32 @@ lv_register_secret(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *
                                             (virConnectSecretEventGenericCallback)cb, opaque, ff);
 }
 
+/* One family of events: how to register and deregister a callback of
+ * it, and the C callback of each of its event IDs. */
 typedef struct {
-    const char *pyname;        /* for argument errors */
     const char *cname;         /* for libvirtError */
-    const char *dereg_pyname;
-    const char *objparam;      /* the Python parameter naming the object */
-    lv_kind kind;
+    const char *dereg_cname;
     int nids;
     const lv_event_cb *callbacks;
     int (*reg)(virConnectPtr, void *, int, lv_event_cb, void *, virFreeCallback);
+    int (*dereg)(virConnectPtr, int);
 } lv_event_family;
 
-#define LV_FAMILY(py, depy, c, param, kind, table, reg) \
-    {py, c, depy, param, kind, (int)(sizeof(table) / sizeof((table)[0])), table, reg}
+#define LV_FAMILY(Fam, table, reg)                                                  \
+    {"virConnect" #Fam "EventRegisterAny", "virConnect" #Fam "EventDeregisterAny",  \
+     (int)(sizeof(table) / sizeof((table)[0])), table, reg,                          \
+     virConnect##Fam##EventDeregisterAny}
 
-static const lv_event_family lv_domain_family = LV_FAMILY(
-    "domainEventRegisterAny", "domainEventDeregisterAny",
-    "virConnectDomainEventRegisterAny", "dom", LV_DOMAIN,
-    lv_domain_callbacks, lv_register_domain);
-static const lv_event_family lv_network_family = LV_FAMILY(
-    "networkEventRegisterAny", "networkEventDeregisterAny",
-    "virConnectNetworkEventRegisterAny", "net", LV_NETWORK,
-    lv_network_callbacks, lv_register_network);
-static const lv_event_family lv_pool_family = LV_FAMILY(
-    "storagePoolEventRegisterAny", "storagePoolEventDeregisterAny",
-    "virConnectStoragePoolEventRegisterAny", "pool",
-    LV_STORAGE_POOL, lv_pool_callbacks, lv_register_pool);
-static const lv_event_family lv_nodedev_family = LV_FAMILY(
-    "nodeDeviceEventRegisterAny", "nodeDeviceEventDeregisterAny",
-    "virConnectNodeDeviceEventRegisterAny", "dev",
-    LV_NODE_DEVICE, lv_nodedev_callbacks, lv_register_nodedev);
-static const lv_event_family lv_secret_family = LV_FAMILY(
-    "secretEventRegisterAny", "secretEventDeregisterAny",
-    "virConnectSecretEventRegisterAny", "secret", LV_SECRET,
-    lv_secret_callbacks, lv_register_secret);
+static const lv_event_family lv_domain_family =
+    LV_FAMILY(Domain, lv_domain_callbacks, lv_register_domain);
+static const lv_event_family lv_network_family =
+    LV_FAMILY(Network, lv_network_callbacks, lv_register_network);
+static const lv_event_family lv_pool_family =
+    LV_FAMILY(StoragePool, lv_pool_callbacks, lv_register_pool);
+static const lv_event_family lv_nodedev_family =
+    LV_FAMILY(NodeDevice, lv_nodedev_callbacks, lv_register_nodedev);
+static const lv_event_family lv_secret_family =
+    LV_FAMILY(Secret, lv_secret_callbacks, lv_register_secret);
 
 /* Register r's callback for event `id` on `obj` (NULL: every object);
  * returns libvirt's callback id, or -1 with libvirtError raised and r
@@ -1040,23 +1038,16 @@ lv_event_register(lv_state *st, const lv_event_family *fam, PyObject *self, void
     return callback_id;
 }
 
+/* <family>EventRegisterAny(obj, eventID, cb, opaque) on the connection
+ * `self`: libvirt's callback id. */
 static PyObject *
-lv_event_register_any(const lv_event_family *fam, PyObject *self, PyTypeObject *defining_class,
-                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_event_register_any(lv_state *st, const lv_event_family *fam, PyObject *self, void *obj,
+                      int id, PyObject *cb, PyObject *opaque)
 {
-    const char *const kwlist[] = {fam->objparam, "eventID", "cb", "opaque", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[4];
-    void *obj;
-    int id, callback_id;
+    int callback_id;
     lv_reg *r;
 
-    if (lv_unpack_fast(args, nargs, kwnames, fam->pyname, kwlist, 4, 4, argv) < 0
-        || lv_arg_handle(st, argv[0], fam->objparam, fam->kind, LV_NONE_IS_NULL, &obj) < 0
-        || lv_arg_int(argv[1], "eventID", &id) < 0
-        || lv_arg_callable(argv[2], "cb") < 0)
-        return NULL;
-    if ((r = lv_reg_new(st, self, argv[2], argv[3])) == NULL)
+    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     if ((callback_id = lv_event_register(st, fam, self, obj, id, r)) < 0)
         return NULL;
@@ -1066,49 +1057,87 @@ lv_event_register_any(const lv_event_family *fam, PyObject *self, PyTypeObject *
 /* Deregistering: libvirt frees the registration (now, or once an event
  * being dispatched to it returns).  None, like the reference binding. */
 static PyObject *
-lv_event_deregister_any(PyObject *self, PyTypeObject *defining_class, PyObject *const *args,
-                        Py_ssize_t nargs, PyObject *kwnames, const char *pyname,
-                        const char *cname, int (*dereg)(virConnectPtr, int))
+lv_event_deregister_any(lv_state *st, const lv_event_family *fam, PyObject *self, int id)
 {
-    static const char *const kwlist[] = {"callbackID", NULL};
-    PyObject *argv[1];
-    int id, rc;
+    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, pyname, kwlist, 1, 1, argv) < 0
-        || lv_arg_int(argv[0], "callbackID", &id) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = dereg(LV_HANDLE(self), id);
+    rc = fam->dereg(LV_HANDLE(self), id);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), cname);
+        return lv_raise(st, fam->dereg_cname);
     Py_RETURN_NONE;
 }
 
-#define LV_EVENT_FAMILY_FUNCTIONS(Fam, family)                                              \
-PyObject *                                                                                  \
-lv_override_virConnect##Fam##EventRegisterAny(PyObject *self, PyTypeObject *defining_class,  \
-                                              PyObject *const *args, Py_ssize_t nargs,       \
-                                              PyObject *kwnames)                             \
-{                                                                                           \
-    return lv_event_register_any(&family, self, defining_class, args, nargs, kwnames);       \
-}                                                                                           \
-                                                                                            \
-PyObject *                                                                                  \
-lv_override_virConnect##Fam##EventDeregisterAny(PyObject *self, PyTypeObject *defining_class,\
-                                                PyObject *const *args, Py_ssize_t nargs,     \
-                                                PyObject *kwnames)                           \
-{                                                                                           \
-    return lv_event_deregister_any(self, defining_class, args, nargs, kwnames,               \
-                                   family.dereg_pyname, "virConnect" #Fam "EventDeregisterAny",    \
-                                   virConnect##Fam##EventDeregisterAny);                     \
+/* The five families' entry points, written out: the generator finds each
+ * lv_impl_<name> by its name. */
+
+PyObject *
+lv_impl_virConnectDomainEventRegisterAny(PyObject *self, lv_state *st, virDomainPtr dom,
+                                         int eventID, PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_domain_family, self, dom, eventID, cb, opaque);
 }
 
-LV_EVENT_FAMILY_FUNCTIONS(Domain, lv_domain_family)
-LV_EVENT_FAMILY_FUNCTIONS(Network, lv_network_family)
-LV_EVENT_FAMILY_FUNCTIONS(StoragePool, lv_pool_family)
-LV_EVENT_FAMILY_FUNCTIONS(NodeDevice, lv_nodedev_family)
-LV_EVENT_FAMILY_FUNCTIONS(Secret, lv_secret_family)
+PyObject *
+lv_impl_virConnectDomainEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_domain_family, self, callbackID);
+}
+
+PyObject *
+lv_impl_virConnectNetworkEventRegisterAny(PyObject *self, lv_state *st, virNetworkPtr net,
+                                          int eventID, PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_network_family, self, net, eventID, cb, opaque);
+}
+
+PyObject *
+lv_impl_virConnectNetworkEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_network_family, self, callbackID);
+}
+
+PyObject *
+lv_impl_virConnectStoragePoolEventRegisterAny(PyObject *self, lv_state *st,
+                                              virStoragePoolPtr pool, int eventID,
+                                              PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_pool_family, self, pool, eventID, cb, opaque);
+}
+
+PyObject *
+lv_impl_virConnectStoragePoolEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_pool_family, self, callbackID);
+}
+
+PyObject *
+lv_impl_virConnectNodeDeviceEventRegisterAny(PyObject *self, lv_state *st,
+                                             virNodeDevicePtr dev, int eventID,
+                                             PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_nodedev_family, self, dev, eventID, cb, opaque);
+}
+
+PyObject *
+lv_impl_virConnectNodeDeviceEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_nodedev_family, self, callbackID);
+}
+
+PyObject *
+lv_impl_virConnectSecretEventRegisterAny(PyObject *self, lv_state *st, virSecretPtr secret,
+                                         int eventID, PyObject *cb, PyObject *opaque)
+{
+    return lv_event_register_any(st, &lv_secret_family, self, secret, eventID, cb, opaque);
+}
+
+PyObject *
+lv_impl_virConnectSecretEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
+{
+    return lv_event_deregister_any(st, &lv_secret_family, self, callbackID);
+}
 
 /* ---- domainEventRegister / domainEventDeregister (legacy) ---------------- */
 
@@ -1118,21 +1147,19 @@ LV_EVENT_FAMILY_FUNCTIONS(Secret, lv_secret_family)
  * lv_reg holds as `cb` a dict {callable: opaque} of the Python callbacks
  * (told apart by equality, like dict keys: a bound method made anew
  * finds its entry; registering a callable again replaces its opaque
- * value).  The registrations are linked in lv_legacy_regs, from
- * registering until they are deregistered or freed. */
-
-static lv_reg *lv_legacy_regs;
+ * value).  The registrations are linked in the module state's
+ * legacy_regs, from registering until they are deregistered or freed. */
 
 static void
 lv_legacy_unlink(lv_reg *r)
 {
-    lv_reg_unlink(&lv_legacy_regs, r);
+    lv_reg_unlink(&r->st->legacy_regs, r);
 }
 
 static lv_reg *
-lv_legacy_find(PyObject *conn)
+lv_legacy_find(lv_state *st, PyObject *conn)
 {
-    for (lv_reg *r = lv_legacy_regs; r != NULL; r = r->next) {
+    for (lv_reg *r = st->legacy_regs; r != NULL; r = r->next) {
         if (r->owner == conn)
             return r;
     }
@@ -1165,34 +1192,28 @@ lv_legacy_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *
 }
 
 PyObject *
-lv_override_virConnectDomainEventRegister(PyObject *self, PyTypeObject *defining_class,
-                                          PyObject *const *args, Py_ssize_t nargs,
-                                          PyObject *kwnames)
+lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb,
+                                      PyObject *opaque)
 {
-    static const char *const kwlist[] = {"cb", "opaque", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2], *callbacks;
+    PyObject *callbacks;
     lv_reg *r;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "domainEventRegister", kwlist, 2, 2, argv) < 0
-        || lv_arg_callable(argv[0], "cb") < 0)
-        return NULL;
-    if ((r = lv_legacy_find(self)) != NULL) {
-        if (PyDict_SetItem(r->cb, argv[0], argv[1]) < 0)
+    if ((r = lv_legacy_find(st, self)) != NULL) {
+        if (PyDict_SetItem(r->cb, cb, opaque) < 0)
             return NULL;
         Py_RETURN_NONE;
     }
     if ((callbacks = PyDict_New()) == NULL)
         return NULL;
-    if (PyDict_SetItem(callbacks, argv[0], argv[1]) < 0
+    if (PyDict_SetItem(callbacks, cb, opaque) < 0
         || (r = lv_reg_new(st, self, callbacks, Py_None)) == NULL) {
         Py_DECREF(callbacks);
         return NULL;
     }
     Py_DECREF(callbacks);
     r->on_free = lv_legacy_unlink;
-    lv_reg_link(&lv_legacy_regs, r);
+    lv_reg_link(&st->legacy_regs, r);
     Py_BEGIN_ALLOW_THREADS
     rc = virConnectDomainEventRegister(LV_HANDLE(self), lv_legacy_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
@@ -1207,22 +1228,16 @@ lv_override_virConnectDomainEventRegister(PyObject *self, PyTypeObject *defining
 }
 
 PyObject *
-lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defining_class,
-                                            PyObject *const *args, Py_ssize_t nargs,
-                                            PyObject *kwnames)
+lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *cb)
 {
-    static const char *const kwlist[] = {"cb", NULL};
-    PyObject *argv[1];
     lv_reg *r;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "domainEventDeregister", kwlist, 1, 1, argv) < 0)
-        return NULL;
     /* As with the reference: with no callback registered this is a no-op;
      * otherwise a callable it does not know raises KeyError. */
-    if ((r = lv_legacy_find(self)) == NULL)
+    if ((r = lv_legacy_find(st, self)) == NULL)
         Py_RETURN_NONE;
-    if (PyDict_DelItem(r->cb, argv[0]) < 0)
+    if (PyDict_DelItem(r->cb, cb) < 0)
         return NULL;
     if (PyDict_Size(r->cb) != 0)
         Py_RETURN_NONE;
@@ -1234,7 +1249,7 @@ lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defini
     rc = virConnectDomainEventDeregister(LV_HANDLE(self), lv_legacy_cb);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virConnectDomainEventDeregister");
+        return lv_raise(st, "virConnectDomainEventDeregister");
     Py_RETURN_NONE;
 }
 
@@ -1244,33 +1259,29 @@ lv_override_virConnectDomainEventDeregister(PyObject *self, PyTypeObject *defini
  * every daemon-based URI uses) implement close callbacks; for the others
  * (test:///, qemu:///embed, ...) libvirt accepts registering and
  * unregistering but keeps nothing and never calls the free function.
- * So every registration is also linked in lv_close_regs until it is
- * freed: once unregisterCloseCallback() succeeded, a registration of the
- * connection still linked is one libvirt never took (the remote driver
- * frees it within the call), and is released then.  Registrations whose
- * virConnectRegisterCloseCallback call is still running are in
- * lv_close_inflight (by serial number) and left alone. */
+ * So every registration is also linked in the module state's close_regs
+ * until it is freed: once unregisterCloseCallback() succeeded, a
+ * registration of the connection still linked is one libvirt never took
+ * (the remote driver frees it within the call), and is released then.
+ * Registrations whose virConnectRegisterCloseCallback call is still
+ * running are in close_inflight (by serial number) and left alone. */
 
-static lv_reg *lv_close_regs;
-static int lv_close_serial;
-
+/* A registerCloseCallback() call in progress (on its caller's stack). */
 typedef struct lv_close_call {
     int serial;
     struct lv_close_call *next;
 } lv_close_call;
 
-static lv_close_call *lv_close_inflight;
-
 static void
 lv_close_unlink(lv_reg *r)
 {
-    lv_reg_unlink(&lv_close_regs, r);
+    lv_reg_unlink(&r->st->close_regs, r);
 }
 
 static int
-lv_close_is_inflight(int serial)
+lv_close_is_inflight(lv_state *st, int serial)
 {
-    for (lv_close_call *c = lv_close_inflight; c != NULL; c = c->next) {
+    for (lv_close_call *c = st->close_inflight; c != NULL; c = c->next) {
         if (c->serial == serial)
             return 1;
     }
@@ -1289,33 +1300,26 @@ lv_close_cb(virConnectPtr conn, int reason, void *opaque)
 }
 
 PyObject *
-lv_override_virConnectRegisterCloseCallback(PyObject *self, PyTypeObject *defining_class,
-                                            PyObject *const *args, Py_ssize_t nargs,
-                                            PyObject *kwnames)
+lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *cb,
+                                        PyObject *opaque)
 {
-    static const char *const kwlist[] = {"cb", "opaque", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2];
     lv_close_call call, **link;
     lv_reg *r;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "registerCloseCallback", kwlist, 2, 2, argv) < 0
-        || lv_arg_callable(argv[0], "cb") < 0)
-        return NULL;
-    if ((r = lv_reg_new(st, self, argv[0], argv[1])) == NULL)
+    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     r->on_free = lv_close_unlink;
-    r->id = call.serial = ++lv_close_serial;
-    lv_reg_link(&lv_close_regs, r);
-    call.next = lv_close_inflight;
-    lv_close_inflight = &call;
+    r->id = call.serial = ++st->close_serial;
+    lv_reg_link(&st->close_regs, r);
+    call.next = st->close_inflight;
+    st->close_inflight = &call;
 
     Py_BEGIN_ALLOW_THREADS
     rc = virConnectRegisterCloseCallback(LV_HANDLE(self), lv_close_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
 
-    for (link = &lv_close_inflight; *link != &call; link = &(*link)->next)
+    for (link = &st->close_inflight; *link != &call; link = &(*link)->next)
         ;
     *link = call.next;
     if (rc < 0) {
@@ -1328,7 +1332,7 @@ lv_override_virConnectRegisterCloseCallback(PyObject *self, PyTypeObject *defini
 }
 
 PyObject *
-lv_override_virConnectUnregisterCloseCallback(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virConnectUnregisterCloseCallback(PyObject *self, lv_state *st)
 {
     lv_reg *r, *next, *orphans = NULL;
     int rc;
@@ -1337,13 +1341,13 @@ lv_override_virConnectUnregisterCloseCallback(PyObject *self, PyObject *Py_UNUSE
     rc = virConnectUnregisterCloseCallback(LV_HANDLE(self), lv_close_cb);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virConnectUnregisterCloseCallback");
+        return lv_raise(st, "virConnectUnregisterCloseCallback");
     /* Unlinked first, released after: releasing runs Python code (the
      * callback's and opaque value's destructors), which may register or
      * unregister again. */
-    for (r = lv_close_regs; r != NULL; r = next) {
+    for (r = st->close_regs; r != NULL; r = next) {
         next = r->next;
-        if (r->owner == self && !lv_close_is_inflight(r->id)) {
+        if (r->owner == self && !lv_close_is_inflight(st, r->id)) {
             lv_close_unlink(r);
             r->next = orphans;
             orphans = r;
@@ -1372,20 +1376,13 @@ lv_stream_cb(virStreamPtr stream, int events, void *opaque)
 /* cb(stream, events, opaque), with the stream object the callback was
  * added on; eventRemoveCallback() (generated) makes libvirt free it. */
 PyObject *
-lv_override_virStreamEventAddCallback(PyObject *self, PyTypeObject *defining_class,
-                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virStreamEventAddCallback(PyObject *self, lv_state *st, int events, PyObject *cb,
+                                  PyObject *opaque)
 {
-    static const char *const kwlist[] = {"events", "cb", "opaque", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[3];
     lv_reg *r;
-    int events, rc;
+    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "eventAddCallback", kwlist, 3, 3, argv) < 0
-        || lv_arg_int(argv[0], "events", &events) < 0
-        || lv_arg_callable(argv[1], "cb") < 0)
-        return NULL;
-    if ((r = lv_reg_new(st, self, argv[1], argv[2])) == NULL)
+    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virStreamEventAddCallback(LV_HANDLE(self), events, lv_stream_cb, r, lv_reg_free);

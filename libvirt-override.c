@@ -1227,14 +1227,14 @@ lv_override_virDomainRevertToSnapshot(PyObject *self, PyTypeObject *defining_cla
 /* ---- virConnect -------------------------------------------------------- */
 
 PyObject *
-lv_override_virConnectClose(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virConnectClose(PyObject *self, lv_state *st)
 {
     /* Closing a closed connection reports libvirt's invalid-connection
      * error, as with the reference. */
     int rc = LV_HANDLE(self) != NULL ? lv_object_release(self) : virConnectClose(NULL);
 
     if (rc < 0)
-        return lv_raise_for(self, "virConnectClose");
+        return lv_raise(st, "virConnectClose");
     return PyLong_FromLong(rc);
 }
 
@@ -1266,22 +1266,12 @@ lv_domain_stats_list(lv_state *st, PyObject *conn, virDomainStatsRecordPtr *reco
 }
 
 PyObject *
-lv_override_virConnectGetAllDomainStats(PyObject *self, PyTypeObject *defining_class,
-                                        PyObject *const *args, Py_ssize_t nargs,
-                                        PyObject *kwnames)
+lv_impl_virConnectGetAllDomainStats(PyObject *self, lv_state *st, unsigned int stats,
+                                    unsigned int flags)
 {
-    static const char *const kwlist[] = {"stats", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2];
-    unsigned int stats = 0, flags = 0;
     virDomainStatsRecordPtr *records = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getAllDomainStats", kwlist, 0, 2, argv) < 0)
-        return NULL;
-    if ((argv[0] != NULL && lv_arg_uint(argv[0], "stats", &stats) < 0)
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virConnectGetAllDomainStats(LV_HANDLE(self), stats, &records, flags);
     Py_END_ALLOW_THREADS
@@ -1291,25 +1281,17 @@ lv_override_virConnectGetAllDomainStats(PyObject *self, PyTypeObject *defining_c
 }
 
 PyObject *
-lv_override_virDomainListGetStats(PyObject *self, PyTypeObject *defining_class,
-                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainListGetStats(PyObject *self, lv_state *st, PyObject *doms_arg,
+                              unsigned int stats, unsigned int flags)
 {
-    static const char *const kwlist[] = {"doms", "stats", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[3], *seq;
-    unsigned int stats = 0, flags = 0;
+    PyObject *seq;
     virDomainStatsRecordPtr *records = NULL;
     virDomainPtr *doms;
     Py_ssize_t ndoms;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "domainListGetStats", kwlist, 1, 3, argv) < 0)
-        return NULL;
-    if ((argv[1] != NULL && lv_arg_uint(argv[1], "stats", &stats) < 0)
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0))
-        return NULL;
     /* Any iterable of domains, as the reference's loop over it takes. */
-    if ((seq = PySequence_Fast(argv[0], "argument 'doms' must be an iterable of virDomain")) == NULL)
+    if ((seq = PySequence_Fast(doms_arg, "argument 'doms' must be an iterable of virDomain")) == NULL)
         return NULL;
     /* A tuple: a list changed by another thread during the call must not
      * free the domains whose handles libvirt uses. */
@@ -1345,21 +1327,12 @@ lv_override_virDomainListGetStats(PyObject *self, PyTypeObject *defining_class,
 }
 
 PyObject *
-lv_override_virNodeGetCPUStats(PyObject *self, PyTypeObject *defining_class,
-                               PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virNodeGetCPUStats(PyObject *self, lv_state *st, int cpu, unsigned int flags)
 {
-    static const char *const kwlist[] = {"cpuNum", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2], *dict = NULL;
-    int cpu, nparams = 0, rc;
-    unsigned int flags = 0;
+    PyObject *dict = NULL;
+    int nparams = 0, rc;
     virNodeCPUStatsPtr params = NULL;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getCPUStats", kwlist, 1, 2, argv) < 0)
-        return NULL;
-    if (lv_arg_int(argv[0], "cpuNum", &cpu) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     /* Count, then fetch, in one release of the GIL. */
     Py_BEGIN_ALLOW_THREADS
     rc = virNodeGetCPUStats(LV_HANDLE(self), cpu, NULL, &nparams, flags);
@@ -1381,7 +1354,7 @@ lv_override_virNodeGetCPUStats(PyObject *self, PyTypeObject *defining_class,
 /* ---- virConnect: host information ------------------------------------------ */
 
 PyObject *
-lv_override_virNodeGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virNodeGetInfo(PyObject *self, lv_state *st)
 {
     virNodeInfo info;
     int rc;
@@ -1390,7 +1363,7 @@ lv_override_virNodeGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
     rc = virNodeGetInfo(LV_HANDLE(self), &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virNodeGetInfo");
+        return lv_raise(st, "virNodeGetInfo");
     /* memory in MiB (libvirt gives KiB), as the binding always did */
     return Py_BuildValue("[NkIIIIII]", lv_str_n(info.model, sizeof(info.model)),
                          info.memory >> 10, info.cpus, info.mhz, info.nodes, info.sockets,
@@ -1398,7 +1371,7 @@ lv_override_virNodeGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
 }
 
 PyObject *
-lv_override_virNodeGetSecurityModel(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virNodeGetSecurityModel(PyObject *self, lv_state *st)
 {
     virSecurityModel model;
     int rc;
@@ -1408,26 +1381,18 @@ lv_override_virNodeGetSecurityModel(PyObject *self, PyObject *Py_UNUSED(ignored)
     rc = virNodeGetSecurityModel(LV_HANDLE(self), &model);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virNodeGetSecurityModel");
+        return lv_raise(st, "virNodeGetSecurityModel");
     return Py_BuildValue("[NN]", lv_str_n(model.model, sizeof(model.model)),
                          lv_str_n(model.doi, sizeof(model.doi)));
 }
 
 PyObject *
-lv_override_virNodeGetMemoryStats(PyObject *self, PyTypeObject *defining_class,
-                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virNodeGetMemoryStats(PyObject *self, lv_state *st, int cell, unsigned int flags)
 {
-    static const char *const kwlist[] = {"cellNum", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2], *dict;
-    int cell, nparams = 0, rc;
-    unsigned int flags = 0;
+    PyObject *dict;
+    int nparams = 0, rc;
     virNodeMemoryStatsPtr params = NULL;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getMemoryStats", kwlist, 1, 2, argv) < 0
-        || lv_arg_int(argv[0], "cellNum", &cell) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virNodeGetMemoryStats(LV_HANDLE(self), cell, NULL, &nparams, flags);
     Py_END_ALLOW_THREADS
@@ -1449,18 +1414,12 @@ lv_override_virNodeGetMemoryStats(PyObject *self, PyTypeObject *defining_class,
 }
 
 PyObject *
-lv_override_virNodeGetCellsFreeMemory(PyObject *self, PyTypeObject *defining_class,
-                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, int start, int maxcells)
 {
-    static const char *const kwlist[] = {"startCell", "maxCells", NULL};
-    PyObject *argv[2], *list;
-    int start, maxcells, n;
+    PyObject *list;
+    int n;
     unsigned long long *mems;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getCellsFreeMemory", kwlist, 2, 2, argv) < 0
-        || lv_arg_int(argv[0], "startCell", &start) < 0
-        || lv_arg_int(argv[1], "maxCells", &maxcells) < 0)
-        return NULL;
     /* libvirt itself rejects a maxCells below 1 */
     if ((mems = PyMem_Calloc(maxcells > 0 ? maxcells : 1, sizeof(*mems))) == NULL)
         return PyErr_NoMemory();
@@ -1469,7 +1428,7 @@ lv_override_virNodeGetCellsFreeMemory(PyObject *self, PyTypeObject *defining_cla
     Py_END_ALLOW_THREADS
     if (n < 0) {
         PyMem_Free(mems);
-        return lv_raise(PyType_GetModuleState(defining_class), "virNodeGetCellsFreeMemory");
+        return lv_raise(st, "virNodeGetCellsFreeMemory");
     }
     if (n > maxcells)
         n = maxcells;
@@ -1544,36 +1503,30 @@ done:
 }
 
 PyObject *
-lv_override_virNodeAllocPages(PyObject *self, PyTypeObject *defining_class,
-                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virNodeAllocPages(PyObject *self, lv_state *st, PyObject *pages, int start,
+                          unsigned int ncells, unsigned int flags)
 {
-    static const char *const kwlist[] = {"pages", "startCell", "cellCount", "flags", NULL};
-    PyObject *argv[4], *items = NULL, *result = NULL;
-    unsigned int *sizes = NULL, ncells = 0, flags = 0;
+    PyObject *items = NULL, *result = NULL;
+    unsigned int *sizes = NULL;
     unsigned long long *counts = NULL;
     Py_ssize_t npages;
-    int start = 0, rc;
+    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "allocPages", kwlist, 1, 4, argv) < 0
-        || (argv[1] != NULL && lv_arg_int(argv[1], "startCell", &start) < 0)
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "cellCount", &ncells) < 0)
-        || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0))
-        return NULL;
-    if (!PyDict_Check(argv[0])) {
-        PyObject *type_name = lv_type_name(argv[0]);
+    if (!PyDict_Check(pages)) {
+        PyObject *type_name = lv_type_name(pages);
         PyErr_Format(PyExc_TypeError,
                      "argument 'pages' must be a dict of page size to page count, not %.100S",
                      type_name);
         Py_DECREF(type_name);
         return NULL;
     }
-    if (PyDict_Size(argv[0]) == 0) {   /* as the reference */
+    if (PyDict_Size(pages) == 0) {   /* as the reference */
         PyErr_SetString(PyExc_LookupError, "Need non-empty dictionary to pages attribute");
         return NULL;
     }
     /* A copy of the items: converting them may run Python code (__index__)
      * that changes the dict. */
-    if ((items = PyDict_Items(argv[0])) == NULL)
+    if ((items = PyDict_Items(pages)) == NULL)
         return NULL;
     npages = PyList_Size(items);
     if ((size_t)npages > UINT_MAX) {
@@ -1596,8 +1549,7 @@ lv_override_virNodeAllocPages(PyObject *self, PyTypeObject *defining_class,
     rc = virNodeAllocPages(LV_HANDLE(self), (unsigned int)npages, sizes, counts, start, ncells,
                            flags);
     Py_END_ALLOW_THREADS
-    result = rc < 0 ? lv_raise(PyType_GetModuleState(defining_class), "virNodeAllocPages")
-                    : PyLong_FromLong(rc);
+    result = rc < 0 ? lv_raise(st, "virNodeAllocPages") : PyLong_FromLong(rc);
 done:
     PyMem_Free(sizes);
     PyMem_Free(counts);
@@ -1606,23 +1558,17 @@ done:
 }
 
 PyObject *
-lv_override_virNodeGetCPUMap(PyObject *self, PyTypeObject *defining_class,
-                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virNodeGetCPUMap(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0, online = 0;
+    unsigned int online = 0;
     unsigned char *cpumap = NULL;
     int ncpus;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getCPUMap", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     ncpus = virNodeGetCPUMap(LV_HANDLE(self), &cpumap, &online, flags);
     Py_END_ALLOW_THREADS
     if (ncpus < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virNodeGetCPUMap");
+        return lv_raise(st, "virNodeGetCPUMap");
     PyObject *result = Py_BuildValue("(iNI)", ncpus,
                                      lv_cpumap_to_py(cpumap, VIR_CPU_MAPLEN(ncpus), ncpus, 1),
                                      online);
@@ -1631,25 +1577,17 @@ lv_override_virNodeGetCPUMap(PyObject *self, PyTypeObject *defining_class,
 }
 
 PyObject *
-lv_override_virConnectGetCPUModelNames(PyObject *self, PyTypeObject *defining_class,
-                                       PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virConnectGetCPUModelNames(PyObject *self, lv_state *st, const char *arch,
+                                   unsigned int flags)
 {
-    static const char *const kwlist[] = {"arch", "flags", NULL};
-    PyObject *argv[2];
-    const char *arch;
-    unsigned int flags = 0;
     char **models = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getCPUModelNames", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "arch", 0, &arch) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virConnectGetCPUModelNames(LV_HANDLE(self), arch, &models, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virConnectGetCPUModelNames");
+        return lv_raise(st, "virConnectGetCPUModelNames");
     return lv_str_list_free(models, n);
 }
 
@@ -1671,25 +1609,18 @@ lv_dhcp_lease(virNetworkDHCPLeasePtr lease)
 }
 
 PyObject *
-lv_override_virNetworkGetDHCPLeases(PyObject *self, PyTypeObject *defining_class,
-                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virNetworkGetDHCPLeases(PyObject *self, lv_state *st, const char *mac,
+                                unsigned int flags)
 {
-    static const char *const kwlist[] = {"mac", "flags", NULL};
-    PyObject *argv[2], *list;
-    const char *mac = NULL;
-    unsigned int flags = 0;
+    PyObject *list;
     virNetworkDHCPLeasePtr *leases = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "DHCPLeases", kwlist, 0, 2, argv) < 0
-        || (argv[0] != NULL && lv_arg_str(argv[0], "mac", 1, &mac) < 0)
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virNetworkGetDHCPLeases(LV_HANDLE(self), mac, &leases, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virNetworkGetDHCPLeases");
+        return lv_raise(st, "virNetworkGetDHCPLeases");
     list = PyList_New(n);
     for (int i = 0; i < n; i++) {
         if (list != NULL) {
@@ -1708,7 +1639,7 @@ lv_override_virNetworkGetDHCPLeases(PyObject *self, PyTypeObject *defining_class
 /* ---- virStoragePool, virStorageVol ----------------------------------------- */
 
 PyObject *
-lv_override_virStoragePoolGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virStoragePoolGetInfo(PyObject *self, lv_state *st)
 {
     virStoragePoolInfo info;
     int rc;
@@ -1717,12 +1648,12 @@ lv_override_virStoragePoolGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
     rc = virStoragePoolGetInfo(LV_HANDLE(self), &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virStoragePoolGetInfo");
+        return lv_raise(st, "virStoragePoolGetInfo");
     return Py_BuildValue("[iKKK]", info.state, info.capacity, info.allocation, info.available);
 }
 
 PyObject *
-lv_override_virStorageVolGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virStorageVolGetInfo(PyObject *self, lv_state *st)
 {
     virStorageVolInfo info;
     int rc;
@@ -1731,51 +1662,38 @@ lv_override_virStorageVolGetInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
     rc = virStorageVolGetInfo(LV_HANDLE(self), &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virStorageVolGetInfo");
+        return lv_raise(st, "virStorageVolGetInfo");
     return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
 }
 
 PyObject *
-lv_override_virStorageVolGetInfoFlags(PyObject *self, PyTypeObject *defining_class,
-                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virStorageVolGetInfoFlags(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
     virStorageVolInfo info;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "infoFlags", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virStorageVolGetInfoFlags(LV_HANDLE(self), &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virStorageVolGetInfoFlags");
+        return lv_raise(st, "virStorageVolGetInfoFlags");
     return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
 }
 
 /* ---- virSecret ------------------------------------------------------------- */
 
 PyObject *
-lv_override_virSecretGetValue(PyObject *self, PyTypeObject *defining_class,
-                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virSecretGetValue(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1], *result;
-    unsigned int flags = 0;
+    PyObject *result;
     unsigned char *value;
     size_t size = 0;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "value", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     value = virSecretGetValue(LV_HANDLE(self), &size, flags);
     Py_END_ALLOW_THREADS
     if (value == NULL)
-        return lv_raise(PyType_GetModuleState(defining_class), "virSecretGetValue");
+        return lv_raise(st, "virSecretGetValue");
     result = size > PY_SSIZE_T_MAX ? PyErr_NoMemory()
                                    : PyBytes_FromStringAndSize((const char *)value, size);
     /* a secret: do not leave it in freed memory */
@@ -1785,31 +1703,25 @@ lv_override_virSecretGetValue(PyObject *self, PyTypeObject *defining_class,
 }
 
 PyObject *
-lv_override_virSecretSetValue(PyObject *self, PyTypeObject *defining_class,
-                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virSecretSetValue(PyObject *self, lv_state *st, PyObject *value_arg,
+                          unsigned int flags)
 {
-    static const char *const kwlist[] = {"value", "flags", NULL};
-    PyObject *argv[2];
-    unsigned int flags = 0;
     const char *value;
     Py_ssize_t len = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "setValue", kwlist, 1, 2, argv) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     /* What the reference's z# format takes: bytes, str as its UTF-8 bytes,
      * None as no value (NULL, for libvirt to report). */
-    if (argv[0] == Py_None) {
+    if (value_arg == Py_None) {
         value = NULL;
-    } else if (PyUnicode_Check(argv[0])) {
-        if ((value = PyUnicode_AsUTF8AndSize(argv[0], &len)) == NULL)
+    } else if (PyUnicode_Check(value_arg)) {
+        if ((value = PyUnicode_AsUTF8AndSize(value_arg, &len)) == NULL)
             return NULL;
-    } else if (PyBytes_Check(argv[0])) {
-        value = PyBytes_AsString(argv[0]);
-        len = PyBytes_Size(argv[0]);
+    } else if (PyBytes_Check(value_arg)) {
+        value = PyBytes_AsString(value_arg);
+        len = PyBytes_Size(value_arg);
     } else {
-        PyObject *type_name = lv_type_name(argv[0]);
+        PyObject *type_name = lv_type_name(value_arg);
         PyErr_Format(PyExc_TypeError, "argument 'value' must be bytes, str or None, not %.100S",
                      type_name);
         Py_DECREF(type_name);
@@ -1820,31 +1732,27 @@ lv_override_virSecretSetValue(PyObject *self, PyTypeObject *defining_class,
     rc = virSecretSetValue(LV_HANDLE(self), (const unsigned char *)value, (size_t)len, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virSecretSetValue");
+        return lv_raise(st, "virSecretSetValue");
     return PyLong_FromLong(rc);
 }
 
 /* ---- virStream ------------------------------------------------------------- */
 
 PyObject *
-lv_override_virStreamSend(PyObject *self, PyTypeObject *defining_class,
-                          PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
 {
-    static const char *const kwlist[] = {"data", NULL};
-    PyObject *argv[1], *data;
+    PyObject *data;
     char *buf;
     Py_ssize_t len;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "send", kwlist, 1, 1, argv) < 0)
-        return NULL;
     /* bytes as they are; any other bytes-like object copied, which also
      * keeps what libvirt reads unchanged while the GIL is released (the
      * buffer protocol is in the stable ABI only from 3.11). */
-    if (PyBytes_Check(argv[0])) {
-        data = Py_NewRef(argv[0]);
+    if (PyBytes_Check(data_arg)) {
+        data = Py_NewRef(data_arg);
     } else {
-        PyObject *view = PyMemoryView_FromObject(argv[0]);
+        PyObject *view = PyMemoryView_FromObject(data_arg);
         if (view == NULL)
             return NULL;
         data = PyBytes_FromObject(view);
@@ -1861,7 +1769,7 @@ lv_override_virStreamSend(PyObject *self, PyTypeObject *defining_class,
     Py_END_ALLOW_THREADS
     Py_DECREF(data);
     if (rc == -1)
-        return lv_raise(PyType_GetModuleState(defining_class), "virStreamSend");
+        return lv_raise(st, "virStreamSend");
     return PyLong_FromLong(rc);   /* bytes sent, or -2: it would block */
 }
 
@@ -1869,15 +1777,11 @@ lv_override_virStreamSend(PyObject *self, PyTypeObject *defining_class,
  * libvirt's negative answer other than an error (-2: it would block, -3: a
  * hole is next). */
 static PyObject *
-lv_stream_recv(PyObject *self, lv_state *st, PyObject *nbytes_arg, int with_flags,
-               unsigned int flags)
+lv_stream_recv(PyObject *self, lv_state *st, size_t nbytes, int with_flags, unsigned int flags)
 {
-    size_t nbytes;
     PyObject *buf;
     int rc;
 
-    if (lv_arg_size(nbytes_arg, "nbytes", &nbytes) < 0)
-        return NULL;
     /* recv() may return less than asked for: a huge request reads at most
      * 16 MiB, rather than allocating it all before libvirt has any data. */
     if (nbytes > 16 * 1024 * 1024)
@@ -1906,50 +1810,35 @@ lv_stream_recv(PyObject *self, lv_state *st, PyObject *nbytes_arg, int with_flag
 }
 
 PyObject *
-lv_override_virStreamRecv(PyObject *self, PyTypeObject *defining_class,
-                          PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virStreamRecv(PyObject *self, lv_state *st, size_t nbytes)
 {
-    static const char *const kwlist[] = {"nbytes", NULL};
-    PyObject *argv[1];
-
-    if (lv_unpack_fast(args, nargs, kwnames, "recv", kwlist, 1, 1, argv) < 0)
-        return NULL;
-    return lv_stream_recv(self, PyType_GetModuleState(defining_class), argv[0], 0, 0);
+    return lv_stream_recv(self, st, nbytes, 0, 0);
 }
 
 PyObject *
-lv_override_virStreamRecvFlags(PyObject *self, PyTypeObject *defining_class,
-                               PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, PyObject *nbytes_arg,
+                           unsigned int flags)
 {
-    static const char *const kwlist[] = {"nbytes", "flags", NULL};
-    PyObject *argv[2];
-    unsigned int flags = 0;
+    size_t nbytes;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "recvFlags", kwlist, 1, 2, argv) < 0
-        || lv_arg_require_int(argv[0], "nbytes") < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
+    /* An int itself (not an int-like), as the reference takes it. */
+    if (lv_arg_require_int(nbytes_arg, "nbytes") < 0
+        || lv_arg_size(nbytes_arg, "nbytes", &nbytes) < 0)
         return NULL;
-    return lv_stream_recv(self, PyType_GetModuleState(defining_class), argv[0], 1, flags);
+    return lv_stream_recv(self, st, nbytes, 1, flags);
 }
 
 PyObject *
-lv_override_virStreamRecvHole(PyObject *self, PyTypeObject *defining_class,
-                              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virStreamRecvHole(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
     long long length = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "recvHole", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virStreamRecvHole(LV_HANDLE(self), &length, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virStreamRecvHole");
+        return lv_raise(st, "virStreamRecvHole");
     return PyLong_FromLongLong(length);
 }
 
@@ -2050,33 +1939,24 @@ done:
 }
 
 PyObject *
-lv_override_virConnectOpenAuth(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                               PyObject *kwnames)
+lv_impl_virConnectOpenAuth(PyObject *module, lv_state *st, const char *uri, PyObject *auth_arg,
+                           unsigned int flags)
 {
-    static const char *const kwlist[] = {"uri", "auth", "flags", NULL};
-    lv_state *st = lv_state_from_module(module);
-    PyObject *argv[3], *auth_seq = NULL, *types_seq = NULL;
-    const char *uri;
-    unsigned int flags = 0;
+    PyObject *auth_seq = NULL, *types_seq = NULL;
     virConnectAuth auth = {0};
     lv_auth_context ctx = {0};
     virConnectPtr conn;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "openAuth", kwlist, 2, 3, argv) < 0)
-        return NULL;
-    if (lv_arg_str(argv[0], "uri", 1, &uri) < 0
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0))
-        return NULL;
-    if (argv[1] != Py_None) {
-        if (!(PyList_Check(argv[1]) || PyTuple_Check(argv[1]))
-            || PySequence_Size(argv[1]) != 3) {
+    if (auth_arg != Py_None) {
+        if (!(PyList_Check(auth_arg) || PyTuple_Check(auth_arg))
+            || PySequence_Size(auth_arg) != 3) {
             PyErr_SetString(PyExc_TypeError,
                             "argument 'auth' must be [credential types, callback, cbdata] or None");
             return NULL;
         }
         /* Tuples (copies of lists): the callback and the types stay alive
          * and in place whatever other code does to the caller's lists. */
-        auth_seq = PySequence_Tuple(argv[1]);
+        auth_seq = PySequence_Tuple(auth_arg);
         if (auth_seq == NULL)
             return NULL;
         ctx.callback = PyTuple_GetItem(auth_seq, 1);
@@ -2133,7 +2013,7 @@ error:
 /* ---- errors ------------------------------------------------------------ */
 
 PyObject *
-lv_override_virGetLastError(PyObject *module, PyObject *Py_UNUSED(ignored))
+lv_impl_virGetLastError(PyObject *module, lv_state *st)
 {
     virErrorPtr err = virGetLastError();   /* NULL when no error is set */
     if (err == NULL)
@@ -2142,39 +2022,32 @@ lv_override_virGetLastError(PyObject *module, PyObject *Py_UNUSED(ignored))
 }
 
 PyObject *
-lv_override_virConnGetLastError(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virConnGetLastError(PyObject *self, lv_state *st)
 {
     /* A connection's error slot always exists: code 0 when empty. */
     virErrorPtr err = virConnGetLastError(LV_HANDLE(self));
     if (err == NULL)
-        return lv_raise_for(self, "virConnGetLastError");
+        return lv_raise(st, "virConnGetLastError");
     return lv_error_tuple(err);
 }
 
 PyObject *
-lv_override_virSetErrorFunc(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
-                            PyObject *kwnames)
+lv_impl_virSetErrorFunc(PyObject *module, lv_state *st, PyObject *f, PyObject *ctx)
 {
-    static const char *const kwlist[] = {"f", "ctx", NULL};
-    lv_state *st = lv_state_from_module(module);
-    PyObject *argv[2];
-
-    if (lv_unpack_fast(args, nargs, kwnames, "registerErrorHandler", kwlist, 2, 2, argv) < 0)
-        return NULL;
-    if (argv[0] != Py_None && !PyCallable_Check(argv[0])) {
-        PyObject *type_name = lv_type_name(argv[0]);
+    if (f != Py_None && !PyCallable_Check(f)) {
+        PyObject *type_name = lv_type_name(f);
         PyErr_Format(PyExc_TypeError, "argument 'f' must be callable or None, not %.100S", type_name);
         Py_DECREF(type_name);
         return NULL;
     }
-    if (argv[0] == Py_None) {
+    if (f == Py_None) {
         /* Back to libvirt's default: errors printed on stderr. */
         virSetErrorFunc(NULL, NULL);
         Py_CLEAR(st->error_handler);
         Py_CLEAR(st->error_context);
     } else {
-        lv_setref(&st->error_handler, Py_NewRef(argv[0]));
-        lv_setref(&st->error_context, Py_NewRef(argv[1]));
+        lv_setref(&st->error_handler, Py_NewRef(f));
+        lv_setref(&st->error_context, Py_NewRef(ctx));
         virSetErrorFunc(st, lv_error_callback);
     }
     return PyLong_FromLong(1);

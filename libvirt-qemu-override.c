@@ -5,6 +5,7 @@
  */
 #include "typewrappers.h"
 #include "libvirt-callbacks.h"
+#include "libvirtmod_qemu-impl.h"
 
 #include <unistd.h>
 
@@ -21,23 +22,12 @@ lv_core_state(PyObject *module)
 }
 
 PyObject *
-lv_override_virDomainQemuMonitorCommand(PyObject *module, PyObject *const *args,
-                                        Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainQemuMonitorCommand(PyObject *module, lv_state *st, virDomainPtr dom,
+                                    const char *cmd, unsigned int flags)
 {
-    static const char *const kwlist[] = {"domain", "cmd", "flags", NULL};
-    lv_state *st = lv_core_state(module);
-    PyObject *argv[3];
-    void *dom;
-    const char *cmd;
-    unsigned int flags;
     char *result = NULL;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorCommand", kwlist, 3, 3, argv) < 0
-        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, LV_NONE_NO_O, &dom) < 0
-        || lv_arg_str(argv[1], "cmd", 1, &cmd) < 0
-        || lv_arg_uint(argv[2], "flags", &flags) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainQemuMonitorCommand(dom, cmd, &result, flags);
     Py_END_ALLOW_THREADS
@@ -122,33 +112,26 @@ lv_qemu_monitor_event(virConnectPtr conn, virDomainPtr dom, const char *event,
 }
 
 PyObject *
-lv_override_virConnectDomainQemuMonitorEventRegister(PyObject *module, PyObject *const *args,
-                                                     Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virConnectDomainQemuMonitorEventRegister(PyObject *module, lv_state *st,
+                                                 PyObject *conn_arg, virDomainPtr dom,
+                                                 const char *event, PyObject *cb,
+                                                 PyObject *opaque, unsigned int flags)
 {
-    static const char *const kwlist[] = {"conn", "dom", "event", "cb", "opaque", "flags", NULL};
-    lv_state *st = lv_core_state(module);
-    PyObject *argv[6];
-    void *conn, *dom;
-    const char *event;
-    unsigned int flags = 0;
+    void *conn;
     lv_reg *r;
     int callback_id;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorEventRegister", kwlist, 5, 6, argv) < 0)
-        return NULL;
-    if (argv[0] == Py_None) {
+    /* conn is converted here, after the other arguments: None is the
+     * reference's own error. */
+    if (conn_arg == Py_None) {
         /* The reference first keeps its callback ids in conn.qemuMonitorEventCallbackID. */
         PyErr_SetString(PyExc_AttributeError,
                         "'NoneType' object has no attribute 'qemuMonitorEventCallbackID'");
         return NULL;
     }
-    if (lv_arg_handle(st, argv[0], "conn", LV_CONNECT, LV_NONE_NO_O, &conn) < 0
-        || lv_arg_handle(st, argv[1], "dom", LV_DOMAIN, LV_NONE_IS_NULL, &dom) < 0
-        || lv_arg_str(argv[2], "event", 1, &event) < 0
-        || lv_arg_callable(argv[3], "cb") < 0
-        || (argv[5] != NULL && lv_arg_uint(argv[5], "flags", &flags) < 0))
+    if (lv_arg_handle(st, conn_arg, "conn", LV_CONNECT, LV_NONE_NO_O, &conn) < 0)
         return NULL;
-    if ((r = lv_reg_new(st, argv[0], argv[3], argv[4])) == NULL)
+    if ((r = lv_reg_new(st, conn_arg, cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     callback_id = virConnectDomainQemuMonitorEventRegister(conn, dom, event, lv_qemu_monitor_event,
@@ -164,21 +147,18 @@ lv_override_virConnectDomainQemuMonitorEventRegister(PyObject *module, PyObject 
 /* libvirt frees the registration (now, or once an event being dispatched
  * to it returns).  None, like the reference binding. */
 PyObject *
-lv_override_virConnectDomainQemuMonitorEventDeregister(PyObject *module, PyObject *const *args,
-                                                       Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virConnectDomainQemuMonitorEventDeregister(PyObject *module, lv_state *st,
+                                                   PyObject *conn_arg, PyObject *id_arg)
 {
-    static const char *const kwlist[] = {"conn", "callbackID", NULL};
-    lv_state *st = lv_core_state(module);
-    PyObject *argv[2];
     void *conn;
     int id, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorEventDeregister", kwlist, 2, 2, argv) < 0)
-        return NULL;
-    if (argv[0] == Py_None)
+    /* Both converted here: None for conn is no error, whatever callbackID is. */
+    if (conn_arg == Py_None)
         Py_RETURN_NONE;   /* the reference swallows the AttributeError of None._o */
-    if (lv_arg_handle(st, argv[0], "conn", LV_CONNECT, LV_NONE_NO_O, &conn) < 0
-        || lv_arg_int(argv[1], "callbackID", &id) < 0)
+    /* The int first: its __index__ may close the connection. */
+    if (lv_arg_int(id_arg, "callbackID", &id) < 0
+        || lv_arg_handle(st, conn_arg, "conn", LV_CONNECT, LV_NONE_NO_O, &conn) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virConnectDomainQemuMonitorEventDeregister(conn, id);

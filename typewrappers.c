@@ -68,6 +68,7 @@ lv_traverse_state(lv_state *st, visitproc visit, void *arg)
         Py_VISIT(st->key_cache[i]);
     for (int i = 0; i < VIR_DOMAIN_MEMORY_STAT_NR; i++)
         Py_VISIT(st->memory_stat_keys[i]);
+    Py_VISIT(st->event_opaque_type);
     return 0;
 }
 
@@ -86,6 +87,8 @@ lv_clear_state(lv_state *st)
         Py_CLEAR(st->key_cache[i]);
     for (int i = 0; i < VIR_DOMAIN_MEMORY_STAT_NR; i++)
         Py_CLEAR(st->memory_stat_keys[i]);
+    Py_CLEAR(st->event_opaque_type);
+    /* legacy_regs, close_regs, close_inflight: see lv_state. */
 }
 
 /* ---- the wrapper type -------------------------------------------------- */

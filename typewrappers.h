@@ -87,6 +87,18 @@ typedef struct lv_state {
      * names), by a hash of the C string: a hit saves making and hashing
      * the str.  A collision just replaces the entry. */
     PyObject *key_cache[256];
+    /* libvirt-override-event.c.  The type of the opaque objects given to
+     * the Python event loop (made by virEventRegisterImpl). */
+    PyTypeObject *event_opaque_type;
+    /* Bookkeeping of registrations, which libvirt owns (not references:
+     * neither traversed nor cleared; each registration keeps a connection
+     * object, and through its type this module and state, alive):
+     * domainEventRegister's, one per connection; registerCloseCallback's,
+     * with a serial number each, and the calls of it still running. */
+    struct lv_reg *legacy_regs;
+    struct lv_reg *close_regs;
+    int close_serial;
+    struct lv_close_call *close_inflight;
 } lv_state;
 
 /* The state of libvirtmod, from a type defined by it (or a subclass);
