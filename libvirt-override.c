@@ -147,10 +147,9 @@ static const char *const lv_memory_stat_names[] = {
 };
 
 PyObject *
-lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st)
 {
     virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
-    lv_state *st;
     int n;
     PyObject *dict;
 
@@ -158,8 +157,7 @@ lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
     n = virDomainMemoryStats(LV_HANDLE(self), stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise_for(self, "virDomainMemoryStats");
-    st = LV_STATE(self);
+        return lv_raise(st, "virDomainMemoryStats");
     if ((dict = PyDict_New()) == NULL)
         return NULL;
     for (int i = 0; i < n; i++) {
@@ -179,7 +177,7 @@ lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
 }
 
 PyObject *
-lv_override_virDomainGetSchedulerType(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetSchedulerType(PyObject *self, lv_state *st)
 {
     int nparams = 0;
     char *type;
@@ -188,7 +186,7 @@ lv_override_virDomainGetSchedulerType(PyObject *self, PyObject *Py_UNUSED(ignore
     type = virDomainGetSchedulerType(LV_HANDLE(self), &nparams);
     Py_END_ALLOW_THREADS
     if (type == NULL)
-        return lv_raise_for(self, "virDomainGetSchedulerType");
+        return lv_raise(st, "virDomainGetSchedulerType");
     return Py_BuildValue("(Ni)", lv_str_free(type), nparams);
 }
 
@@ -256,25 +254,15 @@ lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned i
 }
 
 PyObject *
-lv_override_virDomainGetSchedulerParameters(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetSchedulerParameters(PyObject *self, lv_state *st)
 {
-    return lv_scheduler_parameters(self, LV_STATE(self), 0, 0);
+    return lv_scheduler_parameters(self, st, 0, 0);
 }
 
 PyObject *
-lv_override_virDomainGetSchedulerParametersFlags(PyObject *self, PyTypeObject *defining_class,
-                                                 PyObject *const *args, Py_ssize_t nargs,
-                                                 PyObject *kwnames)
+lv_impl_virDomainGetSchedulerParametersFlags(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "schedulerParametersFlags", kwlist, 0, 1, argv) < 0)
-        return NULL;
-    if (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0)
-        return NULL;
-    return lv_scheduler_parameters(self, PyType_GetModuleState(defining_class), 1, flags);
+    return lv_scheduler_parameters(self, st, 1, flags);
 }
 
 static PyObject *
@@ -314,74 +302,42 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
 }
 
 PyObject *
-lv_override_virDomainSetSchedulerParameters(PyObject *self, PyTypeObject *defining_class,
-                                            PyObject *const *args, Py_ssize_t nargs,
-                                            PyObject *kwnames)
+lv_impl_virDomainSetSchedulerParameters(PyObject *self, lv_state *st, PyObject *params)
 {
-    static const char *const kwlist[] = {"params", NULL};
-    PyObject *argv[1];
-
-    if (lv_unpack_fast(args, nargs, kwnames, "setSchedulerParameters", kwlist, 1, 1, argv) < 0)
-        return NULL;
-    return lv_set_scheduler_parameters(self, PyType_GetModuleState(defining_class),
-                                       argv[0], 0, 0);
+    return lv_set_scheduler_parameters(self, st, params, 0, 0);
 }
 
 PyObject *
-lv_override_virDomainSetSchedulerParametersFlags(PyObject *self, PyTypeObject *defining_class,
-                                                 PyObject *const *args, Py_ssize_t nargs,
-                                                 PyObject *kwnames)
+lv_impl_virDomainSetSchedulerParametersFlags(PyObject *self, lv_state *st, PyObject *params,
+                                             unsigned int flags)
 {
-    static const char *const kwlist[] = {"params", "flags", NULL};
-    PyObject *argv[2];
-    unsigned int flags = 0;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "setSchedulerParametersFlags", kwlist, 1, 2, argv) < 0)
-        return NULL;
-    if (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        return NULL;
-    return lv_set_scheduler_parameters(self, PyType_GetModuleState(defining_class),
-                                       argv[0], 1, flags);
+    return lv_set_scheduler_parameters(self, st, params, 1, flags);
 }
 
 PyObject *
-lv_override_virDomainGetTime(PyObject *self, PyTypeObject *defining_class,
-                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetTime(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0, nseconds = 0;
+    unsigned int nseconds = 0;
     long long seconds = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getTime", kwlist, 0, 1, argv) < 0)
-        return NULL;
-    if (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetTime(LV_HANDLE(self), &seconds, &nseconds, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetTime");
+        return lv_raise(st, "virDomainGetTime");
     return Py_BuildValue("{s:L,s:I}", "seconds", seconds, "nseconds", nseconds);
 }
 
 PyObject *
-lv_override_virDomainSetTime(PyObject *self, PyTypeObject *defining_class,
-                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned int flags)
 {
-    static const char *const kwlist[] = {"time", "flags", NULL};
-    PyObject *argv[2], *time, *value;
-    unsigned int flags = 0, nseconds = 0;
+    PyObject *value;
+    unsigned int nseconds = 0;
     long long seconds = 0;
     Py_ssize_t known = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "setTime", kwlist, 0, 2, argv) < 0)
-        return NULL;
-    if (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        return NULL;
-    time = argv[0] ? argv[0] : Py_None;
     /* Without flags the time is what is being set: it must be given. */
     if (!(PyDict_Check(time) || (time == Py_None && flags != 0))) {
         PyObject *type_name = lv_type_name(time);
@@ -413,7 +369,7 @@ lv_override_virDomainSetTime(PyObject *self, PyTypeObject *defining_class,
     rc = virDomainSetTime(LV_HANDLE(self), seconds, nseconds, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainSetTime");
+        return lv_raise(st, "virDomainSetTime");
     return PyLong_FromLong(rc);
 }
 
