@@ -376,93 +376,62 @@ lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned 
 /* ---- virDomain: fixed structs out -------------------------------------- */
 
 PyObject *
-lv_override_virDomainBlockStats(PyObject *self, PyTypeObject *defining_class,
-                                PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainBlockStats(PyObject *self, lv_state *st, const char *path)
 {
-    static const char *const kwlist[] = {"path", NULL};
-    PyObject *argv[1];
-    const char *path;
     virDomainBlockStatsStruct stats;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "blockStats", kwlist, 1, 1, argv) < 0
-        || lv_arg_str(argv[0], "path", 1, &path) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainBlockStats(LV_HANDLE(self), path, &stats, sizeof(stats));
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainBlockStats");
+        return lv_raise(st, "virDomainBlockStats");
     return Py_BuildValue("(LLLLL)", stats.rd_req, stats.rd_bytes, stats.wr_req,
                          stats.wr_bytes, stats.errs);
 }
 
 PyObject *
-lv_override_virDomainInterfaceStats(PyObject *self, PyTypeObject *defining_class,
-                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainInterfaceStats(PyObject *self, lv_state *st, const char *path)
 {
-    static const char *const kwlist[] = {"path", NULL};
-    PyObject *argv[1];
-    const char *path;
     virDomainInterfaceStatsStruct stats;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "interfaceStats", kwlist, 1, 1, argv) < 0
-        || lv_arg_str(argv[0], "path", 1, &path) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainInterfaceStats(LV_HANDLE(self), path, &stats, sizeof(stats));
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainInterfaceStats");
+        return lv_raise(st, "virDomainInterfaceStats");
     return Py_BuildValue("(LLLLLLLL)", stats.rx_bytes, stats.rx_packets, stats.rx_errs,
                          stats.rx_drop, stats.tx_bytes, stats.tx_packets, stats.tx_errs,
                          stats.tx_drop);
 }
 
 PyObject *
-lv_override_virDomainGetBlockInfo(PyObject *self, PyTypeObject *defining_class,
-                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetBlockInfo(PyObject *self, lv_state *st, const char *path, unsigned int flags)
 {
-    static const char *const kwlist[] = {"path", "flags", NULL};
-    PyObject *argv[2];
-    const char *path;
-    unsigned int flags = 0;
     virDomainBlockInfo info;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "blockInfo", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "path", 1, &path) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetBlockInfo(LV_HANDLE(self), path, &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetBlockInfo");
+        return lv_raise(st, "virDomainGetBlockInfo");
     return Py_BuildValue("[KKK]", info.capacity, info.allocation, info.physical);
 }
 
 PyObject *
-lv_override_virDomainGetBlockJobInfo(PyObject *self, PyTypeObject *defining_class,
-                                     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, const char *path,
+                                 unsigned int flags)
 {
-    static const char *const kwlist[] = {"path", "flags", NULL};
-    PyObject *argv[2];
-    const char *path;
-    unsigned int flags = 0;
     virDomainBlockJobInfo info;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "blockJobInfo", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "path", 1, &path) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetBlockJobInfo(LV_HANDLE(self), path, &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetBlockJobInfo");
+        return lv_raise(st, "virDomainGetBlockJobInfo");
     if (rc == 0)
         return PyDict_New();   /* no job on this disk */
     return Py_BuildValue("{s:i,s:k,s:K,s:K}", "type", info.type, "bandwidth", info.bandwidth,
@@ -470,28 +439,21 @@ lv_override_virDomainGetBlockJobInfo(PyObject *self, PyTypeObject *defining_clas
 }
 
 PyObject *
-lv_override_virDomainGetControlInfo(PyObject *self, PyTypeObject *defining_class,
-                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetControlInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
     virDomainControlInfo info;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "controlInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetControlInfo(LV_HANDLE(self), &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetControlInfo");
+        return lv_raise(st, "virDomainGetControlInfo");
     return Py_BuildValue("[IIK]", info.state, info.details, info.stateTime);
 }
 
 PyObject *
-lv_override_virDomainGetJobInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetJobInfo(PyObject *self, lv_state *st)
 {
     virDomainJobInfo info;
     int rc;
@@ -500,7 +462,7 @@ lv_override_virDomainGetJobInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
     rc = virDomainGetJobInfo(LV_HANDLE(self), &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virDomainGetJobInfo");
+        return lv_raise(st, "virDomainGetJobInfo");
     return Py_BuildValue("[iKKKKKKKKKKK]", info.type, info.timeElapsed, info.timeRemaining,
                          info.dataTotal, info.dataProcessed, info.dataRemaining,
                          info.memTotal, info.memProcessed, info.memRemaining,
@@ -516,7 +478,7 @@ lv_security_label(const virSecurityLabel *label)
 }
 
 PyObject *
-lv_override_virDomainGetSecurityLabel(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetSecurityLabel(PyObject *self, lv_state *st)
 {
     virSecurityLabel label;
     int rc;
@@ -526,12 +488,12 @@ lv_override_virDomainGetSecurityLabel(PyObject *self, PyObject *Py_UNUSED(ignore
     rc = virDomainGetSecurityLabel(LV_HANDLE(self), &label);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virDomainGetSecurityLabel");
+        return lv_raise(st, "virDomainGetSecurityLabel");
     return lv_security_label(&label);
 }
 
 PyObject *
-lv_override_virDomainGetSecurityLabelList(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
 {
     virSecurityLabelPtr labels = NULL;
     PyObject *list;
@@ -541,7 +503,7 @@ lv_override_virDomainGetSecurityLabelList(PyObject *self, PyObject *Py_UNUSED(ig
     n = virDomainGetSecurityLabelList(LV_HANDLE(self), &labels);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise_for(self, "virDomainGetSecurityLabelList");
+        return lv_raise(st, "virDomainGetSecurityLabelList");
     if ((list = PyList_New(n)) != NULL) {
         for (int i = 0; i < n; i++) {
             PyObject *item = lv_security_label(&labels[i]);
@@ -557,19 +519,12 @@ lv_override_virDomainGetSecurityLabelList(PyObject *self, PyObject *Py_UNUSED(ig
 }
 
 PyObject *
-lv_override_virDomainGetDiskErrors(PyObject *self, PyTypeObject *defining_class,
-                                   PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[1], *dict;
-    unsigned int flags = 0;
+    PyObject *dict;
     virDomainDiskErrorPtr errors = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "diskErrors", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainGetDiskErrors(LV_HANDLE(self), NULL, 0, flags);
     Py_END_ALLOW_THREADS
@@ -601,24 +556,18 @@ lv_override_virDomainGetDiskErrors(PyObject *self, PyTypeObject *defining_class,
 }
 
 PyObject *
-lv_override_virDomainGetJobStats(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1], *dict;
-    unsigned int flags = 0;
+    PyObject *dict;
     virTypedParameterPtr params = NULL;
     int type = 0, nparams = 0, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "jobStats", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetJobStats(LV_HANDLE(self), &type, &params, &nparams, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetJobStats");
-    dict = lv_typed_params_to_dict(PyType_GetModuleState(defining_class), params, nparams);
+        return lv_raise(st, "virDomainGetJobStats");
+    dict = lv_typed_params_to_dict(st, params, nparams);
     virTypedParamsFree(params, nparams);
     if (dict != NULL && lv_dict_set(NULL, dict, "type", PyLong_FromLong(type)) < 0)
         Py_CLEAR(dict);
@@ -631,22 +580,13 @@ lv_override_virDomainGetJobStats(PyObject *self, PyTypeObject *defining_class,
 #define LV_CPU_STATS_PARAMS_MAX 2048
 
 PyObject *
-lv_override_virDomainGetCPUStats(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetCPUStats(PyObject *self, lv_state *st, int total, unsigned int flags)
 {
-    static const char *const kwlist[] = {"total", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
     virDomainPtr dom = LV_HANDLE(self);
-    PyObject *argv[2], *list = NULL;
-    unsigned int flags = 0;
+    PyObject *list = NULL;
     virTypedParameterPtr params = NULL;
-    int total, ncpus = 1, nparams, chunk, rc = 0;
+    int ncpus = 1, nparams, chunk, rc = 0;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getCPUStats", kwlist, 1, 2, argv) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
-    if ((total = PyObject_IsTrue(argv[0])) < 0)
-        return NULL;
     /* How many CPUs (per-CPU statistics only) and parameters per CPU. */
     Py_BEGIN_ALLOW_THREADS
     if (!total)
