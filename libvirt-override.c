@@ -642,47 +642,31 @@ done:
 /* ---- virDomain: arrays out ---------------------------------------------- */
 
 PyObject *
-lv_override_virDomainAuthorizedSSHKeysGet(PyObject *self, PyTypeObject *defining_class,
-                                          PyObject *const *args, Py_ssize_t nargs,
-                                          PyObject *kwnames)
+lv_impl_virDomainAuthorizedSSHKeysGet(PyObject *self, lv_state *st, const char *user,
+                                      unsigned int flags)
 {
-    static const char *const kwlist[] = {"user", "flags", NULL};
-    PyObject *argv[2];
-    const char *user;
-    unsigned int flags = 0;
     char **keys = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "authorizedSSHKeysGet", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "user", 0, &user) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainAuthorizedSSHKeysGet(LV_HANDLE(self), user, &keys, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainAuthorizedSSHKeysGet");
+        return lv_raise(st, "virDomainAuthorizedSSHKeysGet");
     return lv_str_list_free(keys, n);
 }
 
 PyObject *
-lv_override_virDomainGetMessages(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetMessages(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
     char **msgs = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "messages", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainGetMessages(LV_HANDLE(self), &msgs, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetMessages");
+        return lv_raise(st, "virDomainGetMessages");
     return lv_str_list_free(msgs, n);
 }
 
@@ -705,23 +689,17 @@ lv_fs_info(virDomainFSInfoPtr fs)
 }
 
 PyObject *
-lv_override_virDomainGetFSInfo(PyObject *self, PyTypeObject *defining_class,
-                               PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetFSInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1], *list;
-    unsigned int flags = 0;
+    PyObject *list;
     virDomainFSInfoPtr *info = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "fsInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainGetFSInfo(LV_HANDLE(self), &info, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetFSInfo");
+        return lv_raise(st, "virDomainGetFSInfo");
     list = PyList_New(n);
     for (int i = 0; i < n; i++) {
         if (list != NULL) {
@@ -738,19 +716,12 @@ lv_override_virDomainGetFSInfo(PyObject *self, PyTypeObject *defining_class,
 }
 
 PyObject *
-lv_override_virDomainGetIOThreadInfo(PyObject *self, PyTypeObject *defining_class,
-                                     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetIOThreadInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[1], *list;
-    unsigned int flags = 0;
+    PyObject *list;
     virDomainIOThreadInfoPtr *info = NULL;
     int n, ncpus;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "ioThreadInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
     n = ncpus < 0 ? -1 : virDomainGetIOThreadInfo(LV_HANDLE(self), &info, flags);
@@ -796,25 +767,18 @@ lv_interface_addresses(virDomainInterfacePtr iface)
 }
 
 PyObject *
-lv_override_virDomainInterfaceAddresses(PyObject *self, PyTypeObject *defining_class,
-                                        PyObject *const *args, Py_ssize_t nargs,
-                                        PyObject *kwnames)
+lv_impl_virDomainInterfaceAddresses(PyObject *self, lv_state *st, unsigned int source,
+                                    unsigned int flags)
 {
-    static const char *const kwlist[] = {"source", "flags", NULL};
-    PyObject *argv[2], *dict;
-    unsigned int source, flags = 0;
+    PyObject *dict;
     virDomainInterfacePtr *ifaces = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "interfaceAddresses", kwlist, 1, 2, argv) < 0
-        || lv_arg_uint(argv[0], "source", &source) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainInterfaceAddresses(LV_HANDLE(self), &ifaces, source, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainInterfaceAddresses");
+        return lv_raise(st, "virDomainInterfaceAddresses");
     dict = PyDict_New();
     for (int i = 0; i < n; i++) {
         if (dict != NULL && lv_dict_steal_obj(dict, lv_str(ifaces[i]->name),
@@ -827,7 +791,7 @@ lv_override_virDomainInterfaceAddresses(PyObject *self, PyTypeObject *defining_c
 }
 
 PyObject *
-lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetVcpus(PyObject *self, lv_state *st)
 {
     virDomainPtr dom = LV_HANDLE(self);
     virDomainInfo dominfo;
@@ -841,9 +805,9 @@ lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
     rc = ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
     Py_END_ALLOW_THREADS
     if (ncpus < 0)
-        return lv_raise_for(self, "virNodeGetCPUMap");
+        return lv_raise(st, "virNodeGetCPUMap");
     if (rc < 0)
-        return lv_raise_for(self, "virDomainGetInfo");
+        return lv_raise(st, "virDomainGetInfo");
     n = dominfo.nrVirtCpu;
     maplen = VIR_CPU_MAPLEN(ncpus);
     info = PyMem_Calloc(n ? n : 1, sizeof(*info));
@@ -856,7 +820,7 @@ lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
     n = virDomainGetVcpus(dom, info, dominfo.nrVirtCpu, cpumaps, maplen);
     Py_END_ALLOW_THREADS
     if (n < 0) {
-        lv_raise_for(self, "virDomainGetVcpus");
+        lv_raise(st, "virDomainGetVcpus");
         goto done;
     }
     if (n > (int)dominfo.nrVirtCpu)
