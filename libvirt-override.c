@@ -855,21 +855,14 @@ done:
 /* ---- virDomain: CPU maps ------------------------------------------------ */
 
 PyObject *
-lv_override_virDomainGetVcpuPinInfo(PyObject *self, PyTypeObject *defining_class,
-                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetVcpuPinInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
     virDomainPtr dom = LV_HANDLE(self);
-    PyObject *argv[1], *list;
-    unsigned int flags = 0;
+    PyObject *list;
     virDomainInfo dominfo;
     unsigned char *cpumaps;
     int ncpus, maplen, n, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "vcpuPinInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
     rc = ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
@@ -906,21 +899,13 @@ lv_override_virDomainGetVcpuPinInfo(PyObject *self, PyTypeObject *defining_class
 }
 
 PyObject *
-lv_override_virDomainGetEmulatorPinInfo(PyObject *self, PyTypeObject *defining_class,
-                                        PyObject *const *args, Py_ssize_t nargs,
-                                        PyObject *kwnames)
+lv_impl_virDomainGetEmulatorPinInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
     virDomainPtr dom = LV_HANDLE(self);
-    PyObject *argv[1], *result;
-    unsigned int flags = 0;
+    PyObject *result;
     unsigned char *cpumap;
     int ncpus, maplen, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "emulatorPinInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
     Py_END_ALLOW_THREADS
