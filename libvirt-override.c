@@ -1010,32 +1010,23 @@ lv_override_virDomainMemoryPeek(PyObject *self, PyTypeObject *defining_class,
 
 
 PyObject *
-lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
-                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainSendKey(PyObject *self, lv_state *st, unsigned int codeset,
+                         unsigned int holdtime, PyObject *keycodes, int nkeycodes,
+                         unsigned int flags)
 {
-    static const char *const kwlist[] = {"codeset", "holdtime", "keycodes", "nkeycodes",
-                                         "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[5];
-    unsigned int codeset, holdtime, *keycodes, nkeys, flags = 0;
-    int nkeycodes, rc;
+    unsigned int *codes, ncodes;
+    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "sendKey", kwlist, 4, 5, argv) < 0
-        || lv_arg_uint(argv[0], "codeset", &codeset) < 0
-        || lv_arg_uint(argv[1], "holdtime", &holdtime) < 0
-        || lv_arg_int(argv[3], "nkeycodes", &nkeycodes) < 0
-        || (argv[4] != NULL && lv_arg_uint(argv[4], "flags", &flags) < 0))
-        return NULL;
     /* What the reference refuses here it reports as a failed call. */
-    if (!PyList_Check(argv[2]) || nkeycodes != PyList_Size(argv[2])
+    if (!PyList_Check(keycodes) || nkeycodes != PyList_Size(keycodes)
         || nkeycodes > VIR_DOMAIN_SEND_KEY_MAX_KEYS)
         return lv_raise(st, "virDomainSendKey");
-    if (lv_arg_uint_array(argv[2], "keycodes", &keycodes, &nkeys) < 0)
+    if (lv_arg_uint_array(keycodes, "keycodes", &codes, &ncodes) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainSendKey(LV_HANDLE(self), codeset, holdtime, keycodes, nkeycodes, flags);
+    rc = virDomainSendKey(LV_HANDLE(self), codeset, holdtime, codes, nkeycodes, flags);
     Py_END_ALLOW_THREADS
-    PyMem_Free(keycodes);
+    PyMem_Free(codes);
     if (rc < 0)
         return lv_raise(st, "virDomainSendKey");
     return PyLong_FromLong(rc);
@@ -1044,20 +1035,11 @@ lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
 /* ---- virDomain: others ---------------------------------------------------- */
 
 PyObject *
-lv_override_virDomainRevertToSnapshot(PyObject *self, PyTypeObject *defining_class,
-                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainRevertToSnapshot(PyObject *self, lv_state *st, virDomainSnapshotPtr snap,
+                                  unsigned int flags)
 {
-    static const char *const kwlist[] = {"snap", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2];
-    void *snap;
-    unsigned int flags = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "revertToSnapshot", kwlist, 1, 2, argv) < 0
-        || lv_arg_handle(st, argv[0], "snap", LV_DOMAIN_SNAPSHOT, LV_NONE_IS_NULL, &snap) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     /* The domain is the snapshot's: libvirt takes only the snapshot. */
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainRevertToSnapshot(snap, flags);
