@@ -147,10 +147,9 @@ static const char *const lv_memory_stat_names[] = {
 };
 
 PyObject *
-lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st)
 {
     virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
-    lv_state *st;
     int n;
     PyObject *dict;
 
@@ -158,8 +157,7 @@ lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
     n = virDomainMemoryStats(LV_HANDLE(self), stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise_for(self, "virDomainMemoryStats");
-    st = LV_STATE(self);
+        return lv_raise(st, "virDomainMemoryStats");
     if ((dict = PyDict_New()) == NULL)
         return NULL;
     for (int i = 0; i < n; i++) {
@@ -179,7 +177,7 @@ lv_override_virDomainMemoryStats(PyObject *self, PyObject *Py_UNUSED(ignored))
 }
 
 PyObject *
-lv_override_virDomainGetSchedulerType(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetSchedulerType(PyObject *self, lv_state *st)
 {
     int nparams = 0;
     char *type;
@@ -188,7 +186,7 @@ lv_override_virDomainGetSchedulerType(PyObject *self, PyObject *Py_UNUSED(ignore
     type = virDomainGetSchedulerType(LV_HANDLE(self), &nparams);
     Py_END_ALLOW_THREADS
     if (type == NULL)
-        return lv_raise_for(self, "virDomainGetSchedulerType");
+        return lv_raise(st, "virDomainGetSchedulerType");
     return Py_BuildValue("(Ni)", lv_str_free(type), nparams);
 }
 
@@ -256,25 +254,15 @@ lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned i
 }
 
 PyObject *
-lv_override_virDomainGetSchedulerParameters(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetSchedulerParameters(PyObject *self, lv_state *st)
 {
-    return lv_scheduler_parameters(self, LV_STATE(self), 0, 0);
+    return lv_scheduler_parameters(self, st, 0, 0);
 }
 
 PyObject *
-lv_override_virDomainGetSchedulerParametersFlags(PyObject *self, PyTypeObject *defining_class,
-                                                 PyObject *const *args, Py_ssize_t nargs,
-                                                 PyObject *kwnames)
+lv_impl_virDomainGetSchedulerParametersFlags(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "schedulerParametersFlags", kwlist, 0, 1, argv) < 0)
-        return NULL;
-    if (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0)
-        return NULL;
-    return lv_scheduler_parameters(self, PyType_GetModuleState(defining_class), 1, flags);
+    return lv_scheduler_parameters(self, st, 1, flags);
 }
 
 static PyObject *
@@ -314,74 +302,42 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
 }
 
 PyObject *
-lv_override_virDomainSetSchedulerParameters(PyObject *self, PyTypeObject *defining_class,
-                                            PyObject *const *args, Py_ssize_t nargs,
-                                            PyObject *kwnames)
+lv_impl_virDomainSetSchedulerParameters(PyObject *self, lv_state *st, PyObject *params)
 {
-    static const char *const kwlist[] = {"params", NULL};
-    PyObject *argv[1];
-
-    if (lv_unpack_fast(args, nargs, kwnames, "setSchedulerParameters", kwlist, 1, 1, argv) < 0)
-        return NULL;
-    return lv_set_scheduler_parameters(self, PyType_GetModuleState(defining_class),
-                                       argv[0], 0, 0);
+    return lv_set_scheduler_parameters(self, st, params, 0, 0);
 }
 
 PyObject *
-lv_override_virDomainSetSchedulerParametersFlags(PyObject *self, PyTypeObject *defining_class,
-                                                 PyObject *const *args, Py_ssize_t nargs,
-                                                 PyObject *kwnames)
+lv_impl_virDomainSetSchedulerParametersFlags(PyObject *self, lv_state *st, PyObject *params,
+                                             unsigned int flags)
 {
-    static const char *const kwlist[] = {"params", "flags", NULL};
-    PyObject *argv[2];
-    unsigned int flags = 0;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "setSchedulerParametersFlags", kwlist, 1, 2, argv) < 0)
-        return NULL;
-    if (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        return NULL;
-    return lv_set_scheduler_parameters(self, PyType_GetModuleState(defining_class),
-                                       argv[0], 1, flags);
+    return lv_set_scheduler_parameters(self, st, params, 1, flags);
 }
 
 PyObject *
-lv_override_virDomainGetTime(PyObject *self, PyTypeObject *defining_class,
-                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetTime(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0, nseconds = 0;
+    unsigned int nseconds = 0;
     long long seconds = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getTime", kwlist, 0, 1, argv) < 0)
-        return NULL;
-    if (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetTime(LV_HANDLE(self), &seconds, &nseconds, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetTime");
+        return lv_raise(st, "virDomainGetTime");
     return Py_BuildValue("{s:L,s:I}", "seconds", seconds, "nseconds", nseconds);
 }
 
 PyObject *
-lv_override_virDomainSetTime(PyObject *self, PyTypeObject *defining_class,
-                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned int flags)
 {
-    static const char *const kwlist[] = {"time", "flags", NULL};
-    PyObject *argv[2], *time, *value;
-    unsigned int flags = 0, nseconds = 0;
+    PyObject *value;
+    unsigned int nseconds = 0;
     long long seconds = 0;
     Py_ssize_t known = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "setTime", kwlist, 0, 2, argv) < 0)
-        return NULL;
-    if (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0)
-        return NULL;
-    time = argv[0] ? argv[0] : Py_None;
     /* Without flags the time is what is being set: it must be given. */
     if (!(PyDict_Check(time) || (time == Py_None && flags != 0))) {
         PyObject *type_name = lv_type_name(time);
@@ -413,100 +369,69 @@ lv_override_virDomainSetTime(PyObject *self, PyTypeObject *defining_class,
     rc = virDomainSetTime(LV_HANDLE(self), seconds, nseconds, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainSetTime");
+        return lv_raise(st, "virDomainSetTime");
     return PyLong_FromLong(rc);
 }
 
 /* ---- virDomain: fixed structs out -------------------------------------- */
 
 PyObject *
-lv_override_virDomainBlockStats(PyObject *self, PyTypeObject *defining_class,
-                                PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainBlockStats(PyObject *self, lv_state *st, const char *path)
 {
-    static const char *const kwlist[] = {"path", NULL};
-    PyObject *argv[1];
-    const char *path;
     virDomainBlockStatsStruct stats;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "blockStats", kwlist, 1, 1, argv) < 0
-        || lv_arg_str(argv[0], "path", 1, &path) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainBlockStats(LV_HANDLE(self), path, &stats, sizeof(stats));
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainBlockStats");
+        return lv_raise(st, "virDomainBlockStats");
     return Py_BuildValue("(LLLLL)", stats.rd_req, stats.rd_bytes, stats.wr_req,
                          stats.wr_bytes, stats.errs);
 }
 
 PyObject *
-lv_override_virDomainInterfaceStats(PyObject *self, PyTypeObject *defining_class,
-                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainInterfaceStats(PyObject *self, lv_state *st, const char *path)
 {
-    static const char *const kwlist[] = {"path", NULL};
-    PyObject *argv[1];
-    const char *path;
     virDomainInterfaceStatsStruct stats;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "interfaceStats", kwlist, 1, 1, argv) < 0
-        || lv_arg_str(argv[0], "path", 1, &path) < 0)
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainInterfaceStats(LV_HANDLE(self), path, &stats, sizeof(stats));
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainInterfaceStats");
+        return lv_raise(st, "virDomainInterfaceStats");
     return Py_BuildValue("(LLLLLLLL)", stats.rx_bytes, stats.rx_packets, stats.rx_errs,
                          stats.rx_drop, stats.tx_bytes, stats.tx_packets, stats.tx_errs,
                          stats.tx_drop);
 }
 
 PyObject *
-lv_override_virDomainGetBlockInfo(PyObject *self, PyTypeObject *defining_class,
-                                  PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetBlockInfo(PyObject *self, lv_state *st, const char *path, unsigned int flags)
 {
-    static const char *const kwlist[] = {"path", "flags", NULL};
-    PyObject *argv[2];
-    const char *path;
-    unsigned int flags = 0;
     virDomainBlockInfo info;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "blockInfo", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "path", 1, &path) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetBlockInfo(LV_HANDLE(self), path, &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetBlockInfo");
+        return lv_raise(st, "virDomainGetBlockInfo");
     return Py_BuildValue("[KKK]", info.capacity, info.allocation, info.physical);
 }
 
 PyObject *
-lv_override_virDomainGetBlockJobInfo(PyObject *self, PyTypeObject *defining_class,
-                                     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, const char *path,
+                                 unsigned int flags)
 {
-    static const char *const kwlist[] = {"path", "flags", NULL};
-    PyObject *argv[2];
-    const char *path;
-    unsigned int flags = 0;
     virDomainBlockJobInfo info;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "blockJobInfo", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "path", 1, &path) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetBlockJobInfo(LV_HANDLE(self), path, &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetBlockJobInfo");
+        return lv_raise(st, "virDomainGetBlockJobInfo");
     if (rc == 0)
         return PyDict_New();   /* no job on this disk */
     return Py_BuildValue("{s:i,s:k,s:K,s:K}", "type", info.type, "bandwidth", info.bandwidth,
@@ -514,28 +439,21 @@ lv_override_virDomainGetBlockJobInfo(PyObject *self, PyTypeObject *defining_clas
 }
 
 PyObject *
-lv_override_virDomainGetControlInfo(PyObject *self, PyTypeObject *defining_class,
-                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetControlInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
     virDomainControlInfo info;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "controlInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetControlInfo(LV_HANDLE(self), &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetControlInfo");
+        return lv_raise(st, "virDomainGetControlInfo");
     return Py_BuildValue("[IIK]", info.state, info.details, info.stateTime);
 }
 
 PyObject *
-lv_override_virDomainGetJobInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetJobInfo(PyObject *self, lv_state *st)
 {
     virDomainJobInfo info;
     int rc;
@@ -544,7 +462,7 @@ lv_override_virDomainGetJobInfo(PyObject *self, PyObject *Py_UNUSED(ignored))
     rc = virDomainGetJobInfo(LV_HANDLE(self), &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virDomainGetJobInfo");
+        return lv_raise(st, "virDomainGetJobInfo");
     return Py_BuildValue("[iKKKKKKKKKKK]", info.type, info.timeElapsed, info.timeRemaining,
                          info.dataTotal, info.dataProcessed, info.dataRemaining,
                          info.memTotal, info.memProcessed, info.memRemaining,
@@ -560,7 +478,7 @@ lv_security_label(const virSecurityLabel *label)
 }
 
 PyObject *
-lv_override_virDomainGetSecurityLabel(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetSecurityLabel(PyObject *self, lv_state *st)
 {
     virSecurityLabel label;
     int rc;
@@ -570,12 +488,12 @@ lv_override_virDomainGetSecurityLabel(PyObject *self, PyObject *Py_UNUSED(ignore
     rc = virDomainGetSecurityLabel(LV_HANDLE(self), &label);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise_for(self, "virDomainGetSecurityLabel");
+        return lv_raise(st, "virDomainGetSecurityLabel");
     return lv_security_label(&label);
 }
 
 PyObject *
-lv_override_virDomainGetSecurityLabelList(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
 {
     virSecurityLabelPtr labels = NULL;
     PyObject *list;
@@ -585,7 +503,7 @@ lv_override_virDomainGetSecurityLabelList(PyObject *self, PyObject *Py_UNUSED(ig
     n = virDomainGetSecurityLabelList(LV_HANDLE(self), &labels);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise_for(self, "virDomainGetSecurityLabelList");
+        return lv_raise(st, "virDomainGetSecurityLabelList");
     if ((list = PyList_New(n)) != NULL) {
         for (int i = 0; i < n; i++) {
             PyObject *item = lv_security_label(&labels[i]);
@@ -601,19 +519,12 @@ lv_override_virDomainGetSecurityLabelList(PyObject *self, PyObject *Py_UNUSED(ig
 }
 
 PyObject *
-lv_override_virDomainGetDiskErrors(PyObject *self, PyTypeObject *defining_class,
-                                   PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[1], *dict;
-    unsigned int flags = 0;
+    PyObject *dict;
     virDomainDiskErrorPtr errors = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "diskErrors", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainGetDiskErrors(LV_HANDLE(self), NULL, 0, flags);
     Py_END_ALLOW_THREADS
@@ -645,24 +556,18 @@ lv_override_virDomainGetDiskErrors(PyObject *self, PyTypeObject *defining_class,
 }
 
 PyObject *
-lv_override_virDomainGetJobStats(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1], *dict;
-    unsigned int flags = 0;
+    PyObject *dict;
     virTypedParameterPtr params = NULL;
     int type = 0, nparams = 0, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "jobStats", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainGetJobStats(LV_HANDLE(self), &type, &params, &nparams, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetJobStats");
-    dict = lv_typed_params_to_dict(PyType_GetModuleState(defining_class), params, nparams);
+        return lv_raise(st, "virDomainGetJobStats");
+    dict = lv_typed_params_to_dict(st, params, nparams);
     virTypedParamsFree(params, nparams);
     if (dict != NULL && lv_dict_set(NULL, dict, "type", PyLong_FromLong(type)) < 0)
         Py_CLEAR(dict);
@@ -675,22 +580,13 @@ lv_override_virDomainGetJobStats(PyObject *self, PyTypeObject *defining_class,
 #define LV_CPU_STATS_PARAMS_MAX 2048
 
 PyObject *
-lv_override_virDomainGetCPUStats(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetCPUStats(PyObject *self, lv_state *st, int total, unsigned int flags)
 {
-    static const char *const kwlist[] = {"total", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
     virDomainPtr dom = LV_HANDLE(self);
-    PyObject *argv[2], *list = NULL;
-    unsigned int flags = 0;
+    PyObject *list = NULL;
     virTypedParameterPtr params = NULL;
-    int total, ncpus = 1, nparams, chunk, rc = 0;
+    int ncpus = 1, nparams, chunk, rc = 0;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "getCPUStats", kwlist, 1, 2, argv) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
-    if ((total = PyObject_IsTrue(argv[0])) < 0)
-        return NULL;
     /* How many CPUs (per-CPU statistics only) and parameters per CPU. */
     Py_BEGIN_ALLOW_THREADS
     if (!total)
@@ -746,47 +642,31 @@ done:
 /* ---- virDomain: arrays out ---------------------------------------------- */
 
 PyObject *
-lv_override_virDomainAuthorizedSSHKeysGet(PyObject *self, PyTypeObject *defining_class,
-                                          PyObject *const *args, Py_ssize_t nargs,
-                                          PyObject *kwnames)
+lv_impl_virDomainAuthorizedSSHKeysGet(PyObject *self, lv_state *st, const char *user,
+                                      unsigned int flags)
 {
-    static const char *const kwlist[] = {"user", "flags", NULL};
-    PyObject *argv[2];
-    const char *user;
-    unsigned int flags = 0;
     char **keys = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "authorizedSSHKeysGet", kwlist, 1, 2, argv) < 0
-        || lv_arg_str(argv[0], "user", 0, &user) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainAuthorizedSSHKeysGet(LV_HANDLE(self), user, &keys, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainAuthorizedSSHKeysGet");
+        return lv_raise(st, "virDomainAuthorizedSSHKeysGet");
     return lv_str_list_free(keys, n);
 }
 
 PyObject *
-lv_override_virDomainGetMessages(PyObject *self, PyTypeObject *defining_class,
-                                 PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetMessages(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1];
-    unsigned int flags = 0;
     char **msgs = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "messages", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainGetMessages(LV_HANDLE(self), &msgs, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetMessages");
+        return lv_raise(st, "virDomainGetMessages");
     return lv_str_list_free(msgs, n);
 }
 
@@ -809,23 +689,17 @@ lv_fs_info(virDomainFSInfoPtr fs)
 }
 
 PyObject *
-lv_override_virDomainGetFSInfo(PyObject *self, PyTypeObject *defining_class,
-                               PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetFSInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    PyObject *argv[1], *list;
-    unsigned int flags = 0;
+    PyObject *list;
     virDomainFSInfoPtr *info = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "fsInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainGetFSInfo(LV_HANDLE(self), &info, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainGetFSInfo");
+        return lv_raise(st, "virDomainGetFSInfo");
     list = PyList_New(n);
     for (int i = 0; i < n; i++) {
         if (list != NULL) {
@@ -842,19 +716,12 @@ lv_override_virDomainGetFSInfo(PyObject *self, PyTypeObject *defining_class,
 }
 
 PyObject *
-lv_override_virDomainGetIOThreadInfo(PyObject *self, PyTypeObject *defining_class,
-                                     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetIOThreadInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[1], *list;
-    unsigned int flags = 0;
+    PyObject *list;
     virDomainIOThreadInfoPtr *info = NULL;
     int n, ncpus;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "ioThreadInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
     n = ncpus < 0 ? -1 : virDomainGetIOThreadInfo(LV_HANDLE(self), &info, flags);
@@ -900,25 +767,18 @@ lv_interface_addresses(virDomainInterfacePtr iface)
 }
 
 PyObject *
-lv_override_virDomainInterfaceAddresses(PyObject *self, PyTypeObject *defining_class,
-                                        PyObject *const *args, Py_ssize_t nargs,
-                                        PyObject *kwnames)
+lv_impl_virDomainInterfaceAddresses(PyObject *self, lv_state *st, unsigned int source,
+                                    unsigned int flags)
 {
-    static const char *const kwlist[] = {"source", "flags", NULL};
-    PyObject *argv[2], *dict;
-    unsigned int source, flags = 0;
+    PyObject *dict;
     virDomainInterfacePtr *ifaces = NULL;
     int n;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "interfaceAddresses", kwlist, 1, 2, argv) < 0
-        || lv_arg_uint(argv[0], "source", &source) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     n = virDomainInterfaceAddresses(LV_HANDLE(self), &ifaces, source, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
-        return lv_raise(PyType_GetModuleState(defining_class), "virDomainInterfaceAddresses");
+        return lv_raise(st, "virDomainInterfaceAddresses");
     dict = PyDict_New();
     for (int i = 0; i < n; i++) {
         if (dict != NULL && lv_dict_steal_obj(dict, lv_str(ifaces[i]->name),
@@ -931,7 +791,7 @@ lv_override_virDomainInterfaceAddresses(PyObject *self, PyTypeObject *defining_c
 }
 
 PyObject *
-lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
+lv_impl_virDomainGetVcpus(PyObject *self, lv_state *st)
 {
     virDomainPtr dom = LV_HANDLE(self);
     virDomainInfo dominfo;
@@ -945,9 +805,9 @@ lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
     rc = ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
     Py_END_ALLOW_THREADS
     if (ncpus < 0)
-        return lv_raise_for(self, "virNodeGetCPUMap");
+        return lv_raise(st, "virNodeGetCPUMap");
     if (rc < 0)
-        return lv_raise_for(self, "virDomainGetInfo");
+        return lv_raise(st, "virDomainGetInfo");
     n = dominfo.nrVirtCpu;
     maplen = VIR_CPU_MAPLEN(ncpus);
     info = PyMem_Calloc(n ? n : 1, sizeof(*info));
@@ -960,7 +820,7 @@ lv_override_virDomainGetVcpus(PyObject *self, PyObject *Py_UNUSED(ignored))
     n = virDomainGetVcpus(dom, info, dominfo.nrVirtCpu, cpumaps, maplen);
     Py_END_ALLOW_THREADS
     if (n < 0) {
-        lv_raise_for(self, "virDomainGetVcpus");
+        lv_raise(st, "virDomainGetVcpus");
         goto done;
     }
     if (n > (int)dominfo.nrVirtCpu)
@@ -995,21 +855,14 @@ done:
 /* ---- virDomain: CPU maps ------------------------------------------------ */
 
 PyObject *
-lv_override_virDomainGetVcpuPinInfo(PyObject *self, PyTypeObject *defining_class,
-                                    PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainGetVcpuPinInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
     virDomainPtr dom = LV_HANDLE(self);
-    PyObject *argv[1], *list;
-    unsigned int flags = 0;
+    PyObject *list;
     virDomainInfo dominfo;
     unsigned char *cpumaps;
     int ncpus, maplen, n, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "vcpuPinInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
     rc = ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
@@ -1046,21 +899,13 @@ lv_override_virDomainGetVcpuPinInfo(PyObject *self, PyTypeObject *defining_class
 }
 
 PyObject *
-lv_override_virDomainGetEmulatorPinInfo(PyObject *self, PyTypeObject *defining_class,
-                                        PyObject *const *args, Py_ssize_t nargs,
-                                        PyObject *kwnames)
+lv_impl_virDomainGetEmulatorPinInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    static const char *const kwlist[] = {"flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
     virDomainPtr dom = LV_HANDLE(self);
-    PyObject *argv[1], *result;
-    unsigned int flags = 0;
+    PyObject *result;
     unsigned char *cpumap;
     int ncpus, maplen, rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "emulatorPinInfo", kwlist, 0, 1, argv) < 0
-        || (argv[0] != NULL && lv_arg_uint(argv[0], "flags", &flags) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
     Py_END_ALLOW_THREADS
@@ -1165,32 +1010,23 @@ lv_override_virDomainMemoryPeek(PyObject *self, PyTypeObject *defining_class,
 
 
 PyObject *
-lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
-                             PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainSendKey(PyObject *self, lv_state *st, unsigned int codeset,
+                         unsigned int holdtime, PyObject *keycodes, int nkeycodes,
+                         unsigned int flags)
 {
-    static const char *const kwlist[] = {"codeset", "holdtime", "keycodes", "nkeycodes",
-                                         "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[5];
-    unsigned int codeset, holdtime, *keycodes, nkeys, flags = 0;
-    int nkeycodes, rc;
+    unsigned int *codes, ncodes;
+    int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "sendKey", kwlist, 4, 5, argv) < 0
-        || lv_arg_uint(argv[0], "codeset", &codeset) < 0
-        || lv_arg_uint(argv[1], "holdtime", &holdtime) < 0
-        || lv_arg_int(argv[3], "nkeycodes", &nkeycodes) < 0
-        || (argv[4] != NULL && lv_arg_uint(argv[4], "flags", &flags) < 0))
-        return NULL;
     /* What the reference refuses here it reports as a failed call. */
-    if (!PyList_Check(argv[2]) || nkeycodes != PyList_Size(argv[2])
+    if (!PyList_Check(keycodes) || nkeycodes != PyList_Size(keycodes)
         || nkeycodes > VIR_DOMAIN_SEND_KEY_MAX_KEYS)
         return lv_raise(st, "virDomainSendKey");
-    if (lv_arg_uint_array(argv[2], "keycodes", &keycodes, &nkeys) < 0)
+    if (lv_arg_uint_array(keycodes, "keycodes", &codes, &ncodes) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainSendKey(LV_HANDLE(self), codeset, holdtime, keycodes, nkeycodes, flags);
+    rc = virDomainSendKey(LV_HANDLE(self), codeset, holdtime, codes, nkeycodes, flags);
     Py_END_ALLOW_THREADS
-    PyMem_Free(keycodes);
+    PyMem_Free(codes);
     if (rc < 0)
         return lv_raise(st, "virDomainSendKey");
     return PyLong_FromLong(rc);
@@ -1199,20 +1035,11 @@ lv_override_virDomainSendKey(PyObject *self, PyTypeObject *defining_class,
 /* ---- virDomain: others ---------------------------------------------------- */
 
 PyObject *
-lv_override_virDomainRevertToSnapshot(PyObject *self, PyTypeObject *defining_class,
-                                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainRevertToSnapshot(PyObject *self, lv_state *st, virDomainSnapshotPtr snap,
+                                  unsigned int flags)
 {
-    static const char *const kwlist[] = {"snap", "flags", NULL};
-    lv_state *st = PyType_GetModuleState(defining_class);
-    PyObject *argv[2];
-    void *snap;
-    unsigned int flags = 0;
     int rc;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "revertToSnapshot", kwlist, 1, 2, argv) < 0
-        || lv_arg_handle(st, argv[0], "snap", LV_DOMAIN_SNAPSHOT, LV_NONE_IS_NULL, &snap) < 0
-        || (argv[1] != NULL && lv_arg_uint(argv[1], "flags", &flags) < 0))
-        return NULL;
     /* The domain is the snapshot's: libvirt takes only the snapshot. */
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainRevertToSnapshot(snap, flags);
