@@ -98,12 +98,6 @@ def write(path: str, text: str) -> None:
 def generate(api_paths: dict[str, str], override_dir: str, output: str,
              full_list: bool = False, quiet: bool = False) -> None:
     apis, combined, bindings = load(api_paths, override_dir)
-    # TRANSITION: overrides whose C does not yet define lv_impl_<name>
-    sources = "".join(open(os.path.join(HERE, src)).read()
-                      for m in MODULES.values() for src in m.c_sources)
-    emit_c.LEGACY.clear()
-    emit_c.LEGACY.update(b.function.name for items in bindings.values() for b in items
-                         if b.state == classify.HANDWRITTEN and f"lv_impl_{b.function.name}(" not in sources)
     os.makedirs(output, exist_ok=True)
     write(os.path.join(output, "lv-kinds.h"), emit_c.kinds_header())
     for module, items in bindings.items():

@@ -960,47 +960,17 @@ lv_peek(PyObject *self, lv_state *st, const char *func, int block, const char *d
 }
 
 PyObject *
-lv_override_virDomainBlockPeek(PyObject *self, PyTypeObject *defining_class,
-                               PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainBlockPeek(PyObject *self, lv_state *st, const char *disk,
+                           unsigned long long offset, size_t size, unsigned int flags)
 {
-    static const char *const kwlist[] = {"disk", "offset", "size", "flags", NULL};
-    PyObject *argv[4];
-    const char *disk;
-    unsigned long long offset;
-    size_t size;
-    unsigned int flags = 0;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "blockPeek", kwlist, 3, 4, argv) < 0
-        || lv_arg_require_int(argv[1], "offset") < 0
-        || lv_arg_ullong(argv[1], "offset", &offset) < 0
-        || lv_arg_require_int(argv[2], "size") < 0
-        || lv_arg_size(argv[2], "size", &size) < 0
-        || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
-        || lv_arg_str(argv[0], "disk", 1, &disk) < 0)
-        return NULL;
-    return lv_peek(self, PyType_GetModuleState(defining_class), "virDomainBlockPeek",
-                   1, disk, offset, size, flags);
+    return lv_peek(self, st, "virDomainBlockPeek", 1, disk, offset, size, flags);
 }
 
 PyObject *
-lv_override_virDomainMemoryPeek(PyObject *self, PyTypeObject *defining_class,
-                                PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainMemoryPeek(PyObject *self, lv_state *st, unsigned long long start,
+                            size_t size, unsigned int flags)
 {
-    static const char *const kwlist[] = {"start", "size", "flags", NULL};
-    PyObject *argv[3];
-    unsigned long long start;
-    size_t size;
-    unsigned int flags = 0;
-
-    if (lv_unpack_fast(args, nargs, kwnames, "memoryPeek", kwlist, 2, 3, argv) < 0
-        || lv_arg_require_int(argv[0], "start") < 0
-        || lv_arg_ullong(argv[0], "start", &start) < 0
-        || lv_arg_require_int(argv[1], "size") < 0
-        || lv_arg_size(argv[1], "size", &size) < 0
-        || (argv[2] != NULL && lv_arg_uint(argv[2], "flags", &flags) < 0))
-        return NULL;
-    return lv_peek(self, PyType_GetModuleState(defining_class), "virDomainMemoryPeek",
-                   0, NULL, start, size, flags);
+    return lv_peek(self, st, "virDomainMemoryPeek", 0, NULL, start, size, flags);
 }
 
 /* ---- virDomain: lists in ------------------------------------------------ */
@@ -1643,15 +1613,8 @@ lv_impl_virStreamRecv(PyObject *self, lv_state *st, size_t nbytes)
 }
 
 PyObject *
-lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, PyObject *nbytes_arg,
-                           unsigned int flags)
+lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, size_t nbytes, unsigned int flags)
 {
-    size_t nbytes;
-
-    /* An int itself (not an int-like), as the reference takes it. */
-    if (lv_arg_require_int(nbytes_arg, "nbytes") < 0
-        || lv_arg_size(nbytes_arg, "nbytes", &nbytes) < 0)
-        return NULL;
     return lv_stream_recv(self, st, nbytes, 1, flags);
 }
 

@@ -14,13 +14,6 @@
 /* From the generated libvirtmod_qemu-generated.c. */
 extern PyMethodDef lv_module_functions[];
 
-/* libvirtmod's state, through the module this add-on keeps imported. */
-static lv_state *
-lv_core_state(PyObject *module)
-{
-    return lv_state_from_module(((lv_ext_state *)PyModule_GetState(module))->core);
-}
-
 PyObject *
 lv_impl_virDomainQemuMonitorCommand(PyObject *module, lv_state *st, virDomainPtr dom,
                                     const char *cmd, unsigned int flags)
@@ -57,30 +50,19 @@ lv_out_files(int *fds, unsigned int n)
 }
 
 PyObject *
-lv_override_virDomainQemuMonitorCommandWithFiles(PyObject *module, PyObject *const *args,
-                                                 Py_ssize_t nargs, PyObject *kwnames)
+lv_impl_virDomainQemuMonitorCommandWithFiles(PyObject *module, lv_state *st, virDomainPtr dom,
+                                             const char *cmd, int *infiles,
+                                             unsigned int ninfiles, unsigned int flags)
 {
-    static const char *const kwlist[] = {"domain", "cmd", "files", "flags", NULL};
-    lv_state *st = lv_core_state(module);
-    PyObject *argv[4], *files;
-    void *dom;
-    const char *cmd;
-    unsigned int flags = 0, ninfiles = 0, noutfiles = 0;
-    int *infiles = NULL, *outfiles = NULL, rc;
+    PyObject *files;
+    unsigned int noutfiles = 0;
+    int *outfiles = NULL, rc;
     char *result = NULL;
 
-    if (lv_unpack_fast(args, nargs, kwnames, "qemuMonitorCommandWithFiles", kwlist, 2, 4,
-                       argv) < 0
-        || lv_arg_handle(st, argv[0], "domain", LV_DOMAIN, LV_NONE_NO_O, &dom) < 0
-        || lv_arg_str(argv[1], "cmd", 0, &cmd) < 0   /* str only, as the reference */
-        || (argv[3] != NULL && lv_arg_uint(argv[3], "flags", &flags) < 0)
-        || (argv[2] != NULL && lv_arg_fd_array(argv[2], "files", &infiles, &ninfiles) < 0))
-        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = virDomainQemuMonitorCommandWithFiles(dom, cmd, ninfiles, infiles, &noutfiles,
                                               &outfiles, &result, flags);
     Py_END_ALLOW_THREADS
-    PyMem_Free(infiles);
     if (rc < 0)
         return lv_raise(st, "virDomainQemuMonitorCommandWithFiles");
     files = lv_out_files(outfiles, noutfiles);

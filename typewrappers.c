@@ -262,17 +262,6 @@ lv_is_object(lv_state *st, PyObject *o)
     return 0;
 }
 
-/* The parameter naming the owner in the constructor, as in the reference. */
-static const char *
-lv_owner_param(int owner_kind)
-{
-    switch (owner_kind) {
-    case LV_DOMAIN: return "dom";
-    case LV_NETWORK: return "net";
-    default: return "conn";
-    }
-}
-
 /* virDomain(conn, _obj) and friends, virConnect(_obj): a new wrapper of
  * the handle `_obj` wraps, owning a reference of its own. */
 static PyObject *
@@ -295,15 +284,8 @@ lv_object_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         return NULL;
     }
     owner_kind = lv_kinds[kind].owner_kind;
-    if (owner_kind < 0) {
-        static char *kwlist[] = {"_obj", NULL};
-        if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O", kwlist, &source))
-            return NULL;
-    } else {
-        char *kwlist[] = {(char *)lv_owner_param(owner_kind), "_obj", NULL};
-        if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O", kwlist, &owner, &source))
-            return NULL;
-    }
+    if (lv_constructor_args(kind, args, kwds, &owner, &source) < 0)
+        return NULL;
     if (!PyObject_TypeCheck(source, st->base_types[kind]) || LV_HANDLE(source) == NULL) {
         if (source == Py_None || PyObject_TypeCheck(source, st->base_types[kind])) {
             PyErr_SetString(PyExc_TypeError,
@@ -682,7 +664,7 @@ lv_error_callback(void *opaque, virErrorPtr err)
 
 int
 lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-          const char *funcname, const char *const *kwlist,
+          const char *funcname, const char *const *names,
           Py_ssize_t required, Py_ssize_t maximum, PyObject **out)
 {
     Py_ssize_t i, nkw = kwnames ? PyTuple_Size(kwnames) : 0;
@@ -697,7 +679,7 @@ lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
     for (Py_ssize_t k = 0; k < nkw; k++) {
         PyObject *key = PyTuple_GetItem(kwnames, k);
         for (i = 0; i < maximum; i++) {
-            if (PyUnicode_CompareWithASCIIString(key, kwlist[i]) == 0)
+            if (PyUnicode_CompareWithASCIIString(key, names[i]) == 0)
                 break;
         }
         if (i == maximum) {
@@ -707,7 +689,7 @@ lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
         }
         if (out[i] != NULL) {
             PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'",
-                         funcname, kwlist[i]);
+                         funcname, names[i]);
             return -1;
         }
         out[i] = args[nargs + k];
@@ -715,7 +697,7 @@ lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
     for (i = 0; i < required; i++) {
         if (out[i] == NULL) {
             PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zd)",
-                         funcname, kwlist[i], i + 1);
+                         funcname, names[i], i + 1);
             return -1;
         }
     }

@@ -29,6 +29,11 @@ typedef struct {
 
 extern const lv_kind_info lv_kinds[LV_NKINDS];
 
+/* The arguments of kind's constructor (generated from codegen/rules.py):
+ * 0, or -1 with an exception. */
+int lv_constructor_args(lv_kind kind, PyObject *args, PyObject *kwds, PyObject **owner,
+                        PyObject **source);
+
 /* Every wrapper object: the libvirt handle it owns one reference to, and
  * the Python object it was obtained from (kept alive for connect() and
  * friends; libvirt itself keeps the C parent alive). */
@@ -185,16 +190,16 @@ void lv_error_callback(void *opaque, virErrorPtr err);
 /* ---- arguments --------------------------------------------------------- */
 
 /* Match positional and keyword arguments of a METH_FASTCALL|METH_KEYWORDS
- * call to the parameter names `kwlist` (NULL terminated): out[i] receives
+ * call to the parameter names `names` (NULL terminated): out[i] receives
  * a borrowed reference or NULL when the parameter was not given.  The
  * first `required` parameters must be given. */
 int lv_unpack(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-              const char *funcname, const char *const *kwlist,
+              const char *funcname, const char *const *names,
               Py_ssize_t required, Py_ssize_t maximum, PyObject **out);
 
 static inline int
 lv_unpack_fast(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-               const char *funcname, const char *const *kwlist,
+               const char *funcname, const char *const *names,
                Py_ssize_t required, Py_ssize_t maximum, PyObject **out)
 {
     /* The common case: positional arguments only, all accounted for. */
@@ -206,7 +211,7 @@ lv_unpack_fast(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
             out[i] = NULL;
         return 0;
     }
-    return lv_unpack(args, nargs, kwnames, funcname, kwlist, required, maximum, out);
+    return lv_unpack(args, nargs, kwnames, funcname, names, required, maximum, out);
 }
 
 /* Python -> C.  Each returns 0, or -1 with TypeError/OverflowError/ValueError set. */

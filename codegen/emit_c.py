@@ -43,8 +43,6 @@ def docstring(binding: Binding) -> str:
 
 
 def entry_name(binding: Binding) -> str:
-    if binding.function.name in LEGACY:
-        return "lv_override_" + binding.function.name
     return "lv_gen_" + binding.function.name
 
 
@@ -207,7 +205,9 @@ def _convert(fn: CFunction, p: Param, index: int, cleanup: str = "") -> str:
         st = fn.state() if p.kind == "cpumap" else ""
         call = _PAIRS[p.kind][1].format(v=local, src=src, name=p.name,
                                         nullable=int(p.nullable), st=st)
-        return _fail(f"{call} < 0", cleanup)
+        # omitted, an optional list stays (NULL, 0)
+        return _fail(f"{call} < 0" if p.default is None or p.kind == "str_array"
+                     else f"argv[{index}] != NULL && {call} < 0", cleanup)
     if p.kind in ("params", "object"):
         # A dict (params: checked by lv_dict_to_typed_params) or any object;
         # None where it is optional.
@@ -630,6 +630,27 @@ def entry_point(binding: Binding) -> str:
 
 # ---- tables and module ---------------------------------------------------
 
+def constructor_args() -> str:
+    """lv_constructor_args(): the parameters of each class's constructor
+    (rules.CONSTRUCTOR_OWNER_PARAMS), for typewrappers.c's lv_object_new."""
+    owners = sorted({owner for _, _, owner in rules.CLASSES.values() if owner})
+    out = ["/* The constructors' parameters: <class>(<owner>, _obj=None), virConnect(_obj=None). */\n"
+           "int\nlv_constructor_args(lv_kind kind, PyObject *args, PyObject *kwds, "
+           "PyObject **owner,\n                    PyObject **source)\n{\n"
+           "    static char *without_owner[] = {\"_obj\", NULL};\n"]
+    for owner in owners:
+        out.append(f"    static char *{kind_enum(owner).lower()}_owner[] = "
+                   f"{{\"{rules.CONSTRUCTOR_OWNER_PARAMS[owner]}\", \"_obj\", NULL}};\n")
+    out.append("\n    switch (lv_kinds[kind].owner_kind) {\n")
+    for owner in owners:
+        out.append(f"    case {kind_enum(owner)}:\n"
+                   f"        return PyArg_ParseTupleAndKeywords(args, kwds, \"O|O\", "
+                   f"{kind_enum(owner).lower()}_owner, owner, source) ? 0 : -1;\n")
+    out.append("    default:\n        return PyArg_ParseTupleAndKeywords(args, kwds, \"|O\", "
+               "without_owner, source) ? 0 : -1;\n    }\n}\n\n")
+    return "".join(out)
+
+
 def method_def(binding: Binding) -> str:
     return (f"    {{\"{binding.pyname}\", (PyCFunction)(void (*)(void)){entry_name(binding)}, "
             f"{call_flags(binding)},\n     {docstring(binding)}}},\n")
@@ -725,9 +746,6 @@ def flat_table(bound: list[Binding], core: bool) -> str:
     return "".join(out)
 
 
-LEGACY: set[str] = set()   # TRANSITION: overrides still parsing their own arguments
-
-
 def module_source(extension: str, bindings: list[Binding]) -> str:
     """The C source of one extension module."""
     bound = [b for b in bindings if b.state in (C.GENERATED, C.HANDWRITTEN)]
@@ -740,11 +758,10 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
         out.append("#define LV_MODULE_STATE(module) "
                    "lv_state_from_module(((lv_ext_state *)PyModule_GetState(module))->core)\n\n")
     out.append(f'#include "{extension}-impl.h"\n\n')
+    # typewrappers.c, linked into every extension, constructs objects.
+    out.append(constructor_args())
     for b in bound:
-        if b.function.name in LEGACY:
-            out.append(f"{prototype(b)};\n")
-        else:
-            out.append(entry_point(b) + "\n")
+        out.append(entry_point(b) + "\n")
 
     if core:
         out.append("const char *const lv_class_docs[LV_NKINDS] = {\n")
@@ -813,7 +830,7 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
            f"#ifndef {guard}\n#define {guard}\n\n",
            '#include "typewrappers.h"\n', f"#include <{BY_EXTENSION[extension].c_header}>\n\n"]
     for b in bindings:
-        if b.state == C.HANDWRITTEN and b.function.name not in LEGACY:
+        if b.state == C.HANDWRITTEN:
             out.append(f"{impl_prototype(b)};\n")
     out.append(f"\n#endif\n")
     return "".join(out)

@@ -32,6 +32,10 @@ CLASSES = {
 
 HANDLE_TYPES = {ctype: cls for cls, (ctype, _, _) in CLASSES.items()}
 
+# The constructors, as the reference's: <class>(<owner>, _obj=None), the
+# owner parameter named after the owner's class (CLASSES); virConnect(_obj=None).
+CONSTRUCTOR_OWNER_PARAMS = {"virConnect": "conn", "virDomain": "dom", "virNetwork": "net"}
+
 # Integer C types a Python int converts to, with the typewrappers.c helper.
 INTEGER_TYPES = {
     "int": "int",
