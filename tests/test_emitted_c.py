@@ -60,3 +60,37 @@ def test_the_emitted_c_of_the_mini_api_compiles_without_warnings_and_behaves(min
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
+
+
+def _syntax_check(overrides_dir, generated):
+    """Compile libvirt-override.c against the impl header generated from the
+    override description in `overrides_dir` (syntax only)."""
+    core = MODULES["libvirt"]
+    generator.generate({"libvirt": generator.pkg_config_api("libvirt")}, str(overrides_dir),
+                       str(generated), quiet=True)
+    flags = subprocess.run(["pkg-config", "--cflags", core.pkg_config],
+                           capture_output=True, text=True, check=True).stdout.split()
+    return subprocess.run(
+        ["gcc", "-fsyntax-only", "-std=gnu11", "-Werror", os.path.join(ROOT, "libvirt-override.c"),
+         f"-I{generated}", f"-I{ROOT}", f"-I{sysconfig.get_paths()['include']}", *flags],
+        capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
+
+
+def test_an_override_whose_c_and_declaration_disagree_does_not_compile(tmp_path):
+    core = MODULES["libvirt"]
+    with open(os.path.join(ROOT, core.api_overrides)) as f:
+        declared = f.read()
+    agreeing = tmp_path / "agreeing"
+    agreeing.mkdir()
+    (agreeing / core.api_overrides).write_text(declared)
+    assert _syntax_check(agreeing, tmp_path / "gen-agreeing").returncode == 0
+    # state(flags): declared int instead of the unsigned int its impl takes
+    state = declared.index("<function name='virDomainGetState'")
+    flags = declared.index("<param name='flags' type='unsigned int'", state)
+    wrong = declared[:flags] + declared[flags:].replace("type='unsigned int'", "type='int'", 1)
+    disagreeing = tmp_path / "disagreeing"
+    disagreeing.mkdir()
+    (disagreeing / core.api_overrides).write_text(wrong)
+    run = _syntax_check(disagreeing, tmp_path / "gen-disagreeing")
+    assert run.returncode != 0
+    assert "conflicting types for 'lv_impl_virDomainGetState'" in run.stderr
