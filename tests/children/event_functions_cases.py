@@ -35,7 +35,7 @@ def case_timeout_path():
     calls = []
     opaque = Opaque()
     ref = weakref.ref(opaque)
-    timer = libvirt.virEventAddTimeout(0, lambda t, o: calls.append((t, o is opaque)), opaque)
+    timer = libvirt.virEventAddTimeout(0, lambda t, o: calls.append((t, o is ref())), opaque)
     # libvirt asked our loop: add_timeout(timeout, cb, opaque)
     assert loop.log == [("addTimeout", 0)], loop.log
     assert timer in loop.timers
