@@ -85,15 +85,13 @@ class Finished:
     def value(self):
         """What the case returned (the JSON line before OK)."""
         lines = self.lines
-        assert len(lines) >= 2 and lines[-1] == OK, self.output
+        assert self.returncode == 0 and len(lines) >= 2 and lines[-1] == OK, self.output
         return json.loads(lines[-2])
 
 
-def run(script, *args, python=None, env=None, cwd=None, timeout=60, expect=OK):
-    """Run the child to its end (killed after `timeout` seconds); return a
-    Finished.  `expect` is what is asserted of it: OK (a case run by
-    main(): exit status 0 and OK last), 0 (exit status 0), or None."""
-    proc = start(script, *args, python=python, env=env, cwd=cwd)
+def finish(proc, timeout=60):
+    """Wait for a child of start() (killed after `timeout` seconds);
+    return a Finished."""
     timed_out = False
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
@@ -101,9 +99,16 @@ def run(script, *args, python=None, env=None, cwd=None, timeout=60, expect=OK):
         timed_out = True
         proc.kill()
         stdout, stderr = proc.communicate()
-    done = Finished(proc.args, proc.returncode, stdout, stderr, timed_out)
+    return Finished(proc.args, proc.returncode, stdout, stderr, timed_out)
+
+
+def run(script, *args, python=None, env=None, cwd=None, timeout=60, expect=OK):
+    """Run the child to its end (killed after `timeout` seconds); return a
+    Finished.  `expect` is what is asserted of it: OK (a case run by
+    main(): exit status 0 and OK last), 0 (exit status 0), or None."""
+    done = finish(start(script, *args, python=python, env=env, cwd=cwd), timeout)
     if expect is not None:
-        assert done.returncode == 0 and not timed_out, done.output
+        assert done.returncode == 0 and not done.timed_out, done.output
     if expect == OK:
         assert done.lines and done.lines[-1] == OK, done.output
     return done
