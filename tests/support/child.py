@@ -27,7 +27,7 @@ unless it is None, then OK.  An exception prints its traceback and the
 local variables of the frame that raised it, and exits with status 1.
 """
 
-import asyncio
+import inspect
 import json
 import os
 import subprocess
@@ -145,7 +145,8 @@ def main(namespace, exit_at_once=False):
         sys.exit(f"usage: {sys.argv[0]} CASE [ARG...]; cases: {', '.join(cases)}")
     func = namespace["case_" + sys.argv[1]]
     try:
-        if asyncio.iscoroutinefunction(func):
+        if inspect.iscoroutinefunction(func):
+            import asyncio      # only here: a child may check what it imports
             result = asyncio.run(func(*sys.argv[2:]))
         else:
             result = func(*sys.argv[2:])
