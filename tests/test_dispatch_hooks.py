@@ -152,7 +152,7 @@ def test_event_invoke_reaches_the_registered_callbacks(ours):
 
 def test_context_manager_closes_the_connection():
     with libvirt.open("test:///default") as conn:
-        assert conn.isAlive() in (0, 1)
+        assert conn.isAlive() == 1      # open inside (any int passed "in (0, 1)" once closed)
         assert conn.lookupByName("test").name() == "test"
     with pytest.raises(libvirt.libvirtError):
         conn.isAlive()

@@ -16,7 +16,7 @@ import weakref
 import pytest
 
 from support import child
-from support.objects import Opaque
+from support.objects import Opaque, Recorder
 
 READABLE = 1    # VIR_EVENT_HANDLE_READABLE
 WRITABLE = 2    # VIR_EVENT_HANDLE_WRITABLE
@@ -203,16 +203,11 @@ def test_callback_removing_its_own_timeout(libvirt, loop):
 def test_raising_callback_goes_to_unraisablehook_and_loop_continues(libvirt, loop, monkeypatch):
     reported = []
     monkeypatch.setattr(sys, "unraisablehook", reported.append)
-    calls, others = [], []
-
-    def bad(timer, opaque):
-        calls.append(timer)
-        raise ValueError("boom from callback")
-
+    bad, good = Recorder(raises=ValueError, message="boom from callback"), Recorder()
     bad_timer = libvirt.virEventAddTimeout(0, bad, None)
-    good_timer = libvirt.virEventAddTimeout(0, lambda *args: others.append(args), None)
+    good_timer = libvirt.virEventAddTimeout(0, good, None)
     try:
-        assert loop.run_until(lambda: len(calls) >= 3 and len(others) >= 3)
+        assert loop.run_until(lambda: len(bad.calls) >= 3 and len(good.calls) >= 3)
     finally:
         libvirt.virEventRemoveTimeout(bad_timer)
         libvirt.virEventRemoveTimeout(good_timer)

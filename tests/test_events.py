@@ -32,7 +32,7 @@ import weakref
 
 import pytest
 
-from support import api, child
+from support import api, child, waiting
 from support.objects import Opaque, Recorder
 from support.paths import DRIVER_URI
 from test_event_functions import Tick
@@ -927,12 +927,7 @@ def loop_thread(libvirt):
 
 
 def _wait(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
+    return waiting.until(predicate, timeout)
 
 
 def test_events_from_a_loop_thread(libvirt, conn, loop_thread):

@@ -19,7 +19,7 @@ import libvirtmod  # noqa: E402
 
 from support import child  # noqa: E402
 from support.eventloop import READABLE, PythonEventLoop, invoke_free  # noqa: E402
-from support.objects import Opaque  # noqa: E402
+from support.objects import Opaque, Recorder  # noqa: E402
 
 
 def _raises(exc, call, message):
@@ -188,15 +188,10 @@ def case_raising_callback_reported_and_loop_continues():
     loop = PythonEventLoop().register()
     reported = []
     sys.unraisablehook = reported.append
-    calls, others = [], []
-
-    def bad(timer, opaque):
-        calls.append(timer)
-        raise ValueError("boom")
-
+    bad, good = Recorder(raises=ValueError, message="boom"), Recorder()
     t1 = libvirt.virEventAddTimeout(0, bad, None)
-    t2 = libvirt.virEventAddTimeout(0, lambda *a: others.append(a), None)
-    assert loop.run_until(lambda: len(calls) >= 3 and len(others) >= 3)
+    t2 = libvirt.virEventAddTimeout(0, good, None)
+    assert loop.run_until(lambda: len(bad.calls) >= 3 and len(good.calls) >= 3)
     assert len(reported) >= 3 and isinstance(reported[0].exc_value, ValueError)
     assert reported[0].object is bad
     libvirt.virEventRemoveTimeout(t1)

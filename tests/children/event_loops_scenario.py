@@ -19,7 +19,7 @@ sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import libvirt  # noqa: E402
 
-from support import child  # noqa: E402
+from support import child, waiting  # noqa: E402
 from support.eventloop import PythonEventLoop  # noqa: E402
 from support.objects import Opaque  # noqa: E402
 from support.paths import check_libvirtaio  # noqa: E402
@@ -60,29 +60,24 @@ def scenario(config, loop_ident):
         if threading.get_ident() != loop_ident:
             wrong_thread.append(kind)
 
-    def on_domain(c, dom, event, detail, opaque):
-        check("domain", c, opaque, conn)
-        records.append(["domain", dom.name(), event, detail])
+    def recording(kind, nargs):
+        """The callback of `kind`: (connection, object, `nargs` event
+        arguments, opaque); records [kind, object name, the event's two
+        arguments (None, None if it has none)]."""
+        def callback(c, obj, *args):
+            *event, opaque = args
+            if len(event) != nargs:
+                bad_args.append(kind)
+            check(kind, c, opaque, conn)
+            records.append([kind, obj.name()] + (event or [None, None]))
+        return callback
 
-    def on_metadata(c, dom, mtype, nsuri, opaque):
-        check("metadata", c, opaque, conn)
-        records.append(["metadata", dom.name(), mtype, nsuri])
-
-    def on_network(c, net, event, detail, opaque):
-        check("network", c, opaque, conn)
-        records.append(["network", net.name(), event, detail])
-
-    def on_pool(c, pool, event, detail, opaque):
-        check("pool", c, opaque, conn)
-        records.append(["pool", pool.name(), event, detail])
-
-    def on_refresh(c, pool, opaque):
-        check("pool-refresh", c, opaque, conn)
-        records.append(["pool-refresh", pool.name(), None, None])
-
-    def on_nodedev(c, dev, event, detail, opaque):
-        check("nodedev", c, opaque, conn)
-        records.append(["nodedev", dev.name(), event, detail])
+    on_domain = recording("domain", 2)              # event, detail
+    on_metadata = recording("metadata", 2)          # type, namespace URI
+    on_network = recording("network", 2)
+    on_pool = recording("pool", 2)
+    on_refresh = recording("pool-refresh", 0)
+    on_nodedev = recording("nodedev", 2)
 
     def raiser(c, dom, event, detail, opaque):
         check("raiser", c, opaque, conn)
@@ -231,12 +226,7 @@ def wait_in_thread(request):
     if not callable(request):
         time.sleep(request)
         return True
-    deadline = time.monotonic() + TIMEOUT
-    while not request():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.002)
-    return True
+    return waiting.until(request, TIMEOUT, 0.002)
 
 
 def drive_in_thread(gen):
@@ -252,12 +242,7 @@ async def wait_in_asyncio(request):
     if not callable(request):
         await asyncio.sleep(request)
         return True
-    deadline = time.monotonic() + TIMEOUT
-    while not request():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.002)
-    return True
+    return await waiting.async_until(request, TIMEOUT, 0.002)
 
 
 async def drive_in_asyncio(gen):

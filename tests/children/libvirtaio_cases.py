@@ -26,8 +26,9 @@ import libvirt  # noqa: E402
 import libvirtaio  # noqa: E402
 
 from support import child  # noqa: E402
-from support.objects import Opaque  # noqa: E402
+from support.objects import Opaque, Recorder  # noqa: E402
 from support.paths import check_libvirtaio  # noqa: E402
+from support.waiting import async_until as wait_until  # noqa: E402
 
 check_libvirtaio(libvirtaio)
 
@@ -35,16 +36,6 @@ READABLE = libvirt.VIR_EVENT_HANDLE_READABLE
 WRITABLE = libvirt.VIR_EVENT_HANDLE_WRITABLE
 ERROR = libvirt.VIR_EVENT_HANDLE_ERROR
 HANGUP = libvirt.VIR_EVENT_HANDLE_HANGUP
-
-
-async def wait_until(predicate, timeout=5.0):
-    """Let the loop run until predicate() holds (True) or timeout (False)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.005)
-    return True
 
 
 async def released(ref, timeout=5.0):
@@ -444,12 +435,10 @@ async def case_raising_callbacks_are_reported_and_the_loop_goes_on():
     loop.set_exception_handler(lambda l, context: reported.append(context.get("exception")))
     sys.unraisablehook = lambda u: reported.append(u.exc_value)
     impl = libvirtaio.virEventRegisterAsyncIOImpl()
-    bad_calls, good_calls = [], []
-    def bad(timer, opaque):
-        bad_calls.append(timer)
-        raise ValueError("boom from a timer")
+    bad, good = Recorder(raises=ValueError, message="boom from a timer"), Recorder()
+    bad_calls, good_calls = bad.calls, good.calls
     bad_timer = libvirt.virEventAddTimeout(1, bad, None)
-    good_timer = libvirt.virEventAddTimeout(1, lambda *a: good_calls.append(a), None)
+    good_timer = libvirt.virEventAddTimeout(1, good, None)
     rfd, wfd = os.pipe()
     handle_calls = []
     def bad_handle(watch, fd, events, opaque):

@@ -18,17 +18,19 @@ class Recorder:
 
     record: what is kept of each call's argument tuple (default: the
             tuple itself);
-    raises: an exception class the callback raises after recording;
+    raises: an exception class the callback raises after recording,
+            with `message`;
     returns: what it returns otherwise."""
 
-    def __init__(self, raises=None, record=None, returns=None):
+    def __init__(self, raises=None, record=None, returns=None, message="raised by the callback"):
         self.calls = []
         self.raises = raises
+        self.message = message
         self.record = record
         self.returns = returns
 
     def __call__(self, *args):
         self.calls.append(args if self.record is None else self.record(args))
         if self.raises is not None:
-            raise self.raises("raised by the callback")
+            raise self.raises(self.message)
         return self.returns
