@@ -533,7 +533,7 @@ def scenario_restart_cycles(spec, warmup, cycles):
 
 def scenario_keepalive(spec, call_in_flight):
     c = Child(spec)
-    lv, out = c.libvirt, c.out
+    out = c.out
     conn = c.open()
     out["set_keepalive"] = conn.setKeepAlive(KEEPALIVE_INTERVAL, KEEPALIVE_COUNT)
     close = sup.CloseRecorder(opaque=Opaque("close"))
