@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support import child
+
 REPO = Path(__file__).resolve().parent.parent
 # LIBVIRT_REFERENCE_VENV: another place for it (the sdist check runs the
 # suite from an unpacked sdist and shares the checkout's venv).
@@ -31,10 +33,9 @@ def clean_env():
 
 def can_import_libvirt(python):
     try:
-        return subprocess.run([str(python), "-c", "import libvirt, libvirt_qemu, libvirt_lxc"],
-                              capture_output=True, env=clean_env(),
-                              timeout=120).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
+        return child.run("imports_cases", "binding_modules", python=str(python),
+                         env=clean_env(), timeout=120, expect=None).returncode == 0
+    except OSError:
         return False
 
 

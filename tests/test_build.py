@@ -1,16 +1,16 @@
 """Building without libvirt's development files says what to install."""
 
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from support import child
+from support.paths import ROOT
 
 
 def _build(env_changes):
     env = dict(os.environ, **env_changes)
-    return subprocess.run([sys.executable, "setup.py", "-q", "generate"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    return child.run(os.path.join(ROOT, "setup.py"), "-q", "generate", cwd=ROOT, env=env,
+                     expect=None)
 
 
 def test_missing_pkg_config_is_one_clear_sentence(tmp_path):

@@ -4,21 +4,20 @@ packaging/BINARY-WHEEL.md)."""
 
 import os
 import shutil
-import subprocess
-import sys
 
 import libvirt
 
-SHOW_CATALOGS = "import os, libvirt; print(os.environ.get('XML_CATALOG_FILES', '<unset>'))"
+from support import child
 
 
-def run(code, env_update, cwd=None, path=None):
+def catalogs(env_update, cwd=None, path=None):
+    """XML_CATALOG_FILES in a child once it imported libvirt (the one of
+    `path`, put first with PYTHONPATH, if given)."""
     env = {k: v for k, v in os.environ.items() if k != "XML_CATALOG_FILES"}
     env.update(env_update)
     if path:
         env["PYTHONPATH"] = path
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, cwd=cwd, check=True).stdout.strip()
+    return child.run("bundled_data_hook_cases", "catalogs", env=env, cwd=cwd).value
 
 
 def module_with_bundled_data(module_dir):
@@ -32,20 +31,20 @@ def module_with_bundled_data(module_dir):
 
 
 def test_a_build_against_the_system_libvirt_leaves_catalogs_alone():
-    assert run(SHOW_CATALOGS, {}) == "<unset>"
+    assert catalogs({}) == "<unset>"
 
 
 def test_bundled_data_is_added_after_the_users_catalogs(tmp_path):
     # A directory with a space and a non-ASCII letter: quoted in the URI.
     module_dir = tmp_path / "site packages é"
-    catalogs = run(SHOW_CATALOGS, {"XML_CATALOG_FILES": "file:///mine.xml"},
-                   cwd=tmp_path, path=module_with_bundled_data(module_dir))
+    found = catalogs({"XML_CATALOG_FILES": "file:///mine.xml"},
+                     cwd=tmp_path, path=module_with_bundled_data(module_dir))
     expected = "file://" + str(module_dir).replace(" ", "%20").replace("é", "%C3%A9")
-    assert catalogs == f"file:///mine.xml {expected}/libvirt_python.share/catalog.xml"
+    assert found == f"file:///mine.xml {expected}/libvirt_python.share/catalog.xml"
 
 
 def test_without_a_user_catalog_libxml2s_default_stays_first(tmp_path):
     module_dir = tmp_path / "m"
-    catalogs = run(SHOW_CATALOGS, {}, cwd=tmp_path, path=module_with_bundled_data(module_dir))
-    assert catalogs.split() == ["file:///etc/xml/catalog",
-                                f"file://{module_dir}/libvirt_python.share/catalog.xml"]
+    found = catalogs({}, cwd=tmp_path, path=module_with_bundled_data(module_dir))
+    assert found.split() == ["file:///etc/xml/catalog",
+                             f"file://{module_dir}/libvirt_python.share/catalog.xml"]

@@ -40,6 +40,7 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
 from differential import scenarios, deviations  # noqa: E402
+from support import child  # noqa: E402
 from differential.normalise import show  # noqa: E402
 import reference_venv  # noqa: E402
 
@@ -78,11 +79,9 @@ class Side:
         self.stderr = ""
 
     def start(self, group, skip):
-        cmd = [self.python, RUNNER, "differential.scenarios", scenarios.RICH_URI, group,
-               "--skip-json", json.dumps(sorted(skip))]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     stdin=subprocess.DEVNULL, text=True, env=child_env(),
-                                     cwd=TESTS_DIR)
+        self.proc = child.start(RUNNER, "differential.scenarios", scenarios.RICH_URI, group,
+                                "--skip-json", json.dumps(sorted(skip)), python=self.python,
+                                env=child_env(), cwd=TESTS_DIR)
         self.started = time.monotonic()
 
     def finish(self):

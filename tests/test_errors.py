@@ -2,12 +2,12 @@
 libvirt's default error printing, and how bad arguments are rejected."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
 import libvirt
+
+from support import child
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -258,12 +258,7 @@ def test_register_error_handler_signature():
 def _c_only_stderr(uri, name):
     """stderr of a process that makes the failing lookup with cdirect only
     (libvirt's own default error printing, without the binding)."""
-    code = ("import cdirect; "
-            "c = cdirect.Connection(%r); c.domain_lookup_error(%r)"
-            % (uri, name))
-    res = subprocess.run([sys.executable, "-c", code], cwd=TESTS_DIR,
-                         capture_output=True, text=True, check=True)
-    return res.stderr
+    return child.run("errors_cases", "c_only_lookup", uri, name, cwd=TESTS_DIR).stderr
 
 
 def test_default_error_printing(conn, capfd):

@@ -47,11 +47,13 @@ import gc
 import inspect
 import os
 import selectors
-import subprocess
 import sys
 import tempfile
 import time
 import types
+
+from support import child
+from support.eventloop import PythonEventLoop
 
 URI = "test:///default"
 HERE = os.path.abspath(__file__)
@@ -563,40 +565,7 @@ class Env:
             del self.objs[key]
 
 
-class RecordingLoop:
-    """A Python event loop that only records what libvirt registers."""
-
-    def __init__(self):
-        self.next_id = 0
-        self.last_opaque = None
-        self.registrations = {}
-
-    def _add(self, cb, opaque):
-        self.next_id += 1
-        self.last_opaque = opaque
-        self.registrations[self.next_id] = (cb, opaque)
-        return self.next_id
-
-    def add_handle(self, fd, events, cb, opaque):
-        return self._add(cb, opaque)
-
-    def update_handle(self, watch, events):
-        pass
-
-    def remove_handle(self, watch):
-        return 0 if self.registrations.pop(watch, None) else -1
-
-    def add_timeout(self, timeout, cb, opaque):
-        return self._add(cb, opaque)
-
-    def update_timeout(self, timer, timeout):
-        pass
-
-    def remove_timeout(self, timer):
-        return 0 if self.registrations.pop(timer, None) else -1
-
-
-_LOOP = None
+_LOOP = None       # the loop double of a "python-loop" child (support/eventloop.py)
 
 
 SELF_KEYS = {
@@ -943,10 +912,7 @@ def child_main(group, start):
     loop = group.partition("@")[2]
     if loop == "python-loop":
         global _LOOP
-        _LOOP = RecordingLoop()
-        libvirt.virEventRegisterImpl(_LOOP.add_handle, _LOOP.update_handle,
-                                     _LOOP.remove_handle, _LOOP.add_timeout,
-                                     _LOOP.update_timeout, _LOOP.remove_timeout)
+        _LOOP = PythonEventLoop().register(libvirt)     # records, never runs
     elif loop == "default-loop":
         libvirt.virEventRegisterDefaultImpl()
     state_error = STATE_ERRORS.get(group)
@@ -1069,9 +1035,7 @@ def _run_group(group, hang_seconds, tmp):
                PYTHONMALLOC="malloc" if group in NO_DEBUG_MALLOC else "debug",
                FUZZ_TMPDIR=tmp)
     while True:
-        proc = subprocess.Popen([sys.executable, HERE, group, str(start)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, env=env, cwd=tempfile.gettempdir())
+        proc = child.start(HERE, group, start, env=env, cwd=tempfile.gettempdir(), text=False)
         sel = selectors.DefaultSelector()
         sel.register(proc.stdout, selectors.EVENT_READ)
         buf, last_case, done, hung = b"", None, False, False

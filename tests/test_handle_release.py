@@ -24,10 +24,10 @@ Two kinds of checks:
 """
 
 import gc
-import json
 import os
-import subprocess
 import sys
+
+from support import child
 
 URI = "test:///default"
 HERE = os.path.abspath(__file__)
@@ -131,13 +131,14 @@ def _operations(libvirt, tmpdir):
     }
 
 
-def child_main(name):
+def case_rss(name):
+    """The child: {calls, before_kib, growth_kib} of operation `name`."""
     import tempfile
 
     import libvirt
     libvirt.registerErrorHandler(lambda ctx, err: None, None)
     with tempfile.TemporaryDirectory(prefix="release-") as tmpdir:
-        _measure(libvirt, name, tmpdir)
+        return _measure(libvirt, name, tmpdir)
 
 
 def _measure(libvirt, name, tmpdir):
@@ -165,19 +166,16 @@ def _measure(libvirt, name, tmpdir):
         op()
     gc.collect()
     after = _rss_kib()
-    print(json.dumps({"calls": calls, "before_kib": before, "growth_kib": after - before}))
+    return {"calls": calls, "before_kib": before, "growth_kib": after - before}
 
 
 def _run_child(name):
-    proc = subprocess.run([sys.executable, HERE, name], capture_output=True, text=True,
-                          timeout=300, cwd="/", env=dict(os.environ, PYTHONFAULTHANDLER="1"))
-    assert proc.returncode == 0, "child for %s failed (exit %s):\n%s" % (
-        name, proc.returncode, proc.stderr[-3000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return child.run(HERE, "rss", name, timeout=300, cwd="/",
+                     env=dict(os.environ, PYTHONFAULTHANDLER="1")).value
 
 
 if __name__ == "__main__":
-    child_main(sys.argv[1])
+    child.main(globals())
     sys.exit(0)
 
 

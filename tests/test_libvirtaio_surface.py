@@ -14,8 +14,9 @@ import os
 
 import pytest
 
+from support.paths import check_libvirtaio
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 
 with open(os.path.join(HERE, "data", "libvirt-python-surface.json")) as f:
     SURFACE = json.load(f)["modules"]["libvirtaio"]["names"]
@@ -24,10 +25,7 @@ with open(os.path.join(HERE, "data", "libvirt-python-surface.json")) as f:
 @pytest.fixture(scope="module")
 def libvirtaio():
     import libvirtaio
-    with open(libvirtaio.__file__, "rb") as installed, \
-            open(os.path.join(ROOT, "libvirtaio.py"), "rb") as repo:
-        assert installed.read() == repo.read(), (
-            f"{libvirtaio.__file__} is not this repository's libvirtaio.py: reinstall")
+    check_libvirtaio(libvirtaio)
     return libvirtaio
 
 
@@ -55,15 +53,22 @@ def _public_names(module):
 
 
 def _methods(cls):
-    """{name: (defining class name, function)} of the public methods that
-    the module's own classes in cls's MRO define."""
+    """{name: (defining class name, function, kind)} of the public methods
+    that the module's own classes in cls's MRO define; kind is "instance",
+    "static" or "class"."""
     methods = {}
     for klass in reversed(cls.__mro__):
         if klass.__module__ != cls.__module__:
             continue
         for name, value in vars(klass).items():
-            if not name.startswith("_") and inspect.isfunction(value):
-                methods[name] = (klass.__name__, value)
+            if name.startswith("_"):
+                continue
+            if isinstance(value, staticmethod):
+                methods[name] = (klass.__name__, value.__func__, "static")
+            elif isinstance(value, classmethod):
+                methods[name] = (klass.__name__, value.__func__, "class")
+            elif inspect.isfunction(value):
+                methods[name] = (klass.__name__, value, "instance")
     return methods
 
 
@@ -85,9 +90,9 @@ def test_class_bases_and_methods(libvirtaio, name):
     methods = _methods(cls)
     assert sorted(methods) == sorted(info["methods"])
     for meth, want in info["methods"].items():
-        defined_in, func = methods[meth]
+        defined_in, func, kind = methods[meth]
         assert defined_in == want["defined_in"], meth
-        assert want["method_kind"] == "instance"
+        assert kind == want["method_kind"], meth
         assert _params(func) == want["params"], meth
 
 

@@ -17,6 +17,8 @@ import typing
 
 import pytest
 
+from support import child
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "data", "libvirt-python-names.json")) as f:
     NAMES = json.load(f)
@@ -109,10 +111,4 @@ def test_instance_attributes_name_the_objects_they_come_from(conn):
 
 
 def test_private_typing_aliases_are_made_on_first_use():
-    import subprocess
-    import sys
-    code = ("import sys, libvirt; assert 'typing' not in sys.modules, 'typing imported';"
-            "assert '_T' in dir(libvirt);"
-            "import typing; assert isinstance(libvirt._T, typing.TypeVar);"
-            "assert libvirt._EventCB[int] is not None and libvirt._DomainCB is not None")
-    subprocess.run([sys.executable, "-c", code], check=True)
+    child.run("names_cases", "typing_aliases_made_on_first_use")

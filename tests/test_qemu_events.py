@@ -31,6 +31,7 @@ import time
 import pytest
 
 import qemu_daemon as qd
+from support.objects import Opaque
 from vnc_client import SaslOptions, TlsOptions, VncError, vnc_handshake
 
 REASON = qd.missing_requirements(need_sasl=True, need_x509=True)
@@ -62,16 +63,6 @@ MONITOR_REGEX = 1               # VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER
 MONITOR_NOCASE = 2              # ..._NOCASE
 
 WAIT = 20.0                     # seconds; events normally arrive within ms
-
-
-class Opaque:
-    """A distinct object to pass as opaque and find again with `is`."""
-
-    def __init__(self, label):
-        self.label = label
-
-    def __repr__(self):
-        return "Opaque(%r)" % self.label
 
 
 # ---- fixtures ---------------------------------------------------------------

@@ -92,14 +92,10 @@ class Runner:
         """A crash (or the hang watchdog) ends this process without atexit:
         a sentinel process stops the daemon once our end of its pipe closes."""
         import subprocess
-        code = ("import sys, shutil; sys.path.insert(0, %r)\n"
-                "from qemu_daemon import QemuDaemon\n"
-                "sys.stdin.read()\n"
-                "d = QemuDaemon(root=%r); d.started = True; d.stop()\n"
-                "shutil.rmtree(%r, ignore_errors=True)\n" % (TESTS_DIR, root, root))
-        self.sentinel = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                         start_new_session=True)
+        from support import child
+        self.sentinel = child.start("daemon_sentinel", "stop_on_eof", root,
+                                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
 
     def install_handler(self):
         errs = self.errs

@@ -33,6 +33,8 @@ import shutil
 import sys
 import tempfile
 
+from support.eventloop import PythonEventLoop
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS_DIR = os.path.dirname(HERE)
 SURFACE_PATH = os.path.join(TESTS_DIR, "data", "libvirt-python-surface.json")
@@ -1862,74 +1864,52 @@ group("eventimpl", kind="eventimpl",
       doc="virEventRegisterImpl: libvirt drives an event loop written in Python")
 
 
-class PyLoop:
-    """Records what libvirt asks of the event loop implementation."""
+# The loop double of support/eventloop.py, never run: it records what
+# libvirt asks of it, and the calls below fire or free by hand every timer
+# libvirt ever added (removed ones too).
 
-    def __init__(self):
-        self.calls = []
-        self.timeouts = {}
-        self.handles = {}
-        self.next_id = 1
+def _pyloop_calls(loop, since=0):
+    """What libvirt asked of the loop (from its call number `since` on),
+    each add with whether the callback it gave is callable; the descriptor
+    of a handle left out (it differs between the two processes)."""
+    added = iter(loop.added)        # one registration per add, in order
+    calls = []
+    for c in loop.log:
+        if c[0] == "addHandle":
+            c = (c[0], c[2], callable(next(added).cb))
+        elif c[0] == "addTimeout":
+            c = c + (callable(next(added).cb),)
+        calls.append(c)
+    return calls[since:]
 
-    def add_handle(self, fd, events, cb, opaque):
-        hid = self.next_id
-        self.next_id += 1
-        self.handles[hid] = (fd, events, cb, opaque)
-        self.calls.append(("addHandle", events, callable(cb)))
-        return hid
 
-    def update_handle(self, hid, events):
-        self.calls.append(("updateHandle", hid, events))
-
-    def remove_handle(self, hid):
-        self.calls.append(("removeHandle", hid))
-        return 0
-
-    def add_timeout(self, timeout, cb, opaque):
-        tid = self.next_id
-        self.next_id += 1
-        self.timeouts[tid] = (timeout, cb, opaque)
-        self.calls.append(("addTimeout", timeout, callable(cb)))
-        return tid
-
-    def update_timeout(self, tid, timeout):
-        self.calls.append(("updateTimeout", tid, timeout))
-
-    def remove_timeout(self, tid):
-        self.calls.append(("removeTimeout", tid))
-        return 0
+def _timers_ever_added(loop):
+    return [r for r in loop.added if r.kind == "timer"]
 
 
 def _register_pyloop(ctx):
-    loop = PyLoop()
+    loop = PythonEventLoop()
     ctx.cache["pyloop"] = loop
-    return (ctx.lv.virEventRegisterImpl(loop.add_handle, loop.update_handle, loop.remove_handle,
-                                        loop.add_timeout, loop.update_timeout,
-                                        loop.remove_timeout), loop.calls)
+    return ctx.lv.virEventRegisterImpl(*loop.callables()), _pyloop_calls(loop)
 
 
 def _pyloop_events(ctx):
     loop = ctx.cache["pyloop"]
-    del loop.calls[:]
+    since = len(loop.log)
     seen = []
     cid = ctx.conn.domainEventRegisterAny(None, K("VIR_DOMAIN_EVENT_ID_LIFECYCLE"),
                                           lambda *a: seen.append(a[2:]), None)
     d = ctx.conn.lookupByName("alpha")
     d.suspend()
     # run the timers libvirt registered, as a loop would
-    fired = []
-    for tid, (timeout, cb, opaque) in sorted(loop.timeouts.items()):
-        fired.append(cb(tid, opaque))
+    fired = [t.cb(t.id, t.opaque) for t in _timers_ever_added(loop)]
     ctx.conn.domainEventDeregisterAny(cid)
-    return cid, list(loop.calls), fired, seen
+    return cid, _pyloop_calls(loop, since), fired, seen
 
 
 def _pyloop_free(ctx):
     loop = ctx.cache["pyloop"]
-    out = []
-    for tid, (timeout, cb, opaque) in sorted(loop.timeouts.items()):
-        out.append(ctx.lv.virEventInvokeFreeCallback(opaque))
-    return out
+    return [ctx.lv.virEventInvokeFreeCallback(t.opaque) for t in _timers_ever_added(loop)]
 
 
 C("libvirt.virEventRegisterImpl", _register_pyloop, covers=["libvirt.virEventRegisterImpl"])
