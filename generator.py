@@ -6,6 +6,7 @@ Pipeline (one module of codegen/ per stage):
   classify  decide for every function: generated, hand-written or skipped
   emit_c    the C glue of libvirtmod, libvirtmod_qemu, libvirtmod_lxc
   emit_py   libvirt.py, libvirt_qemu.py, libvirt_lxc.py
+  emit_pyi  their type stubs (.pyi), and libvirtaio.pyi
 
 Every function must be accounted for; the summary says how.
 """
@@ -21,8 +22,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:   # run as a script; imported, its importer put it there
     sys.path.insert(0, HERE)
 
-from codegen import api_diff, classify, emit_c, emit_py, model  # noqa: E402
+from codegen import api_diff, classify, emit_c, emit_py, emit_pyi, model  # noqa: E402
 from codegen.modules import MODULES  # noqa: E402
+
+
+# Hand-written modules whose type stubs are made from their annotations.
+STUBBED_PYTHON = ("libvirtaio",)
 
 
 def pkg_config_api(module: str) -> str:
@@ -113,6 +118,14 @@ def generate(api_paths: dict[str, str], override_dir: str, output: str,
         pymodule = MODULES[module].python
         write(os.path.join(output, f"{pymodule}.py"),
               emit_py.module_source(module, apis[module], combined, items, override_dir))
+        write(os.path.join(output, f"{pymodule}.pyi"),
+              emit_pyi.module_stub(module, apis[module], combined, items, override_dir))
+    # The type stubs of the hand-written modules, and PEP 561's marker.
+    for name in STUBBED_PYTHON:
+        if os.path.exists(os.path.join(override_dir, f"{name}.py")):
+            write(os.path.join(output, f"{name}.pyi"),
+                  emit_pyi.python_stub(os.path.join(override_dir, f"{name}.py")))
+    write(os.path.join(output, "py.typed"), "")
     if not quiet:
         print(summary(bindings, full_list))
 

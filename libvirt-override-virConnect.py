@@ -13,11 +13,13 @@
 
 
 class virConnect:
-    def __enter__(self):
+    def __enter__(self) -> "virConnect":
         """`with libvirt.open(uri) as conn:` closes the connection on leaving."""
         return self
 
-    def __exit__(self, exc_type_, exc_value_, traceback_):
+    def __exit__(self, exc_type_: "type[BaseException] | None",
+                 exc_value_: "BaseException | None",
+                 traceback_: "TracebackType | None") -> None:
         """Close the connection; exceptions propagate (returns None)."""
         self.close()
 

@@ -68,14 +68,14 @@ _TYPING_ALIAS_NAMES = ("_T", "_EventCB", "_TimerCB", "_EventAddHandleFunc",
                        "_MemoryParameter", "_SchedParameter", "_TypedParameter", "_RawError")
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> "Any":
     if name in _TYPING_ALIAS_NAMES:
         globals().update(_typing_aliases())
         return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> "list[str]":
     return sorted(set(globals()) | set(_TYPING_ALIAS_NAMES))
 
 
@@ -205,42 +205,44 @@ class libvirtError(Exception):
     str(error) is libvirt's message.  The binding raises it with `err`
     already filled in; made by hand, it reads the thread's last error."""
 
-    def __init__(self, defmsg, conn=None, dom=None, net=None, pool=None, vol=None):
+    def __init__(self, defmsg: str, conn: "object" = None, dom: "object" = None,
+                 net: "object" = None, pool: "object" = None, vol: "object" = None) -> None:
         # conn, dom, net, pool and vol are accepted for old callers and unused:
         # libvirt reports errors per thread, not per object.
         err = libvirtmod.virGetLastError()
         msg = defmsg if err is None or err[2] is None else err[2]
         Exception.__init__(self, msg)
-        self.err = err
+        self.err: ("tuple[int, int, str | None, int, str | None, str | None, str | None, int, int]"
+                   " | None") = err
 
-    def _field(self, index):
+    def _field(self, index: int) -> "int | str | None":
         return None if self.err is None else self.err[index]
 
-    def get_error_code(self):
+    def get_error_code(self) -> "int | None":
         return self._field(0)
 
-    def get_error_domain(self):
+    def get_error_domain(self) -> "int | None":
         return self._field(1)
 
-    def get_error_message(self):
+    def get_error_message(self) -> "str | None":
         return self._field(2)
 
-    def get_error_level(self):
+    def get_error_level(self) -> "int | None":
         return self._field(3)
 
-    def get_str1(self):
+    def get_str1(self) -> "str | None":
         return self._field(4)
 
-    def get_str2(self):
+    def get_str2(self) -> "str | None":
         return self._field(5)
 
-    def get_str3(self):
+    def get_str3(self) -> "str | None":
         return self._field(6)
 
-    def get_int1(self):
+    def get_int1(self) -> "int | None":
         return self._field(7)
 
-    def get_int2(self):
+    def get_int2(self) -> "int | None":
         return self._field(8)
 
 
