@@ -100,7 +100,7 @@ def write(path: str, text: str) -> None:
 
 
 def generate(api_paths: dict[str, str], override_dir: str, output: str,
-             full_list: bool = False, quiet: bool = False) -> None:
+             full_list: bool = False, quiet: bool = False, stubs: str | None = None) -> None:
     apis, combined, bindings = load(api_paths, override_dir)
     # TRANSITION: overrides whose C does not yet define lv_impl_<name>
     sources = "".join(open(os.path.join(override_dir, src)).read()
@@ -118,14 +118,17 @@ def generate(api_paths: dict[str, str], override_dir: str, output: str,
         pymodule = MODULES[module].python
         write(os.path.join(output, f"{pymodule}.py"),
               emit_py.module_source(module, apis[module], combined, items, override_dir))
-        write(os.path.join(output, f"{pymodule}.pyi"),
-              emit_pyi.module_stub(module, apis[module], combined, items, override_dir))
-    # The type stubs of the hand-written modules, and PEP 561's marker.
-    for name in STUBBED_PYTHON:
-        if os.path.exists(os.path.join(override_dir, f"{name}.py")):
-            write(os.path.join(output, f"{name}.pyi"),
-                  emit_pyi.python_stub(os.path.join(override_dir, f"{name}.py")))
-    write(os.path.join(output, "py.typed"), "")
+        if stubs is not None:
+            os.makedirs(stubs, exist_ok=True)
+            write(os.path.join(stubs, f"{pymodule}.pyi"),
+                  emit_pyi.module_stub(module, apis[module], combined, items, override_dir))
+    if stubs is not None:
+        # The stubs of the hand-written modules, and PEP 561's marker.
+        for name in STUBBED_PYTHON:
+            if os.path.exists(os.path.join(override_dir, f"{name}.py")):
+                write(os.path.join(stubs, f"{name}.pyi"),
+                      emit_pyi.python_stub(os.path.join(override_dir, f"{name}.py")))
+        write(os.path.join(stubs, "py.typed"), "")
     if not quiet:
         print(summary(bindings, full_list))
 
@@ -148,6 +151,9 @@ def main(argv=None) -> None:
                         help="directory of the override files (default: beside generator.py)")
     parser.add_argument("--output", "-o", default=os.path.join(HERE, "build", "generated"),
                         help="directory for the generated files")
+    parser.add_argument("--stubs", metavar="DIR",
+                        help="also write the type stubs (libvirt.pyi, ..., libvirtaio.pyi) "
+                             "and py.typed into DIR")
     parser.add_argument("--list", action="store_true",
                         help="list every function with how it is bound")
     parser.add_argument("--compare-with", action="append", default=[], metavar="MODULE=PATH",
@@ -175,7 +181,7 @@ def main(argv=None) -> None:
             older = {**paths, **module_paths(args.compare_with, "--compare-with")}
             print(compare(older, paths, args.overrides))
         else:
-            generate(paths, args.overrides, args.output, full_list=args.list)
+            generate(paths, args.overrides, args.output, full_list=args.list, stubs=args.stubs)
     except classify.ClassifyError as e:
         sys.exit(f"generator.py: {e}")
 

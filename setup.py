@@ -58,7 +58,8 @@ class Generate(Command):
     def run(self):
         pkg_config("--exists", *(row.pkg_config for row in MODULES.values()))
         import generator
-        generator.main(["--output", os.path.join(HERE, GENERATED)])
+        generator.main(["--output", os.path.join(HERE, GENERATED),
+                        "--stubs", os.path.join(HERE, GENERATED)])
         # Hand-written modules installed beside the generated ones.
         for module in HANDWRITTEN_MODULES:
             shutil.copyfile(os.path.join(HERE, f"{module}.py"),
