@@ -57,7 +57,7 @@ __all__ = ["getCurrentImpl", "virEventAsyncIOImpl", "virEventRegisterAsyncIOImpl
 
 def __getattr__(name: str) -> Any:
     if name == "_T":   # the type variable of the reference's annotations
-        return libvirt._T
+        return libvirt._T  # type: ignore[attr-defined]  # made on first use, not in the stub
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -68,8 +68,8 @@ try:
     import select as _select
     _poll = _select.poll
 except (ImportError, AttributeError):   # no poll(): events are not refined
-    _select = None
-    _poll = None
+    _select = None  # type: ignore[assignment]
+    _poll = None  # type: ignore[assignment, misc]
 
 _READABLE = libvirt.VIR_EVENT_HANDLE_READABLE
 _WRITABLE = libvirt.VIR_EVENT_HANDLE_WRITABLE

@@ -7,7 +7,7 @@ libvirt_lxc.pyi, libvirtaio.pyi, installed as <module>-stubs packages).
   (STUBTEST_ALLOWLIST lists what stubtest cannot check, with the reason);
 * `mypy --strict` passes on examples/*.py and on tests/typed_sample.py, a
   program using every family of the API, which also runs against
-  test:///default;
+  test:///default, and on libvirtaio.py, whose annotations its stub has;
 * every function and method they declare is called with valid arguments
   (the calls of tests/differential/scenarios.py on the rich test driver,
   and tests/stubcheck.py's SUPPLEMENT) and each result is checked against
@@ -151,6 +151,13 @@ def test_stubtest_finds_no_difference(tmp_path):
 def test_mypy_strict_on_the_examples_and_the_typed_sample(tmp_path):
     files = sorted(glob.glob(os.path.join(ROOT, "examples", "*.py"))) + [TYPED_SAMPLE]
     result = _run_mypy(["--strict", "--cache-dir", str(tmp_path / "cache"), *files], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_on_libvirtaio_itself(tmp_path):
+    """libvirtaio.pyi is made from libvirtaio.py's annotations: they hold."""
+    result = _run_mypy(["--strict", "--cache-dir", str(tmp_path / "cache"),
+                        os.path.join(ROOT, "libvirtaio.py")], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
