@@ -11,8 +11,11 @@ As a script, it runs one group of calls of tests/differential/scenarios.py
 SUPPLEMENT below, with every declared function and method of libvirt,
 libvirt_qemu and libvirt_lxc wrapped: each result is checked against its
 declared type by typeguard's check_type (every item of every collection),
-and each libvirtError is recorded with its code.  It prints one JSON line
-per function or method called:
+and each libvirtError is recorded with its code.  The callbacks given to
+parameters declared Callable[[...], ...] are wrapped too: the arguments
+each gets are checked against the declared ones, under the name
+"module.Class.method(parameter)".  It prints one JSON line per function,
+method or callback called:
 
     {"name": "libvirt.virDomain.info", "ok": N, "mismatches": [...],
      "errors": {"code": count, ...}, "exceptions": {"TypeError": count}}
@@ -67,6 +70,42 @@ def declarations(module: str) -> dict[str, str]:
     return out
 
 
+def callback_parameters(module: str) -> dict[str, list[tuple[int, str, str]]]:
+    """'module.name' or 'module.Class.name' -> (position, name, annotation)
+    of each parameter (self not counted) whose annotation is a Callable."""
+    with open(stub_path(module), encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    out = {}
+
+    def params(qualname, node, method):
+        args = node.args.args[1:] if method else node.args.args
+        found = [(i, a.arg, ast.unparse(a.annotation)) for i, a in enumerate(args)
+                 if a.annotation is not None and "Callable[" in ast.unparse(a.annotation)]
+        if found:
+            out[qualname] = found
+
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            params(f"{module}.{node.name}", node, False)
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name != "__new__":
+                    params(f"{module}.{node.name}.{item.name}", item, True)
+    return out
+
+
+def callable_arguments(tp) -> list | None:
+    """The argument types of the Callable in annotation `tp` (a Callable or
+    a union with one), or None when it takes any arguments (Callable[...])."""
+    import collections.abc
+    import typing
+    for candidate in (tp, *typing.get_args(tp)):
+        if typing.get_origin(candidate) is collections.abc.Callable:
+            args = typing.get_args(candidate)[0]
+            return list(args) if isinstance(args, list) else None
+    return None
+
+
 def namespace():
     """What the annotations of the stubs name, at run time."""
     import collections.abc
@@ -98,21 +137,73 @@ class Recorder:
         import libvirt
         ns = namespace()
         strategy = typeguard.CollectionCheckStrategy.ALL_ITEMS
+        self.callback_wrappers = {}
         for module in MODULES:
             mod = __import__(module)
+            callbacks = callback_parameters(module)
             for qualname, annotation in declarations(module).items():
                 expected = evaluate(annotation, ns)
                 parts = qualname.split(".")[1:]
                 owner = mod if len(parts) == 1 else getattr(mod, parts[0])
                 name = parts[-1]
                 original = getattr(owner, name)
+                typed_callbacks = []
+                for position, param, text in callbacks.get(qualname, ()):
+                    arg_types = callable_arguments(evaluate(text, ns))
+                    if arg_types is not None:
+                        typed_callbacks.append((position + (len(parts) > 1), param, text,
+                                                arg_types))
                 setattr(owner, name, self._wrap(qualname, original, expected, annotation,
-                                                libvirt, typeguard, strategy))
+                                                typed_callbacks, libvirt, typeguard, strategy))
 
-    def _wrap(self, qualname, original, expected, annotation, libvirt, typeguard, strategy):
+    def _callback(self, where, cb, text, arg_types, typeguard, strategy):
+        """`cb`, wrapped so that the arguments it gets are checked against
+        `arg_types`; the same wrapper for the same callback and type, so
+        that deregistering by the callable finds it."""
+        if not callable(cb):
+            return cb
+        key = (id(cb), text)
+        if key in self.callback_wrappers:
+            return self.callback_wrappers[key][1]
         stats = self.stats
 
+        def checked_callback(*args):
+            s = stats[where]
+            problem = None
+            if len(args) != len(arg_types):
+                problem = f"{len(args)} arguments"
+            else:
+                for i, (value, tp) in enumerate(zip(args, arg_types)):
+                    try:
+                        typeguard.check_type(value, tp, collection_check_strategy=strategy)
+                    except typeguard.TypeCheckError as e:
+                        problem = f"argument {i} {_short(value)}: {e}"
+                        break
+            if problem is None:
+                s["ok"] += 1
+            elif len(s["mismatches"]) < 3:
+                s["mismatches"].append(f"declared {text}, called with {problem}")
+            return cb(*args)
+
+        self.callback_wrappers[key] = (cb, checked_callback)   # keeps cb alive: ids stay
+        return checked_callback
+
+    def _wrap(self, qualname, original, expected, annotation, typed_callbacks, libvirt,
+              typeguard, strategy):
+        stats = self.stats
+        recorder = self
+
         def checked(*args, **kwargs):
+            if typed_callbacks:
+                args = list(args)
+                for position, param, text, arg_types in typed_callbacks:
+                    where = f"{qualname}({param})"
+                    if position < len(args):
+                        args[position] = recorder._callback(where, args[position], text,
+                                                            arg_types, typeguard, strategy)
+                    elif param in kwargs:
+                        kwargs[param] = recorder._callback(where, kwargs[param], text,
+                                                           arg_types, typeguard, strategy)
             try:
                 result = original(*args, **kwargs)
             except libvirt.libvirtError as e:

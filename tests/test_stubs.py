@@ -15,7 +15,8 @@ libvirt_lxc.pyi, libvirtaio.pyi, installed as <module>-stubs packages).
   (tests/stubcheck.py).  What the test driver does not support
   (VIR_ERR_NO_SUPPORT, or no object of the class to call methods on) is
   counted apart; a mismatch fails, and so does a declared function that no
-  call reaches.
+  call reaches.  The callbacks given to parameters declared with their
+  argument types (Callable[[...], ...]) get their arguments checked too.
 """
 
 import concurrent.futures
@@ -234,6 +235,21 @@ def test_every_result_has_its_declared_type():
             refused.append(name)
         else:
             uncovered.append(name)
+    # The callbacks of parameters declared Callable[[...], ...]: the
+    # arguments each got, checked against the declared ones.
+    ns = stubcheck.namespace()
+    typed_callbacks = sorted(
+        f"{name}({param})" for module in stubcheck.MODULES
+        for name, params in stubcheck.callback_parameters(module).items()
+        for _, param, text in params
+        if stubcheck.callable_arguments(stubcheck.evaluate(text, ns)) is not None)
+    callbacks_checked = []
+    for name in typed_callbacks:
+        s = stats.get(name)
+        if s is not None and s["mismatches"]:
+            mismatched.append(f"{name}: " + "; ".join(s["mismatches"]))
+        elif s is not None and s["ok"]:
+            callbacks_checked.append(name)
     no_object = []
     for name in list(uncovered):
         cls = name.split(".")[1]
@@ -244,7 +260,10 @@ def test_every_result_has_its_declared_type():
           f"methods checked, {len(unsupported)} unsupported by the test driver "
           f"(VIR_ERR_NO_SUPPORT), {len(no_object)} of classes it makes no object of "
           f"({', '.join(sorted(NO_OBJECT))}), {len(refused)} refused by it whatever the "
-          f"arguments ({', '.join(n.rsplit('.', 1)[1] for n in refused)})")
+          f"arguments ({', '.join(n.rsplit('.', 1)[1] for n in refused)}); the arguments "
+          f"of {len(callbacks_checked)} of {len(typed_callbacks)} typed callback parameters "
+          f"checked (not called: "
+          f"{', '.join(n for n in typed_callbacks if n not in callbacks_checked) or '-'})")
     if os.environ.get("STUBCHECK_LIST"):
         for title, names in (("unsupported", unsupported), ("uncovered", uncovered)):
             print(f"{title}:", *(f"  {n}: {stats.get(n)}" for n in names), sep="\n")
