@@ -6,6 +6,7 @@ Pipeline (one module of codegen/ per stage):
   classify  decide for every function: generated, hand-written or skipped
   emit_c    the C glue of libvirtmod, libvirtmod_qemu, libvirtmod_lxc
   emit_py   libvirt.py, libvirt_qemu.py, libvirt_lxc.py
+  emit_pyi  their type stubs (.pyi), and libvirtaio.pyi
 
 Every function must be accounted for; the summary says how.
 """
@@ -21,8 +22,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:   # run as a script; imported, its importer put it there
     sys.path.insert(0, HERE)
 
-from codegen import api_diff, classify, emit_c, emit_py, model  # noqa: E402
+from codegen import api_diff, classify, emit_c, emit_py, emit_pyi, model  # noqa: E402
 from codegen.modules import MODULES  # noqa: E402
+
+
+# Hand-written modules whose type stubs are made from their annotations.
+STUBBED_PYTHON = ("libvirtaio",)
 
 
 def pkg_config_api(module: str) -> str:
@@ -96,7 +101,7 @@ def write(path: str, text: str) -> None:
 
 
 def generate(api_paths: dict[str, str], override_dir: str, output: str,
-             full_list: bool = False, quiet: bool = False) -> None:
+             full_list: bool = False, quiet: bool = False, stubs: str | None = None) -> None:
     apis, combined, bindings = load(api_paths, override_dir)
     os.makedirs(output, exist_ok=True)
     write(os.path.join(output, "lv-kinds.h"), emit_c.kinds_header())
@@ -108,6 +113,17 @@ def generate(api_paths: dict[str, str], override_dir: str, output: str,
         pymodule = MODULES[module].python
         write(os.path.join(output, f"{pymodule}.py"),
               emit_py.module_source(module, apis[module], combined, items, override_dir))
+        if stubs is not None:
+            os.makedirs(stubs, exist_ok=True)
+            write(os.path.join(stubs, f"{pymodule}.pyi"),
+                  emit_pyi.module_stub(module, apis[module], combined, items, override_dir))
+    if stubs is not None:
+        # The stubs of the hand-written modules, and PEP 561's marker.
+        for name in STUBBED_PYTHON:
+            if os.path.exists(os.path.join(override_dir, f"{name}.py")):
+                write(os.path.join(stubs, f"{name}.pyi"),
+                      emit_pyi.python_stub(os.path.join(override_dir, f"{name}.py")))
+        write(os.path.join(stubs, "py.typed"), "")
     if not quiet:
         print(summary(bindings, full_list))
 
@@ -138,6 +154,9 @@ def main(argv=None) -> None:
                         help="directory of the override files (default: beside generator.py)")
     parser.add_argument("--output", "-o", default=os.path.join(HERE, "build", "generated"),
                         help="directory for the generated files")
+    parser.add_argument("--stubs", metavar="DIR",
+                        help="also write the type stubs (libvirt.pyi, ..., libvirtaio.pyi) "
+                             "and py.typed into DIR")
     parser.add_argument("--list", action="store_true",
                         help="list every function with how it is bound")
     parser.add_argument("--diff", nargs=2, metavar=("OLD-API.xml", "NEW-API.xml"),
@@ -164,7 +183,7 @@ def main(argv=None) -> None:
         if args.diff:
             print(diff(*args.diff, paths, args.overrides))
         else:
-            generate(paths, args.overrides, args.output, full_list=args.list)
+            generate(paths, args.overrides, args.output, full_list=args.list, stubs=args.stubs)
     except classify.ClassifyError as e:
         sys.exit(f"generator.py: {e}")
 

@@ -3,7 +3,8 @@
 
 
 class virStream:
-    def recvAll(self, handler, opaque):
+    def recvAll(self, handler: "Callable[[virStream, bytes, Any], object]",
+                opaque: "Any") -> None:
         """Receive the rest of the stream: handler(stream, data, opaque) is
         called with each chunk of bytes until the stream ends.
 
@@ -31,7 +32,7 @@ class virStream:
                     pass   # the handler's failure is the one to report
                 raise
 
-    def _abort_and_raise(self):
+    def _abort_and_raise(self) -> "NoReturn":
         """Abort the stream after a handler failed, then re-raise that failure."""
         try:
             self.abort()
@@ -39,7 +40,7 @@ class virStream:
             pass   # the handler's failure is the one to report
         raise
 
-    def sendAll(self, handler, opaque):
+    def sendAll(self, handler: "Callable[[virStream, int, Any], bytes]", opaque: "Any") -> None:
         """Send the whole stream: handler(stream, nbytes, opaque) returns the
         next chunk of at most nbytes bytes, and an empty chunk at the end.
 
@@ -55,7 +56,7 @@ class virStream:
                 return None
             self._send_chunk(data)
 
-    def _send_chunk(self, data):
+    def _send_chunk(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
             sent = self.send(bytes(view))
@@ -65,7 +66,9 @@ class virStream:
                 raise libvirtError("sendAll() needs a blocking stream")
             view = view[sent:]
 
-    def sparseRecvAll(self, handler, holeHandler, opaque):
+    def sparseRecvAll(self, handler: "Callable[[virStream, bytes, Any], object]",
+                      holeHandler: "Callable[[virStream, int, Any], object]",
+                      opaque: "Any") -> None:
         """Receive the rest of a sparse stream: handler(stream, data, opaque)
         gets each chunk of data and holeHandler(stream, length, opaque) each
         hole.  Handler failures abort the stream, as in recvAll()."""
@@ -88,7 +91,10 @@ class virStream:
             except BaseException:
                 self._abort_and_raise()
 
-    def sparseSendAll(self, handler, holeHandler, skipHandler, opaque):
+    def sparseSendAll(self, handler: "Callable[[virStream, int, Any], bytes]",
+                      holeHandler: "Callable[[virStream, Any], tuple[bool, int]]",
+                      skipHandler: "Callable[[virStream, int, Any], object]",
+                      opaque: "Any") -> None:
         """Send a sparse stream: holeHandler(stream, opaque) returns
         (in_data, section_length) for the current position; data sections
         are read with handler(stream, nbytes, opaque), holes are sent as
@@ -109,7 +115,7 @@ class virStream:
                 return None
             self._send_chunk(data)
 
-    def _dispatchStreamEventCallback(self, events, cbData):
+    def _dispatchStreamEventCallback(self, events: int, cbData: "dict[str, Any]") -> int:
         """Call cbData["cb"] for a stream event: cb(stream, events, opaque).
         Returns 0.
 

@@ -5,7 +5,7 @@
 from libvirtmod import virEventInvokeFreeCallback  # noqa: F401 (re-exported)
 
 
-def _point_libxml2_at_bundled_data():
+def _point_libxml2_at_bundled_data() -> None:
     """The binary wheel carries libvirt's schemas and CPU map beside this
     module, with an XML catalog that redirects libvirt's compiled-in
     /usr/share/libvirt paths to them when those files are missing.  libxml2
@@ -31,7 +31,7 @@ _point_libxml2_at_bundled_data()
 del _point_libxml2_at_bundled_data
 
 
-def _typing_aliases():
+def _typing_aliases() -> "dict[str, Any]":
     """The reference's private aliases for annotations (libvirt._T,
     libvirt._EventCB[...], ...), made on first use: importing typing would
     cost more than the rest of `import libvirt`."""
@@ -68,14 +68,14 @@ _TYPING_ALIAS_NAMES = ("_T", "_EventCB", "_TimerCB", "_EventAddHandleFunc",
                        "_MemoryParameter", "_SchedParameter", "_TypedParameter", "_RawError")
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> "Any":
     if name in _TYPING_ALIAS_NAMES:
         globals().update(_typing_aliases())
         return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> "list[str]":
     return sorted(set(globals()) | set(_TYPING_ALIAS_NAMES))
 
 
@@ -94,7 +94,7 @@ _FLAT_NONE, _FLAT_MINUS_ONE, _FLAT_ZERO = 1, 2, 3
 _FLAT_FAILURE_VALUES = {_FLAT_MINUS_ONE: -1, _FLAT_ZERO: 0}
 
 
-def _flat_target(value):
+def _flat_target(value: object) -> "tuple[Any, type | None, int] | None":
     """(bound C callable, base class or None, failure) of an original flat
     function of ours, or None for anything else."""
     fields = getattr(value, "__self__", None)
@@ -104,17 +104,17 @@ def _flat_target(value):
     return None
 
 
-def _is_failure(result, failure):
+def _is_failure(result: object, failure: int) -> bool:
     if failure == _FLAT_NONE:
         return result is None
     return type(result) is int and result == _FLAT_FAILURE_VALUES.get(failure)
 
 
-def _handle_arg(value):
+def _handle_arg(value: object) -> object:
     return value._o if isinstance(value, _HANDLE_BASES) else value
 
 
-def _fresh_wrapper(result):
+def _fresh_wrapper(result: object) -> object:
     """A new wrapper of a handle a replacement returned, owning its own
     reference, as the reference wraps the pointer its libvirtmod returns."""
     if not isinstance(result, _HANDLE_BASES):
@@ -123,12 +123,13 @@ def _fresh_wrapper(result):
     return cls(_obj=result) if isinstance(result, libvirtmod.virConnect) else cls(None, _obj=result)
 
 
-def _routed(module, flat_name, target, failure):
+def _routed(module: "ModuleType", flat_name: str, target: "Any",
+            failure: int) -> "Callable[..., Any]":
     import inspect
 
     signature = inspect.signature(target)
 
-    def call_replacement(*args, **kwargs):
+    def call_replacement(*args: "Any", **kwargs: "Any") -> "Any":
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         result = getattr(module, flat_name)(*map(_handle_arg, bound.arguments.values()))
@@ -147,7 +148,7 @@ class _PatchableModule(type(libvirtmod)):
     """The class of libvirtmod, libvirtmod_qemu and libvirtmod_lxc once the
     Python modules are imported (see above)."""
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: object) -> None:
         state = _PATCH_STATE[self.__name__]
         current = self.__dict__.get(name)
         if name not in state["originals"] and _flat_target(current) is not None:
@@ -157,14 +158,15 @@ class _PatchableModule(type(libvirtmod)):
         if original is not None:
             _reroute(self, state, name, original, value is original)
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         super().__delattr__(name)
         original = _PATCH_STATE[self.__name__]["originals"].get(name)
         if original is not None:   # deleted outright: back to the C method
             _reroute(self, _PATCH_STATE[self.__name__], name, original, True)
 
 
-def _reroute(module, state, name, original, restore):
+def _reroute(module: "ModuleType", state: "dict[str, Any]", name: str, original: "Any",
+             restore: bool) -> None:
     target, base, failure = _flat_target(original)
     # A method of one of our classes, or a function of the Python module.
     owner = globals()[base.__name__] if base is not None else state["python_module"]
@@ -189,7 +191,7 @@ _ABSENT = object()
 _PATCH_STATE = {}
 
 
-def _make_patchable(extension, python_module):
+def _make_patchable(extension: "ModuleType", python_module: "ModuleType") -> None:
     """Route replaced flat functions of `extension` to `python_module`'s
     methods and functions (called by libvirt.py, libvirt_qemu.py, libvirt_lxc.py)."""
     _PATCH_STATE[extension.__name__] = {"python_module": python_module, "originals": {},
@@ -205,42 +207,44 @@ class libvirtError(Exception):
     str(error) is libvirt's message.  The binding raises it with `err`
     already filled in; made by hand, it reads the thread's last error."""
 
-    def __init__(self, defmsg, conn=None, dom=None, net=None, pool=None, vol=None):
+    def __init__(self, defmsg: str, conn: "object" = None, dom: "object" = None,
+                 net: "object" = None, pool: "object" = None, vol: "object" = None) -> None:
         # conn, dom, net, pool and vol are accepted for old callers and unused:
         # libvirt reports errors per thread, not per object.
         err = libvirtmod.virGetLastError()
         msg = defmsg if err is None or err[2] is None else err[2]
         Exception.__init__(self, msg)
-        self.err = err
+        self.err: ("tuple[int, int, str | None, int, str | None, str | None, str | None, int, int]"
+                   " | None") = err
 
-    def _field(self, index):
+    def _field(self, index: int) -> "int | str | None":
         return None if self.err is None else self.err[index]
 
-    def get_error_code(self):
+    def get_error_code(self) -> "int | None":
         return self._field(0)
 
-    def get_error_domain(self):
+    def get_error_domain(self) -> "int | None":
         return self._field(1)
 
-    def get_error_message(self):
+    def get_error_message(self) -> "str | None":
         return self._field(2)
 
-    def get_error_level(self):
+    def get_error_level(self) -> "int | None":
         return self._field(3)
 
-    def get_str1(self):
+    def get_str1(self) -> "str | None":
         return self._field(4)
 
-    def get_str2(self):
+    def get_str2(self) -> "str | None":
         return self._field(5)
 
-    def get_str3(self):
+    def get_str3(self) -> "str | None":
         return self._field(6)
 
-    def get_int1(self):
+    def get_int1(self) -> "int | None":
         return self._field(7)
 
-    def get_int2(self):
+    def get_int2(self) -> "int | None":
         return self._field(8)
 
 
@@ -254,7 +258,7 @@ class libvirtError(Exception):
 # and virEventInvokeTimeoutCallback as `cb`); they are here, with the
 # reference's parameters and results, for programs that call them by hand.
 
-def _loop_opaque(opaque, opaquecompat):
+def _loop_opaque(opaque: "Any", opaquecompat: "Any") -> "Any":
     """The opaque object libvirt gave the loop, from the arguments of the
     _eventInvoke*Callback forms."""
     if opaquecompat:
@@ -265,7 +269,8 @@ def _loop_opaque(opaque, opaquecompat):
     return opaque
 
 
-def _eventInvokeHandleCallback(watch, fd, event, opaque, opaquecompat=None):
+def _eventInvokeHandleCallback(watch: int, fd: int, event: int, opaque: "Any",
+                               opaquecompat: "Any" = None) -> None:
     """Dispatch an event of a handle libvirt registered with a Python event
     loop (virEventRegisterImpl): `opaque` is the value the loop's
     addHandle(fd, events, cb, opaque) received, or, in the form of
@@ -275,7 +280,7 @@ def _eventInvokeHandleCallback(watch, fd, event, opaque, opaquecompat=None):
     libvirtmod.virEventInvokeHandleCallback(watch, fd, event, _loop_opaque(opaque, opaquecompat))
 
 
-def _eventInvokeTimeoutCallback(timer, opaque, opaquecompat=None):
+def _eventInvokeTimeoutCallback(timer: int, opaque: "Any", opaquecompat: "Any" = None) -> None:
     """Fire a timeout libvirt registered with a Python event loop
     (virEventRegisterImpl): `opaque` is the value the loop's
     addTimeout(timeout, cb, opaque) received, or, in the form of
@@ -285,7 +290,8 @@ def _eventInvokeTimeoutCallback(timer, opaque, opaquecompat=None):
     libvirtmod.virEventInvokeTimeoutCallback(timer, _loop_opaque(opaque, opaquecompat))
 
 
-def _dispatchEventHandleCallback(watch, fd, events, cbData):
+def _dispatchEventHandleCallback(watch: int, fd: int, events: int,
+                                 cbData: "dict[str, Any]") -> int:
     """Call cbData["cb"] for a handle event: cb(watch, fd, events, opaque).
     Returns 0."""
     cb = cbData["cb"]
@@ -294,7 +300,7 @@ def _dispatchEventHandleCallback(watch, fd, events, cbData):
     return 0
 
 
-def _dispatchEventTimeoutCallback(timer, cbData):
+def _dispatchEventTimeoutCallback(timer: int, cbData: "dict[str, Any]") -> int:
     """Call cbData["cb"] for a timeout: cb(timer, opaque).  Returns 0."""
     cb = cbData["cb"]
     opaque = cbData["opaque"]

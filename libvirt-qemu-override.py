@@ -4,7 +4,9 @@
 import libvirt
 
 
-def _dispatchQemuMonitorEventCallback(conn, dom, event, seconds, micros, details, cbData):
+def _dispatchQemuMonitorEventCallback(conn: "libvirt.virConnect", dom: "Any", event: str,
+                                      seconds: int, micros: int, details: "str | None",
+                                      cbData: "dict[str, Any]") -> int:
     """Call cbData["cb"] for a QEMU monitor event:
     cb(conn, dom, event, seconds, micros, details, opaque), with dom a new
     wrapper of the domain handle given (libvirt.virDomain(conn, _obj=dom)).

@@ -40,10 +40,13 @@ Exceptions raised while dispatching go to the loop's exception handler and
 the loop goes on.
 """
 
+from __future__ import annotations
+
 import asyncio
 import itertools
 import threading
 import warnings
+from typing import Any, Callable
 
 import libvirt
 
@@ -52,21 +55,21 @@ __license__ = "LGPL-2.1-or-later"
 __all__ = ["getCurrentImpl", "virEventAsyncIOImpl", "virEventRegisterAsyncIOImpl"]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name == "_T":   # the type variable of the reference's annotations
-        return libvirt._T
+        return libvirt._T  # type: ignore[attr-defined]  # made on first use, not in the stub
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | {"_T"})
 
 try:
     import select as _select
     _poll = _select.poll
 except (ImportError, AttributeError):   # no poll(): events are not refined
-    _select = None
-    _poll = None
+    _select = None  # type: ignore[assignment]
+    _poll = None  # type: ignore[assignment, misc]
 
 _READABLE = libvirt.VIR_EVENT_HANDLE_READABLE
 _WRITABLE = libvirt.VIR_EVENT_HANDLE_WRITABLE
@@ -74,10 +77,10 @@ _ERROR = libvirt.VIR_EVENT_HANDLE_ERROR
 _HANGUP = libvirt.VIR_EVENT_HANDLE_HANGUP
 
 # The registered implementation (see getCurrentImpl).
-_current_impl = None
+_current_impl: virEventAsyncIOImpl | None = None
 
 
-def _default_loop():
+def _default_loop() -> asyncio.AbstractEventLoop:
     """The running loop, else the current thread's loop (created, as
     asyncio.get_event_loop() used to, when there is none)."""
     try:
@@ -94,7 +97,7 @@ def _default_loop():
             return loop
 
 
-def _poll_events(fd, events):
+def _poll_events(fd: int, events: int) -> int | None:
     """libvirt event bits `fd` has now, among `events` plus error and
     hangup; None when that cannot be known."""
     if _poll is None:
@@ -130,21 +133,22 @@ class Callback:
     close() ends the registration: libvirt's data is released later, from
     the loop (see virEventAsyncIOImpl.schedule_ff_callback)."""
 
-    def __init__(self, impl, iden, cb, opaque):
-        self.impl = impl
-        self.iden = iden
-        self.cb = cb
-        self.opaque = opaque
-        self.closed = False
+    def __init__(self, impl: virEventAsyncIOImpl, iden: int, cb: Callable[..., object],
+                 opaque: Any) -> None:
+        self.impl: virEventAsyncIOImpl = impl
+        self.iden: int = iden
+        self.cb: Callable[..., object] = cb
+        self.opaque: Any = opaque
+        self.closed: bool = False
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = " closed" if self.closed else ""
         return f"<{type(self).__name__} iden={self.iden}{self._repr_details()}{state}>"
 
-    def _repr_details(self):
+    def _repr_details(self) -> str:
         return ""
 
-    def close(self):
+    def close(self) -> None:
         """Stop dispatching and have the loop release libvirt's data."""
         if self.closed:
             return
@@ -158,20 +162,21 @@ class FDCallback(Callback):
     (errors and hangups are always reported).  Several watches on one
     descriptor share its Descriptor."""
 
-    def __init__(self, impl, iden, cb, opaque, descriptor, event):
+    def __init__(self, impl: virEventAsyncIOImpl, iden: int, cb: Callable[..., object],
+                 opaque: Any, descriptor: Descriptor, event: int) -> None:
         super().__init__(impl, iden, cb, opaque)
-        self.descriptor = descriptor
-        self.event = event
+        self.descriptor: Descriptor = descriptor
+        self.event: int = event
 
-    def _repr_details(self):
+    def _repr_details(self) -> str:
         return f" fd={self.descriptor.fd} event={self.event}"
 
-    def update(self, event):
+    def update(self, event: int) -> None:
         """Watch for `event` from now on (0: nothing)."""
         self.event = event
         self.descriptor.update()
 
-    def _dispatch(self, events):
+    def _dispatch(self, events: int) -> None:
         self.impl._invoke(self.cb, self.iden, self.descriptor.fd, events, self.opaque)
 
 
@@ -179,20 +184,22 @@ class TimeoutCallback(Callback):
     """A timer: fires every `timeout` milliseconds (0: at each iteration
     of the loop, -1: disabled)."""
 
-    def __init__(self, impl, iden, cb, opaque, timeout):
+    def __init__(self, impl: virEventAsyncIOImpl, iden: int, cb: Callable[..., object],
+                 opaque: Any, timeout: int) -> None:
         super().__init__(impl, iden, cb, opaque)
-        self.timeout = timeout
-        self._handle = None      # the asyncio handle of the next firing
+        self.timeout: int = timeout
+        # the asyncio handle of the next firing
+        self._handle: asyncio.Handle | None = None
 
-    def _repr_details(self):
+    def _repr_details(self) -> str:
         return f" timeout={self.timeout}"
 
-    def update(self, timeout):
+    def update(self, timeout: int) -> None:
         """Fire every `timeout` ms, counting from now (-1 disables)."""
         self.timeout = timeout
         self.impl._in_loop(self._arm)
 
-    def close(self):
+    def close(self) -> None:
         """Stop the timer and have the loop release libvirt's data."""
         if self.closed:
             return
@@ -201,12 +208,12 @@ class TimeoutCallback(Callback):
 
     # -- in the loop's thread --
 
-    def _cancel(self):
+    def _cancel(self) -> None:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
 
-    def _arm(self):
+    def _arm(self) -> None:
         self._cancel()
         timeout = self.timeout
         if self.closed or timeout < 0 or self.impl.loop.is_closed():
@@ -216,7 +223,7 @@ class TimeoutCallback(Callback):
         else:
             self._handle = self.impl.loop.call_later(timeout / 1000, self._fire)
 
-    def _fire(self):
+    def _fire(self) -> None:
         self._handle = None
         if self.closed or self.timeout < 0:
             return
@@ -233,45 +240,45 @@ class Descriptor:
     VIR_EVENT_HANDLE_READABLE, for writing while any wants
     VIR_EVENT_HANDLE_WRITABLE."""
 
-    def __init__(self, impl, fd):
-        self.impl = impl
-        self.fd = fd
-        self.callbacks = {}
+    def __init__(self, impl: virEventAsyncIOImpl, fd: int) -> None:
+        self.impl: virEventAsyncIOImpl = impl
+        self.fd: int = fd
+        self.callbacks: dict[int, FDCallback] = {}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Descriptor fd={self.fd} watches={sorted(self.callbacks)}>"
 
-    def add_handle(self, callback):
+    def add_handle(self, callback: FDCallback) -> None:
         """Add the FDCallback `callback` to this descriptor's watches."""
         self.callbacks[callback.iden] = callback
         self.update()
 
-    def remove_handle(self, iden):
+    def remove_handle(self, iden: int) -> FDCallback:
         """Remove the watch `iden`; returns its FDCallback."""
         callback = self.callbacks.pop(iden)
         self.update()
         return callback
 
-    def update(self):
+    def update(self) -> None:
         """Make the loop watch the descriptor for what its watches want."""
         self.impl._in_loop(self.impl._sync_fd, self.fd)
 
-    def _wanted(self):
+    def _wanted(self) -> int:
         wanted = 0
         for callback in self.callbacks.values():
             wanted |= callback.event
         return wanted & (_READABLE | _WRITABLE)
 
 
-class DescriptorDict(dict):
+class DescriptorDict(dict[int, Descriptor]):
     """The Descriptors of an implementation by file descriptor; looking up
     a descriptor that has none creates it."""
 
-    def __init__(self, impl):
+    def __init__(self, impl: virEventAsyncIOImpl) -> None:
         super().__init__()
-        self.impl = impl
+        self.impl: virEventAsyncIOImpl = impl
 
-    def __missing__(self, fd):
+    def __missing__(self, fd: int) -> Descriptor:
         descriptor = Descriptor(self.impl, fd)
         self[fd] = descriptor
         return descriptor
@@ -282,21 +289,21 @@ class virEventAsyncIOImpl:
     running loop, else the current one).  register() makes it libvirt's
     event implementation."""
 
-    def __init__(self, loop=None):
-        self.loop = _default_loop() if loop is None else loop
-        self.callbacks = {}                    # iden -> Callback
-        self.descriptors = DescriptorDict(self)
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.loop: asyncio.AbstractEventLoop = _default_loop() if loop is None else loop
+        self.callbacks: dict[int, Callback] = {}       # iden -> Callback
+        self.descriptors: DescriptorDict = DescriptorDict(self)
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
-        self._watching = {}                    # fd -> (reading, writing)
-        self._pending_ff = set()               # idens whose data awaits release
-        self._drain_waiters = []               # futures resolved when idle
+        self._watching: dict[int, tuple[bool, bool]] = {}   # fd -> (reading, writing)
+        self._pending_ff: set[int] = set()     # idens whose data awaits release
+        self._drain_waiters: list[asyncio.Future[None]] = []   # resolved when idle
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"<virEventAsyncIOImpl callbacks={len(self.callbacks)} "
                 f"pending_free={len(self._pending_ff)} loop={self.loop!r}>")
 
-    def register(self):
+    def register(self) -> virEventAsyncIOImpl:
         """Register with libvirt as its event implementation; returns self."""
         global _current_impl
         libvirt.virEventRegisterImpl(
@@ -305,7 +312,7 @@ class virEventAsyncIOImpl:
         _current_impl = self
         return self
 
-    def schedule_ff_callback(self, iden, opaque):
+    def schedule_ff_callback(self, iden: int, opaque: Any) -> None:
         """Release libvirt's data of the removed registration `iden` from
         the loop, soon (its free function must not run from within the
         removal)."""
@@ -319,14 +326,14 @@ class virEventAsyncIOImpl:
                 self._pending_ff.discard(iden)
             self._check_idle()
 
-    def is_idle(self):
+    def is_idle(self) -> bool:
         """Whether nothing is registered and no release is pending (a
         connection left open, or whose events were not deregistered
         before closing it, keeps the implementation busy)."""
         with self._lock:
             return not self.callbacks and not self._pending_ff
 
-    async def drain(self):
+    async def drain(self) -> None:
         """Wait until is_idle(): every registration removed and its data
         released."""
         while not self.is_idle():
@@ -339,7 +346,7 @@ class virEventAsyncIOImpl:
 
     # -- helpers --
 
-    def _on_loop_thread(self):
+    def _on_loop_thread(self) -> bool:
         """Whether asyncio calls on self.loop may be made directly here:
         in the loop's thread, or while no thread runs the loop."""
         try:
@@ -348,7 +355,7 @@ class virEventAsyncIOImpl:
             running = None
         return running is self.loop or not self.loop.is_running()
 
-    def _in_loop(self, func, *args):
+    def _in_loop(self, func: Callable[..., object], *args: Any) -> None:
         """Run func(*args) now when in the loop's thread, else have the loop
         run it (a closed loop runs nothing)."""
         if self._on_loop_thread():
@@ -359,34 +366,34 @@ class virEventAsyncIOImpl:
             except RuntimeError:
                 pass     # closed meanwhile
 
-    def _soon(self, func, *args):
+    def _soon(self, func: Callable[..., object], *args: Any) -> None:
         """Have the loop run func(*args) in a later iteration."""
         if self._on_loop_thread():
             self.loop.call_soon(func, *args)
         else:
             self.loop.call_soon_threadsafe(func, *args)
 
-    def _report(self, message, exc, **context):
+    def _report(self, message: str, exc: BaseException, **context: Any) -> None:
         context.update(message=message, exception=exc)
         try:
             self.loop.call_exception_handler(context)
         except Exception:     # a broken handler must not stop the loop
             pass
 
-    def _run_reporting(self, func, *args):
+    def _run_reporting(self, func: Callable[..., object], *args: Any) -> None:
         try:
             func(*args)
         except Exception as exc:
             self._report(f"libvirt event loop: {func!r} failed", exc)
 
-    def _invoke(self, cb, *args):
+    def _invoke(self, cb: Callable[..., object], *args: Any) -> None:
         """Dispatch to libvirt; an exception goes to the exception handler."""
         try:
             cb(*args)
         except Exception as exc:
             self._report(f"libvirt event callback {cb!r}{args!r} raised", exc)
 
-    def _run_ff_callback(self, iden, opaque):
+    def _run_ff_callback(self, iden: int, opaque: Any) -> None:
         try:
             libvirt.virEventInvokeFreeCallback(opaque)
         except Exception as exc:
@@ -396,7 +403,7 @@ class virEventAsyncIOImpl:
                 self._pending_ff.discard(iden)
             self._check_idle()
 
-    def _check_idle(self):
+    def _check_idle(self) -> None:
         with self._lock:
             if not self._drain_waiters or self.callbacks or self._pending_ff:
                 return
@@ -409,7 +416,7 @@ class virEventAsyncIOImpl:
 
     # -- file descriptors --
 
-    def _sync_fd(self, fd):
+    def _sync_fd(self, fd: int) -> None:
         """Make asyncio watch `fd` for what its watches want now (in the
         loop's thread)."""
         with self._lock:
@@ -437,7 +444,7 @@ class virEventAsyncIOImpl:
                 else:
                     self._watching.pop(fd, None)
 
-    def _fd_ready(self, fd, direction):
+    def _fd_ready(self, fd: int, direction: int) -> None:
         """asyncio found `fd` ready for `direction` (reading or writing)."""
         with self._lock:
             descriptor = self.descriptors.get(fd)
@@ -466,7 +473,8 @@ class virEventAsyncIOImpl:
 
     # -- what libvirt calls (see virEventRegisterImpl) --
 
-    def _add_handle(self, fd, event, cb, opaque):
+    def _add_handle(self, fd: int, event: int, cb: Callable[[int, int, int, Any], object],
+                    opaque: Any) -> int:
         if self.loop.is_closed():
             raise RuntimeError("the event loop of libvirtaio is closed")
         with self._lock:
@@ -489,13 +497,13 @@ class virEventAsyncIOImpl:
                 raise
         return iden
 
-    def _update_handle(self, watch, event):
+    def _update_handle(self, watch: int, event: int) -> None:
         with self._lock:
             callback = self.callbacks.get(watch)
             if isinstance(callback, FDCallback):
                 callback.update(event)
 
-    def _remove_handle(self, watch):
+    def _remove_handle(self, watch: int) -> int:
         with self._lock:
             callback = self.callbacks.get(watch)
             if not isinstance(callback, FDCallback):
@@ -508,7 +516,7 @@ class virEventAsyncIOImpl:
             callback.close()
         return 0
 
-    def _add_timeout(self, timeout, cb, opaque):
+    def _add_timeout(self, timeout: int, cb: Callable[[int, Any], object], opaque: Any) -> int:
         if self.loop.is_closed():
             raise RuntimeError("the event loop of libvirtaio is closed")
         with self._lock:
@@ -518,13 +526,13 @@ class virEventAsyncIOImpl:
             callback.update(timeout)
         return iden
 
-    def _update_timeout(self, timer, timeout):
+    def _update_timeout(self, timer: int, timeout: int) -> None:
         with self._lock:
             callback = self.callbacks.get(timer)
             if isinstance(callback, TimeoutCallback):
                 callback.update(timeout)
 
-    def _remove_timeout(self, timer):
+    def _remove_timeout(self, timer: int) -> int:
         with self._lock:
             callback = self.callbacks.get(timer)
             if not isinstance(callback, TimeoutCallback):
@@ -534,12 +542,13 @@ class virEventAsyncIOImpl:
         return 0
 
 
-def _resolve(future):
+def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
 
 
-def virEventRegisterAsyncIOImpl(loop=None):
+def virEventRegisterAsyncIOImpl(
+        loop: asyncio.AbstractEventLoop | None = None) -> virEventAsyncIOImpl:
     """Make libvirt dispatch its events on the asyncio loop `loop` (default:
     the running loop, else the current one).  Returns the implementation;
     getCurrentImpl() returns it too."""
@@ -548,6 +557,6 @@ def virEventRegisterAsyncIOImpl(loop=None):
     return _current_impl
 
 
-def getCurrentImpl():
+def getCurrentImpl() -> virEventAsyncIOImpl | None:
     """The implementation registered with libvirt, or None."""
     return _current_impl

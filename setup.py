@@ -21,6 +21,14 @@ os.makedirs(os.path.join(HERE, GENERATED), exist_ok=True)
 
 HANDWRITTEN_MODULES = ["libvirtaio"]
 
+# The type stubs (generator.py writes <module>.pyi) are installed as PEP 561
+# stub-only packages, <module>-stubs/__init__.pyi with a py.typed marker:
+# type checkers find no stubs of a single-file module in site-packages.
+STUB_PACKAGES = {f"{module}-stubs": module
+                 for module in [*(row.python for row in MODULES.values()), *HANDWRITTEN_MODULES]}
+for _package in STUB_PACKAGES:
+    os.makedirs(os.path.join(HERE, GENERATED, _package), exist_ok=True)
+
 PKG_CONFIG_HELP = ("building the libvirt binding needs pkg-config and libvirt's development "
                    "files: install them (Debian/Ubuntu: apt-get install pkg-config libvirt-dev)")
 
@@ -50,11 +58,16 @@ class Generate(Command):
     def run(self):
         pkg_config("--exists", *(row.pkg_config for row in MODULES.values()))
         import generator
-        generator.main(["--output", os.path.join(HERE, GENERATED)])
+        generator.main(["--output", os.path.join(HERE, GENERATED),
+                        "--stubs", os.path.join(HERE, GENERATED)])
         # Hand-written modules installed beside the generated ones.
         for module in HANDWRITTEN_MODULES:
             shutil.copyfile(os.path.join(HERE, f"{module}.py"),
                             os.path.join(HERE, GENERATED, f"{module}.py"))
+        for package, module in STUB_PACKAGES.items():
+            for source, target in ((f"{module}.pyi", "__init__.pyi"), ("py.typed", "py.typed")):
+                shutil.copyfile(os.path.join(HERE, GENERATED, source),
+                                os.path.join(HERE, GENERATED, package, target))
 
 
 class BuildPy(build_py):
@@ -113,6 +126,8 @@ setup(
              **({"bdist_wheel": {"py_limited_api": "cp310"}} if ABI3 else {})},
     package_dir={"": GENERATED},
     py_modules=[*(row.python for row in MODULES.values()), *HANDWRITTEN_MODULES],
+    packages=list(STUB_PACKAGES),
+    package_data={package: ["__init__.pyi", "py.typed"] for package in STUB_PACKAGES},
     ext_modules=[extension(row.extension, row.pkg_config, *row.c_sources)
                  for row in MODULES.values()],
 )
