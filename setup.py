@@ -98,6 +98,13 @@ WARNINGS = ["-Wall", "-Wextra", "-Wno-unused-parameter"]
 if os.environ.get("LIBVIRT_PYTHON_WERROR") == "1":
     WARNINGS.append("-Werror")
 
+# LIBVIRT_PYTHON_SANITIZE=address,undefined (scripts/sanitize.sh) builds
+# the extensions with those sanitizers, in a build directory of their own.
+SANITIZE = os.environ.get("LIBVIRT_PYTHON_SANITIZE", "")
+SANITIZER_FLAGS = ([f"-fsanitize={SANITIZE}", "-fno-omit-frame-pointer",
+                    "-fno-sanitize-recover=undefined", "-g"] if SANITIZE else [])
+BUILD_KIND = ("sanitize" if SANITIZE else "") or ("abi3" if ABI3 else "full")
+
 
 def extension(name, package, *override_sources):
     cflags = pkg_config("--cflags", package)
@@ -110,8 +117,8 @@ def extension(name, package, *override_sources):
         depends=["typewrappers.h", "libvirt-callbacks.h", "pycompat.h"],
         define_macros=[("Py_LIMITED_API", LIMITED_API)] if ABI3 else [],
         py_limited_api=ABI3,
-        extra_compile_args=cflags + ["-std=gnu11", *WARNINGS],
-        extra_link_args=libs,
+        extra_compile_args=cflags + ["-std=gnu11", *WARNINGS, *SANITIZER_FLAGS],
+        extra_link_args=libs + SANITIZER_FLAGS,
     )
 
 
@@ -122,7 +129,7 @@ setup(
     # Each kind of build in its own directory: a wheel must not pick up
     # the other kind's extensions.
     options={"egg_info": {"egg_base": "."},
-             "build": {"build_base": os.path.join("build", "abi3" if ABI3 else "full")},
+             "build": {"build_base": os.path.join("build", BUILD_KIND)},
              **({"bdist_wheel": {"py_limited_api": "cp310"}} if ABI3 else {})},
     package_dir={"": GENERATED},
     py_modules=[*(row.python for row in MODULES.values()), *HANDWRITTEN_MODULES],

@@ -164,8 +164,8 @@ def parse_overrides(source) -> dict[str, Override]:
 
 
 def _default_for(func: Function, arg_name: str, is_last: bool) -> str | None:
-    if (func.name, arg_name) in rules.DEFAULTS:
-        return rules.DEFAULTS[(func.name, arg_name)]
+    if arg_name in rules.DEFAULTS.get(func.name, {}):
+        return rules.DEFAULTS[func.name][arg_name]
     if arg_name == rules.FLAGS_ARG and func.module == "libvirt":
         return rules.FLAGS_DEFAULT
     return None
