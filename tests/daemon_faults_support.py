@@ -131,8 +131,7 @@ def start_libvirtd(daemon, timeout=60.0):
         os.unlink(daemon.libvirtd_pidfile)
     except FileNotFoundError:
         pass
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIBVIRT_", "VIR_"))}
-    env.setdefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+    env = qd.daemon_env()
     proc = subprocess.run(["unshare", "-m", "--propagation", "private",
                            "sh", "-c", _libvirtd_script(daemon)],
                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

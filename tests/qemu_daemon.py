@@ -103,6 +103,10 @@ def qemu_binary():
 
 def missing_requirements(need_sasl=False, need_x509=False):
     """Why this machine cannot run a private libvirtd + QEMU, or None."""
+    if "libasan" in os.environ.get("LD_PRELOAD", ""):
+        # scripts/sanitize.sh; the main test run has the daemon tests.
+        return ("the AddressSanitizer runtime is preloaded: its XDR interceptors crash "
+                "libvirt's remote client, whose XDR is libtirpc's")
     if os.geteuid() != 0:
         return "needs root (libvirtd/QEMU in a private mount namespace)"
     for tool, name in ((LIBVIRTD, "libvirtd"), (VIRTLOGD, "virtlogd"),
@@ -269,6 +273,18 @@ def _pid_alive(pid):
     return state != "Z"
 
 
+def daemon_env():
+    """The environment the daemons start with: the tests' own, less what
+    configures libvirt for the client side, and less the sanitizer runtimes
+    scripts/sanitize.sh preloads into the tests (the daemons are not under
+    test)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("LIBVIRT_", "VIR_", "ASAN_", "UBSAN_"))
+           and k not in ("LD_PRELOAD", "PYTHONMALLOC")}
+    env.setdefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+    return env
+
+
 class QemuDaemon:
     """virtlogd + libvirtd in a private mount namespace, rooted in a
     temporary directory.
@@ -354,9 +370,7 @@ class QemuDaemon:
         if self.started:
             return self
         self.write_configs()
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("LIBVIRT_", "VIR_"))}
-        env.setdefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        env = daemon_env()
         proc = subprocess.run(
             ["unshare", "-m", "--propagation", "private",
              "sh", "-c", self._namespace_script()],

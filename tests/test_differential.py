@@ -219,6 +219,10 @@ def pythons():
 
 @pytest.mark.parametrize("group", GROUP_NAMES)
 def test_differential(group, pythons):
+    if scenarios.GROUPS[group].kind == "daemon" and not os.environ.get("CI"):
+        import qemu_daemon
+        if qemu_daemon.missing_requirements():
+            pytest.skip(qemu_daemon.missing_requirements())
     ours, reference = pythons
     sides = run_group(group, ours, reference)
     for s in sides:
