@@ -207,7 +207,7 @@ class Worker:
         self.started = self.ended = None
 
     MIX = (("lookup", 6), ("xml", 3), ("stats", 3), ("typed", 4), ("metadata", 2),
-           ("errors", 3), ("objects", 1), ("define_undefine", 1), ("guest", 0.6))
+           ("errors", 3), ("objects", 1), ("define_undefine", 1), ("guest", 0.4))
 
     def name(self, kind):
         self.seq += 1
