@@ -27,7 +27,7 @@ import gc
 import os
 import sys
 
-from support import child
+from support import child, sanitizer
 
 URI = "test:///default"
 HERE = os.path.abspath(__file__)
@@ -194,6 +194,7 @@ OPERATIONS = [
 ]
 
 
+@pytest.mark.skipif(sanitizer.ASAN_PRELOADED, reason=sanitizer.RSS_UNMEASURABLE)
 @pytest.mark.parametrize("name", OPERATIONS)
 def test_rss_stays_flat(name):
     r = _run_child(name)

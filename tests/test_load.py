@@ -56,7 +56,7 @@ import os
 import pytest
 
 import qemu_daemon as qd
-from support import child
+from support import child, sanitizer
 
 REASON = qd.missing_requirements()
 IN_CI = bool(os.environ.get("CI"))
@@ -313,6 +313,8 @@ def test_100000_events_reach_a_python_callback_once_each_and_rss_stays_flat():
     out = burst(BURST_WINDOW)
     check_burst(out)
     assert out["burst"]["max_ahead"] <= BURST_WINDOW + 2
+    if sanitizer.ASAN_PRELOADED:
+        return   # sanitizer.RSS_UNMEASURABLE; the counts above still hold
     growth = out["burst"]["rss_kib"] - out["warmup"]["rss_kib"]
     assert growth <= RSS_MARGIN_KIB, \
         ("RSS grew by %d KiB over %d events (after %d to warm up; allowed %d KiB)"

@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from support import child
+from support import child, sanitizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_SOURCE = os.path.join(HERE, "data", "fake_calls.c")
@@ -40,7 +40,8 @@ def fake_lib(tmp_path_factory):
 def run_fake(fake_lib, case, **env):
     """Run a case of tests/children/fake_calls_cases.py in a child Python
     with the fakes preloaded."""
-    child.run("fake_calls_cases", case, env=dict(os.environ, LD_PRELOAD=fake_lib, **env))
+    child.run("fake_calls_cases", case,
+              env=dict(os.environ, LD_PRELOAD=sanitizer.preload(fake_lib), **env))
 
 
 def test_block_job_info(fake_lib):
