@@ -1,18 +1,15 @@
+/* src/qemu.c: libvirtmod_qemu: its module definition and hand-written QEMU functions, monitor events. */
 /*
- * libvirt-qemu-override.c: the hand-written part of libvirtmod_qemu, the
- * QEMU-specific functions of libvirt.  Its objects are libvirtmod's: the
- * module keeps libvirtmod imported and uses its state (lv_ext_slots).
+ * Its objects are libvirtmod's: the module keeps libvirtmod imported and
+ * uses its state (lv_ext_slots).
  */
 #include "typewrappers.h"
-#include "libvirt-callbacks.h"
+#include "callbacks.h"
 #include "libvirtmod_qemu-impl.h"
 
 #include <unistd.h>
 
 #include <libvirt/libvirt-qemu.h>
-
-/* From the generated libvirtmod_qemu-generated.c. */
-extern PyMethodDef lv_module_functions[];
 
 PyObject *
 lv_impl_virDomainQemuMonitorCommand(PyObject *module, lv_state *st, virDomainPtr dom,

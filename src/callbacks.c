@@ -1,9 +1,6 @@
-/*
- * libvirt-callbacks.c: Python callbacks registered with libvirt, shared by
- * libvirtmod and libvirtmod_qemu: each links its own copy.  What each
- * function does is told in libvirt-callbacks.h.
- */
-#include "libvirt-callbacks.h"
+/* src/callbacks.c: Python callbacks registered with libvirt, in libvirtmod and libvirtmod_qemu (see callbacks.h). */
+
+#include "callbacks.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -209,4 +206,24 @@ lv_args(const char *fmt, ...)
     args = lv_args_v(fmt, va);
     va_end(va);
     return args;
+}
+
+void
+lv_event_dispatch(void *opaque, lv_kind kind, void *handle, const char *fmt, ...)
+{
+    lv_reg *r = opaque;
+    lv_cb_ctx ctx;
+    PyObject *obj, *rest = NULL;
+    va_list va;
+
+    if (!lv_cb_enter(&ctx))
+        return;
+    obj = lv_reg_object(r, kind, handle);
+    if (obj != NULL) {
+        va_start(va, fmt);
+        rest = lv_args_v(fmt, va);
+        va_end(va);
+    }
+    lv_reg_call(r, obj, rest);
+    lv_cb_leave(&ctx);
 }

@@ -1,7 +1,7 @@
+/* src/lxc.c: libvirtmod_lxc: its module definition and hand-written LXC function. */
 /*
- * libvirt-lxc-override.c: the hand-written part of libvirtmod_lxc, the
- * LXC-specific functions of libvirt.  Its objects are libvirtmod's: the
- * module keeps libvirtmod imported and uses its state (lv_ext_slots).
+ * Its objects are libvirtmod's: the module keeps libvirtmod imported and
+ * uses its state (lv_ext_slots).
  */
 #include "typewrappers.h"
 #include "libvirtmod_lxc-impl.h"
@@ -9,9 +9,6 @@
 #include <unistd.h>
 
 #include <libvirt/libvirt-lxc.h>
-
-/* From the generated libvirtmod_lxc-generated.c. */
-extern PyMethodDef lv_module_functions[];
 
 PyObject *
 lv_impl_virDomainLxcOpenNamespace(PyObject *module, lv_state *st, virDomainPtr dom,
