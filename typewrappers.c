@@ -119,17 +119,26 @@ lv_arg_require_int(PyObject *o, const char *name)
     return PyLong_Check(o) ? 0 : lv_type_error(name, "int", o);
 }
 
+/* The fast path of lv_arg_int and lv_arg_uint: 1 for an exact int from lo
+ * to hi, in *out; else 0, with nothing raised (the slow path decides). */
+static inline int
+lv_exact_long(PyObject *o, long lo, unsigned long hi, long *out)
+{
+    int overflow;
+    if (!PyLong_CheckExact(o))
+        return 0;
+    *out = PyLong_AsLongAndOverflow(o, &overflow);
+    return !overflow && *out >= lo && (*out < 0 || (unsigned long)*out <= hi);
+}
+
 int
 lv_arg_int(PyObject *o, const char *name, int *out)
 {
     long long v;
-    if (PyLong_CheckExact(o)) {
-        int overflow;
-        long x = PyLong_AsLongAndOverflow(o, &overflow);
-        if (!overflow && x >= INT_MIN && x <= INT_MAX) {
-            *out = (int)x;
-            return 0;
-        }
+    long x;
+    if (lv_exact_long(o, INT_MIN, INT_MAX, &x)) {
+        *out = (int)x;
+        return 0;
     }
     if (lv_signed(o, name, "int", INT_MIN, INT_MAX, &v) < 0)
         return -1;
@@ -141,13 +150,10 @@ int
 lv_arg_uint(PyObject *o, const char *name, unsigned int *out)
 {
     unsigned long long v;
-    if (PyLong_CheckExact(o)) {
-        int overflow;
-        long x = PyLong_AsLongAndOverflow(o, &overflow);
-        if (!overflow && x >= 0 && (unsigned long)x <= UINT_MAX) {
-            *out = (unsigned int)x;
-            return 0;
-        }
+    long x;
+    if (lv_exact_long(o, 0, UINT_MAX, &x)) {
+        *out = (unsigned int)x;
+        return 0;
     }
     if (lv_unsigned(o, name, "unsigned int", UINT_MAX, &v) < 0)
         return -1;
@@ -356,10 +362,7 @@ lv_arg_callable(PyObject *o, const char *name)
 {
     if (PyCallable_Check(o))
         return 0;
-    PyObject *type_name = lv_type_name(o);
-    PyErr_Format(PyExc_TypeError, "argument '%s' must be callable, not %.100S", name, type_name);
-    Py_DECREF(type_name);
-    return -1;
+    return lv_type_error(name, "callable", o);
 }
 
 int
@@ -453,20 +456,24 @@ lv_str_free(char *s)
     return result;
 }
 
+static PyObject *
+lv_str_item(Py_ssize_t i, void *strings)
+{
+    return lv_str(((char **)strings)[i]);
+}
+
+PyObject *
+lv_str_list(char **strings, Py_ssize_t n)
+{
+    return lv_list_of(n, lv_str_item, strings);
+}
+
 PyObject *
 lv_str_list_free(char **strings, int n)
 {
-    PyObject *list = PyList_New(n);
-    for (int i = 0; i < n; i++) {
-        if (list != NULL) {
-            PyObject *item = lv_str(strings[i]);
-            if (item == NULL)
-                Py_CLEAR(list);
-            else
-                PyList_SetItem(list, i, item);
-        }
+    PyObject *list = lv_str_list(strings, n);
+    for (int i = 0; i < n; i++)
         free(strings[i]);
-    }
     free(strings);
     return list;
 }
@@ -516,17 +523,47 @@ lv_dict_set(lv_state *st, PyObject *dict, const char *key, PyObject *value)
 
 /* ---- results ----------------------------------------------------------- */
 
-PyObject *
-lv_list_steal(Py_ssize_t n, PyObject **items)
+/* `seq`, a new list or tuple of n items (NULL: making it failed), filled
+ * with the n new references `items` (stolen, NULL-checked). */
+static PyObject *
+lv_fill_steal(PyObject *seq, Py_ssize_t n, PyObject **items)
 {
-    PyObject *list = PyList_New(n);
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (items[i] == NULL || list == NULL) {
-            Py_CLEAR(list);
+        if (items[i] == NULL || seq == NULL) {
+            Py_CLEAR(seq);
             Py_XDECREF(items[i]);
             continue;
         }
-        PyList_SetItem(list, i, items[i]);
+        if (PyList_Check(seq))
+            PyList_SetItem(seq, i, items[i]);
+        else
+            PyTuple_SetItem(seq, i, items[i]);
+    }
+    return seq;
+}
+
+PyObject *
+lv_list_steal(Py_ssize_t n, PyObject **items)
+{
+    return lv_fill_steal(PyList_New(n), n, items);
+}
+
+PyObject *
+lv_tuple_steal(Py_ssize_t n, PyObject **items)
+{
+    return lv_fill_steal(PyTuple_New(n), n, items);
+}
+
+PyObject *
+lv_list_of(Py_ssize_t n, PyObject *(*item)(Py_ssize_t i, void *ctx), void *ctx)
+{
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; list != NULL && i < n; i++) {
+        PyObject *value = item(i, ctx);
+        if (value == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SetItem(list, i, value);
     }
     return list;
 }

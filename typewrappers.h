@@ -127,12 +127,10 @@ typedef struct {
     PyObject *core;
 } lv_ext_state;
 
-/* Slots and hooks of an add-on module's PyModuleDef (m_size is
- * sizeof(lv_ext_state)): its exec imports libvirtmod. */
-extern PyModuleDef_Slot lv_ext_slots[];
-int lv_ext_traverse(PyObject *module, visitproc visit, void *arg);
-int lv_ext_clear(PyObject *module);
-void lv_ext_free(void *module);
+/* An add-on module's PyInit: its PyModuleDef `def` (name and docstring
+ * given) completed with the state, functions, slots and hooks every
+ * add-on module has (its exec imports libvirtmod), and initialized. */
+PyObject *lv_ext_init(struct PyModuleDef *def);
 
 /* ==== the generated tables (build/generated/<extension>-generated.c) ==== */
 
@@ -300,10 +298,16 @@ PyObject *lv_str(const char *s);           /* NULL -> None */
 PyObject *lv_str_free(char *s);            /* takes ownership of s */
 /* A str from a fixed-size char array of a libvirt struct. */
 PyObject *lv_str_n(const char *s, size_t size);
-/* A list of str from a C array of n strings, freeing strings and array. */
+/* A list of str from a C array of n strings (lv_str_list_free: freeing
+ * strings and array). */
+PyObject *lv_str_list(char **strings, Py_ssize_t n);
 PyObject *lv_str_list_free(char **strings, int n);
-/* A new list holding `n` new references (stolen, NULL-checked). */
+/* A new list (tuple) holding `n` new references (stolen, NULL-checked). */
 PyObject *lv_list_steal(Py_ssize_t n, PyObject **items);
+PyObject *lv_tuple_steal(Py_ssize_t n, PyObject **items);
+/* A list of the n new references item(i, ctx) makes (NULL: an exception,
+ * which ends the list: NULL then). */
+PyObject *lv_list_of(Py_ssize_t n, PyObject *(*item)(Py_ssize_t i, void *ctx), void *ctx);
 
 /* dict[key] = value, consuming the new reference `value` (NULL: an error
  * already set, passed on); the key str comes from st's key cache when st

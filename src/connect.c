@@ -37,29 +37,41 @@ lv_impl_virConnectClose(PyObject *self, lv_state *st)
     return PyLong_FromLong(rc);
 }
 
+/* libvirt's stats records, with what their domains are wrapped in. */
+typedef struct {
+    lv_state *st;
+    PyObject *conn;
+    virDomainStatsRecordPtr *records;
+} lv_domain_stats;
+
+/* (virDomain, dict) of record i. */
+static PyObject *
+lv_domain_stats_item(Py_ssize_t i, void *ctx)
+{
+    lv_domain_stats *s = ctx;
+    virDomainStatsRecordPtr record = s->records[i];
+    PyObject *dom = NULL, *stats = NULL, *pair = NULL;
+
+    /* The records own their domain references: take one of our own. */
+    if (virDomainRef(record->dom) == 0)
+        dom = lv_wrap(s->st, LV_DOMAIN, record->dom, s->conn);
+    else
+        lv_raise(s->st, "virDomainRef");
+    if (dom != NULL)
+        stats = lv_typed_params_to_dict(s->st, record->params, record->nparams);
+    if (stats != NULL)
+        pair = PyTuple_Pack(2, dom, stats);
+    Py_XDECREF(dom);
+    Py_XDECREF(stats);
+    return pair;
+}
+
 /* [(virDomain, dict), ...] from libvirt's stats records, which are freed. */
 static PyObject *
 lv_domain_stats_list(lv_state *st, PyObject *conn, virDomainStatsRecordPtr *records, int n)
 {
-    PyObject *list = PyList_New(n);
-    for (int i = 0; list != NULL && i < n; i++) {
-        PyObject *dom = NULL, *stats = NULL, *pair = NULL;
-        /* The records own their domain references: take one of our own. */
-        if (virDomainRef(records[i]->dom) == 0)
-            dom = lv_wrap(st, LV_DOMAIN, records[i]->dom, conn);
-        else
-            lv_raise(st, "virDomainRef");
-        if (dom != NULL)
-            stats = lv_typed_params_to_dict(st, records[i]->params, records[i]->nparams);
-        if (stats != NULL)
-            pair = PyTuple_Pack(2, dom, stats);
-        Py_XDECREF(dom);
-        Py_XDECREF(stats);
-        if (pair == NULL)
-            Py_CLEAR(list);
-        else
-            PyList_SetItem(list, i, pair);
-    }
+    lv_domain_stats s = {st, conn, records};
+    PyObject *list = lv_list_of(n, lv_domain_stats_item, &s);
     virDomainStatsRecordListFree(records);
     return list;
 }
@@ -212,6 +224,12 @@ lv_impl_virNodeGetMemoryStats(PyObject *self, lv_state *st, int cell, unsigned i
     return dict;
 }
 
+static PyObject *
+lv_ullong_item(Py_ssize_t i, void *values)
+{
+    return PyLong_FromUnsignedLongLong(((unsigned long long *)values)[i]);
+}
+
 PyObject *
 lv_impl_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, int start, int maxcells)
 {
@@ -231,16 +249,7 @@ lv_impl_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, int start, int m
     }
     if (n > maxcells)
         n = maxcells;
-    if ((list = PyList_New(n)) != NULL) {
-        for (int i = 0; i < n; i++) {
-            PyObject *value = PyLong_FromUnsignedLongLong(mems[i]);
-            if (value == NULL) {
-                Py_CLEAR(list);
-                break;
-            }
-            PyList_SetItem(list, i, value);
-        }
-    }
+    list = lv_list_of(n, lv_ullong_item, mems);
     PyMem_Free(mems);
     return list;
 }
@@ -312,11 +321,7 @@ lv_impl_virNodeAllocPages(PyObject *self, lv_state *st, PyObject *pages, int sta
     int rc;
 
     if (!PyDict_Check(pages)) {
-        PyObject *type_name = lv_type_name(pages);
-        PyErr_Format(PyExc_TypeError,
-                     "argument 'pages' must be a dict of page size to page count, not %.100S",
-                     type_name);
-        Py_DECREF(type_name);
+        lv_type_error("pages", "a dict of page size to page count", pages);
         return NULL;
     }
     if (PyDict_Size(pages) == 0) {   /* as the reference */

@@ -36,16 +36,10 @@ lv_impl_virDomainGetMessages(PyObject *self, lv_state *st, unsigned int flags)
 
 /* (mountpoint, name, fstype, [device aliases]) of one filesystem. */
 static PyObject *
-lv_fs_info(virDomainFSInfoPtr fs)
+lv_fs_info(Py_ssize_t i, void *info)
 {
-    PyObject *aliases = PyList_New(fs->ndevAlias);
-    for (size_t i = 0; aliases != NULL && i < fs->ndevAlias; i++) {
-        PyObject *alias = lv_str(fs->devAlias[i]);
-        if (alias == NULL)
-            Py_CLEAR(aliases);
-        else
-            PyList_SetItem(aliases, i, alias);
-    }
+    virDomainFSInfoPtr fs = ((virDomainFSInfoPtr *)info)[i];
+    PyObject *aliases = lv_str_list(fs->devAlias, fs->ndevAlias);
     if (aliases == NULL)
         return NULL;
     return Py_BuildValue("(NNNN)", lv_str(fs->mountpoint), lv_str(fs->name),
@@ -64,67 +58,63 @@ lv_impl_virDomainGetFSInfo(PyObject *self, lv_state *st, unsigned int flags)
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainGetFSInfo");
-    list = PyList_New(n);
-    for (int i = 0; i < n; i++) {
-        if (list != NULL) {
-            PyObject *item = lv_fs_info(info[i]);
-            if (item == NULL)
-                Py_CLEAR(list);
-            else
-                PyList_SetItem(list, i, item);
-        }
+    list = lv_list_of(n, lv_fs_info, info);
+    for (int i = 0; i < n; i++)
         virDomainFSInfoFree(info[i]);
-    }
     free(info);
     return list;
+}
+
+/* libvirt's I/O thread records, with the host's CPU count. */
+typedef struct {
+    virDomainIOThreadInfoPtr *info;
+    int ncpus;
+} lv_iothreads;
+
+/* (id, [bool per host CPU]) of one I/O thread. */
+static PyObject *
+lv_iothread_info(Py_ssize_t i, void *ctx)
+{
+    lv_iothreads *t = ctx;
+    return Py_BuildValue("(IN)", t->info[i]->iothread_id,
+                         lv_cpumap_to_py(t->info[i]->cpumap, t->info[i]->cpumaplen, t->ncpus, 1));
 }
 
 PyObject *
 lv_impl_virDomainGetIOThreadInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
     PyObject *list;
-    virDomainIOThreadInfoPtr *info = NULL;
-    int n, ncpus;
+    lv_iothreads threads = {NULL, 0};
+    int n;
 
     Py_BEGIN_ALLOW_THREADS
-    ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
-    n = ncpus < 0 ? -1 : virDomainGetIOThreadInfo(LV_HANDLE(self), &info, flags);
+    threads.ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
+    n = threads.ncpus < 0 ? -1 : virDomainGetIOThreadInfo(LV_HANDLE(self), &threads.info, flags);
     Py_END_ALLOW_THREADS
-    if (ncpus < 0)
+    if (threads.ncpus < 0)
         return lv_raise(st, "virNodeGetCPUMap");
     if (n < 0)
         return lv_raise(st, "virDomainGetIOThreadInfo");
-    list = PyList_New(n);
-    for (int i = 0; i < n; i++) {
-        if (list != NULL) {
-            PyObject *item = Py_BuildValue("(IN)", info[i]->iothread_id,
-                                           lv_cpumap_to_py(info[i]->cpumap, info[i]->cpumaplen,
-                                                           ncpus, 1));
-            if (item == NULL)
-                Py_CLEAR(list);
-            else
-                PyList_SetItem(list, i, item);
-        }
-        virDomainIOThreadInfoFree(info[i]);
-    }
-    free(info);
+    list = lv_list_of(n, lv_iothread_info, &threads);
+    for (int i = 0; i < n; i++)
+        virDomainIOThreadInfoFree(threads.info[i]);
+    free(threads.info);
     return list;
 }
 
 /* {'addrs': [{'addr', 'prefix', 'type'}, ...], 'hwaddr': str or None} of one interface. */
 static PyObject *
+lv_ip_address(Py_ssize_t i, void *addrs)
+{
+    virDomainIPAddressPtr a = &((virDomainIPAddressPtr)addrs)[i];
+    return Py_BuildValue("{s:N,s:I,s:i}", "addr", lv_str(a->addr), "prefix", a->prefix,
+                         "type", a->type);
+}
+
+static PyObject *
 lv_interface_addresses(virDomainInterfacePtr iface)
 {
-    PyObject *addrs = PyList_New(iface->naddrs);
-    for (unsigned int i = 0; addrs != NULL && i < iface->naddrs; i++) {
-        virDomainIPAddressPtr a = &iface->addrs[i];
-        PyObject *addr = Py_BuildValue("{s:N,s:I,s:i}", "addr", lv_str(a->addr),
-                                       "prefix", a->prefix, "type", a->type);
-        if (addr == NULL)
-            Py_CLEAR(addrs);
-        else
-            PyList_SetItem(addrs, i, addr);
-    }
+    PyObject *addrs = lv_list_of(iface->naddrs, lv_ip_address, iface->addrs);
     if (addrs == NULL)
         return NULL;
     return Py_BuildValue("{s:N,s:N}", "addrs", addrs, "hwaddr", lv_str(iface->hwaddr));
@@ -154,65 +144,91 @@ lv_impl_virDomainInterfaceAddresses(PyObject *self, lv_state *st, unsigned int s
     return dict;
 }
 
+/* The CPU maps of a domain's vCPUs (maplen bytes each) for a host of
+ * ncpus CPUs: the PyMem array getVcpus() and vcpuPinInfo() have libvirt
+ * fill, made by lv_vcpu_maps_new. */
+typedef struct {
+    unsigned char *maps;
+    int ncpus, maplen, nvcpus;
+} lv_vcpu_maps;
+
+/* The host's CPU count and the domain's vCPU count (asked for in one
+ * release of the GIL), and room for the maps: 0, or -1 with an exception. */
+static int
+lv_vcpu_maps_new(lv_state *st, virDomainPtr dom, lv_vcpu_maps *m)
+{
+    virDomainInfo dominfo;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    m->ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
+    rc = m->ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
+    Py_END_ALLOW_THREADS
+    if (m->ncpus < 0) {
+        lv_raise(st, "virNodeGetCPUMap");
+        return -1;
+    }
+    if (rc < 0) {
+        lv_raise(st, "virDomainGetInfo");
+        return -1;
+    }
+    m->nvcpus = dominfo.nrVirtCpu;
+    m->maplen = VIR_CPU_MAPLEN(m->ncpus);
+    if ((m->maps = PyMem_Calloc(m->nvcpus && m->maplen ? (size_t)m->nvcpus * m->maplen : 1,
+                                1)) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+/* vCPU i's map as a tuple of bools. */
+static PyObject *
+lv_vcpu_map(Py_ssize_t i, void *ctx)
+{
+    lv_vcpu_maps *m = ctx;
+    return lv_cpumap_to_py(VIR_GET_CPUMAP(m->maps, m->maplen, i), m->maplen, m->ncpus, 0);
+}
+
+/* (number, state, CPU time, CPU) of vCPU i. */
+static PyObject *
+lv_vcpu_info(Py_ssize_t i, void *info)
+{
+    virVcpuInfoPtr v = &((virVcpuInfoPtr)info)[i];
+    return Py_BuildValue("(iiKi)", v->number, v->state, v->cpuTime, v->cpu);
+}
+
 PyObject *
 lv_impl_virDomainGetVcpus(PyObject *self, lv_state *st)
 {
     virDomainPtr dom = LV_HANDLE(self);
-    virDomainInfo dominfo;
-    virVcpuInfoPtr info = NULL;
-    unsigned char *cpumaps = NULL;
+    virVcpuInfoPtr info;
+    lv_vcpu_maps m;
     PyObject *infos = NULL, *maps = NULL;
-    int ncpus, maplen, n, rc;
+    int n;
 
-    Py_BEGIN_ALLOW_THREADS
-    ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
-    rc = ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
-    Py_END_ALLOW_THREADS
-    if (ncpus < 0)
-        return lv_raise(st, "virNodeGetCPUMap");
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetInfo");
-    n = dominfo.nrVirtCpu;
-    maplen = VIR_CPU_MAPLEN(ncpus);
-    info = PyMem_Calloc(n ? n : 1, sizeof(*info));
-    cpumaps = PyMem_Calloc(n && maplen ? (size_t)n * maplen : 1, 1);
-    if (info == NULL || cpumaps == NULL) {
-        PyErr_NoMemory();
-        goto done;
+    if (lv_vcpu_maps_new(st, dom, &m) < 0)
+        return NULL;
+    if ((info = PyMem_Calloc(m.nvcpus ? m.nvcpus : 1, sizeof(*info))) == NULL) {
+        PyMem_Free(m.maps);
+        return PyErr_NoMemory();
     }
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetVcpus(dom, info, dominfo.nrVirtCpu, cpumaps, maplen);
+    n = virDomainGetVcpus(dom, info, m.nvcpus, m.maps, m.maplen);
     Py_END_ALLOW_THREADS
     if (n < 0) {
         lv_raise(st, "virDomainGetVcpus");
-        goto done;
-    }
-    if (n > (int)dominfo.nrVirtCpu)
-        n = dominfo.nrVirtCpu;
-    if ((infos = PyList_New(n)) == NULL || (maps = PyList_New(n)) == NULL) {
-        Py_CLEAR(infos);
-        goto done;
-    }
-    for (int i = 0; i < n; i++) {
-        PyObject *item = Py_BuildValue("(iiKi)", info[i].number, info[i].state,
-                                       info[i].cpuTime, info[i].cpu);
-        PyObject *map = lv_cpumap_to_py(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen, ncpus, 0);
-        if (item == NULL || map == NULL) {
-            Py_XDECREF(item);
-            Py_XDECREF(map);
+    } else {
+        if (n > m.nvcpus)
+            n = m.nvcpus;
+        if ((infos = lv_list_of(n, lv_vcpu_info, info)) != NULL
+            && (maps = lv_list_of(n, lv_vcpu_map, &m)) == NULL)
             Py_CLEAR(infos);
-            goto done;
-        }
-        PyList_SetItem(infos, i, item);
-        PyList_SetItem(maps, i, map);
     }
-done:
     PyMem_Free(info);
-    PyMem_Free(cpumaps);
-    if (infos == NULL) {
-        Py_XDECREF(maps);
+    PyMem_Free(m.maps);
+    if (infos == NULL)
         return NULL;
-    }
     return Py_BuildValue("(NN)", infos, maps);
 }
 
@@ -223,42 +239,20 @@ lv_impl_virDomainGetVcpuPinInfo(PyObject *self, lv_state *st, unsigned int flags
 {
     virDomainPtr dom = LV_HANDLE(self);
     PyObject *list;
-    virDomainInfo dominfo;
-    unsigned char *cpumaps;
-    int ncpus, maplen, n, rc;
+    lv_vcpu_maps m;
+    int rc;
 
+    if (lv_vcpu_maps_new(st, dom, &m) < 0)
+        return NULL;
     Py_BEGIN_ALLOW_THREADS
-    ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
-    rc = ncpus < 0 ? -1 : virDomainGetInfo(dom, &dominfo);
-    Py_END_ALLOW_THREADS
-    if (ncpus < 0)
-        return lv_raise(st, "virNodeGetCPUMap");
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetInfo");
-    n = dominfo.nrVirtCpu;
-    maplen = VIR_CPU_MAPLEN(ncpus);
-    if ((cpumaps = PyMem_Calloc(n && maplen ? (size_t)n * maplen : 1, 1)) == NULL)
-        return PyErr_NoMemory();
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetVcpuPinInfo(dom, n, cpumaps, maplen, flags);
+    rc = virDomainGetVcpuPinInfo(dom, m.nvcpus, m.maps, m.maplen, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
-        PyMem_Free(cpumaps);
+        PyMem_Free(m.maps);
         return lv_raise(st, "virDomainGetVcpuPinInfo");
     }
-    if (rc < n)
-        n = rc;
-    if ((list = PyList_New(n)) != NULL) {
-        for (int i = 0; i < n; i++) {
-            PyObject *map = lv_cpumap_to_py(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen, ncpus, 0);
-            if (map == NULL) {
-                Py_CLEAR(list);
-                break;
-            }
-            PyList_SetItem(list, i, map);
-        }
-    }
-    PyMem_Free(cpumaps);
+    list = lv_list_of(rc < m.nvcpus ? rc : m.nvcpus, lv_vcpu_map, &m);
+    PyMem_Free(m.maps);
     return list;
 }
 

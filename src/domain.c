@@ -265,10 +265,7 @@ lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned 
 
     /* Without flags the time is what is being set: it must be given. */
     if (!(PyDict_Check(time) || (time == Py_None && flags != 0))) {
-        PyObject *type_name = lv_type_name(time);
-        PyErr_Format(PyExc_TypeError,
-                     "argument 'time' must be a dict (or None with flags), not %.100S", type_name);
-        Py_DECREF(type_name);
+        lv_type_error("time", "a dict (or None with flags)", time);
         return NULL;
     }
     if (time != Py_None) {
@@ -417,6 +414,12 @@ lv_impl_virDomainGetSecurityLabel(PyObject *self, lv_state *st)
     return lv_security_label(&label);
 }
 
+static PyObject *
+lv_security_label_item(Py_ssize_t i, void *labels)
+{
+    return lv_security_label(&((virSecurityLabelPtr)labels)[i]);
+}
+
 PyObject *
 lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
 {
@@ -429,16 +432,7 @@ lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainGetSecurityLabelList");
-    if ((list = PyList_New(n)) != NULL) {
-        for (int i = 0; i < n; i++) {
-            PyObject *item = lv_security_label(&labels[i]);
-            if (item == NULL) {
-                Py_CLEAR(list);
-                break;
-            }
-            PyList_SetItem(list, i, item);
-        }
-    }
+    list = lv_list_of(n, lv_security_label_item, labels);
     free(labels);
     return list;
 }

@@ -54,9 +54,7 @@ PyObject *
 lv_impl_virSetErrorFunc(PyObject *module, lv_state *st, PyObject *f, PyObject *ctx)
 {
     if (f != Py_None && !PyCallable_Check(f)) {
-        PyObject *type_name = lv_type_name(f);
-        PyErr_Format(PyExc_TypeError, "argument 'f' must be callable or None, not %.100S", type_name);
-        Py_DECREF(type_name);
+        lv_type_error("f", "callable or None", f);
         return NULL;
     }
     if (f == Py_None) {

@@ -14,16 +14,7 @@ lv_error_tuple(virErrorPtr err)
         PyLong_FromLong(err->level), lv_str(err->str1), lv_str(err->str2), lv_str(err->str3),
         PyLong_FromLong(err->int1), PyLong_FromLong(err->int2),
     };
-    PyObject *tuple = PyTuple_New(Py_ARRAY_LENGTH(items));
-    for (size_t i = 0; i < Py_ARRAY_LENGTH(items); i++) {
-        if (items[i] == NULL || tuple == NULL) {
-            Py_CLEAR(tuple);
-            Py_XDECREF(items[i]);
-            continue;
-        }
-        PyTuple_SetItem(tuple, i, items[i]);
-    }
-    return tuple;
+    return lv_tuple_steal(Py_ARRAY_LENGTH(items), items);
 }
 
 PyObject *

@@ -278,11 +278,8 @@ static lv_event_opaque *
 lv_event_opaque_arg(lv_state *st, PyObject *o, int kind)
 {
     if (st->event_opaque_type == NULL || !Py_IS_TYPE(o, st->event_opaque_type)) {
-        PyObject *type_name = lv_type_name(o);
-        PyErr_Format(PyExc_TypeError,
-                     "argument 'opaque' must be the opaque object libvirt passed to the "
-                     "event loop's addHandle or addTimeout, not %.100S", type_name);
-        Py_DECREF(type_name);
+        lv_type_error("opaque", "the opaque object libvirt passed to the event loop's "
+                      "addHandle or addTimeout", o);
         return NULL;
     }
     if (kind >= 0 && ((lv_event_opaque *)o)->kind != kind) {
@@ -337,26 +334,39 @@ lv_event_opaque_leave(lv_event_opaque *o)
     Py_DECREF(o);
 }
 
+/* Dispatch to libvirt's callback of `opaque_arg`, a registration of the
+ * given kind: cb(id, fd, events, opaque) for a handle, cb(id, opaque)
+ * for a timeout. */
+static PyObject *
+lv_event_invoke(lv_state *st, PyObject *opaque_arg, int kind, int id, int fd, int events)
+{
+    lv_event_opaque *o;
+
+    if ((o = lv_event_opaque_arg(st, opaque_arg, kind)) == NULL
+        || lv_event_opaque_check_live(o) < 0)
+        return NULL;
+    lv_event_opaque_enter(o);
+    {
+        virEventHandleCallback handle_cb = kind == LV_EV_HANDLE ? o->cb.handle : NULL;
+        virEventTimeoutCallback timeout_cb = kind == LV_EV_TIMEOUT ? o->cb.timeout : NULL;
+        void *opaque = o->opaque;
+        Py_BEGIN_ALLOW_THREADS
+        if (kind == LV_EV_HANDLE)
+            handle_cb(id, fd, events, opaque);
+        else
+            timeout_cb(id, opaque);
+        Py_END_ALLOW_THREADS
+    }
+    lv_event_opaque_leave(o);
+    Py_RETURN_NONE;
+}
+
 /* virEventInvokeHandleCallback(watch, fd, events, opaque) */
 PyObject *
 lv_impl_virEventInvokeHandleCallback(PyObject *module, lv_state *st, int watch, int fd,
                                      int events, PyObject *opaque_arg)
 {
-    lv_event_opaque *o;
-
-    if ((o = lv_event_opaque_arg(st, opaque_arg, LV_EV_HANDLE)) == NULL
-        || lv_event_opaque_check_live(o) < 0)
-        return NULL;
-    lv_event_opaque_enter(o);
-    {
-        virEventHandleCallback cb = o->cb.handle;
-        void *opaque = o->opaque;
-        Py_BEGIN_ALLOW_THREADS
-        cb(watch, fd, events, opaque);
-        Py_END_ALLOW_THREADS
-    }
-    lv_event_opaque_leave(o);
-    Py_RETURN_NONE;
+    return lv_event_invoke(st, opaque_arg, LV_EV_HANDLE, watch, fd, events);
 }
 
 /* virEventInvokeTimeoutCallback(timer, opaque) */
@@ -364,21 +374,7 @@ PyObject *
 lv_impl_virEventInvokeTimeoutCallback(PyObject *module, lv_state *st, int timer,
                                       PyObject *opaque_arg)
 {
-    lv_event_opaque *o;
-
-    if ((o = lv_event_opaque_arg(st, opaque_arg, LV_EV_TIMEOUT)) == NULL
-        || lv_event_opaque_check_live(o) < 0)
-        return NULL;
-    lv_event_opaque_enter(o);
-    {
-        virEventTimeoutCallback cb = o->cb.timeout;
-        void *opaque = o->opaque;
-        Py_BEGIN_ALLOW_THREADS
-        cb(timer, opaque);
-        Py_END_ALLOW_THREADS
-    }
-    lv_event_opaque_leave(o);
-    Py_RETURN_NONE;
+    return lv_event_invoke(st, opaque_arg, LV_EV_TIMEOUT, timer, 0, 0);
 }
 
 /* virEventInvokeFreeCallback(opaque) */

@@ -9,8 +9,9 @@
 
 /* One DHCP lease as a dict (keys in the reference's order). */
 static PyObject *
-lv_dhcp_lease(virNetworkDHCPLeasePtr lease)
+lv_dhcp_lease(Py_ssize_t i, void *leases)
 {
+    virNetworkDHCPLeasePtr lease = ((virNetworkDHCPLeasePtr *)leases)[i];
     return Py_BuildValue("{s:N,s:L,s:i,s:N,s:N,s:I,s:N,s:N,s:N}",
                          "iface", lv_str(lease->iface), "expirytime", lease->expirytime,
                          "type", lease->type, "mac", lv_str(lease->mac),
@@ -32,17 +33,9 @@ lv_impl_virNetworkGetDHCPLeases(PyObject *self, lv_state *st, const char *mac,
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virNetworkGetDHCPLeases");
-    list = PyList_New(n);
-    for (int i = 0; i < n; i++) {
-        if (list != NULL) {
-            PyObject *item = lv_dhcp_lease(leases[i]);
-            if (item == NULL)
-                Py_CLEAR(list);
-            else
-                PyList_SetItem(list, i, item);
-        }
+    list = lv_list_of(n, lv_dhcp_lease, leases);
+    for (int i = 0; i < n; i++)
         virNetworkDHCPLeaseFree(leases[i]);
-    }
     free(leases);
     return list;
 }
@@ -63,32 +56,34 @@ lv_impl_virStoragePoolGetInfo(PyObject *self, lv_state *st)
     return Py_BuildValue("[iKKK]", info.state, info.capacity, info.allocation, info.available);
 }
 
-PyObject *
-lv_impl_virStorageVolGetInfo(PyObject *self, lv_state *st)
+/* info() and infoFlags(): [type, capacity, allocation]. */
+static PyObject *
+lv_vol_info(PyObject *self, lv_state *st, int with_flags, unsigned int flags)
 {
     virStorageVolInfo info;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virStorageVolGetInfo(LV_HANDLE(self), &info);
+    if (with_flags)
+        rc = virStorageVolGetInfoFlags(LV_HANDLE(self), &info, flags);
+    else
+        rc = virStorageVolGetInfo(LV_HANDLE(self), &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return lv_raise(st, "virStorageVolGetInfo");
+        return lv_raise(st, with_flags ? "virStorageVolGetInfoFlags" : "virStorageVolGetInfo");
     return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
+}
+
+PyObject *
+lv_impl_virStorageVolGetInfo(PyObject *self, lv_state *st)
+{
+    return lv_vol_info(self, st, 0, 0);
 }
 
 PyObject *
 lv_impl_virStorageVolGetInfoFlags(PyObject *self, lv_state *st, unsigned int flags)
 {
-    virStorageVolInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virStorageVolGetInfoFlags(LV_HANDLE(self), &info, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virStorageVolGetInfoFlags");
-    return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
+    return lv_vol_info(self, st, 1, flags);
 }
 
 /* ---- virSecret ------------------------------------------------------------- */
@@ -132,10 +127,7 @@ lv_impl_virSecretSetValue(PyObject *self, lv_state *st, PyObject *value_arg,
         value = PyBytes_AsString(value_arg);
         len = PyBytes_Size(value_arg);
     } else {
-        PyObject *type_name = lv_type_name(value_arg);
-        PyErr_Format(PyExc_TypeError, "argument 'value' must be bytes, str or None, not %.100S",
-                     type_name);
-        Py_DECREF(type_name);
+        lv_type_error("value", "bytes, str or None", value_arg);
         return NULL;
     }
     /* Both are immutable and held by the caller during the call. */

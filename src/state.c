@@ -99,27 +99,39 @@ lv_ext_exec(PyObject *module)
     return lv_add_flat_functions(module, st->core, lv_flat_functions);
 }
 
-PyModuleDef_Slot lv_ext_slots[] = {
+static PyModuleDef_Slot lv_ext_slots[] = {
     {Py_mod_exec, lv_ext_exec},
     {0, NULL}
 };
 
-int
+static int
 lv_ext_traverse(PyObject *module, visitproc visit, void *arg)
 {
     Py_VISIT(((lv_ext_state *)PyModule_GetState(module))->core);
     return 0;
 }
 
-int
+static int
 lv_ext_clear(PyObject *module)
 {
     Py_CLEAR(((lv_ext_state *)PyModule_GetState(module))->core);
     return 0;
 }
 
-void
+static void
 lv_ext_free(void *module)
 {
     lv_ext_clear(module);
+}
+
+PyObject *
+lv_ext_init(struct PyModuleDef *def)
+{
+    def->m_size = sizeof(lv_ext_state);
+    def->m_methods = lv_module_functions;
+    def->m_slots = lv_ext_slots;
+    def->m_traverse = lv_ext_traverse;
+    def->m_clear = lv_ext_clear;
+    def->m_free = lv_ext_free;
+    return PyModuleDef_Init(def);
 }
