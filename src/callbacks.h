@@ -99,13 +99,19 @@ lv_reg_call(lv_reg *r, PyObject *obj, PyObject *rest)
 /* A new tuple of C values described by `fmt`, one character each:
  * 'i' int, 'u' unsigned int, 'L' long long, 'K' unsigned long long,
  * 's' const char * (NULL gives None; bytes that are not UTF-8 are kept as
- * surrogate escapes, as everywhere in the binding).  NULL on error. */
+ * surrogate escapes, as everywhere in the binding), 'P' typed parameters
+ * (virTypedParameterPtr, int: a dict), 'O' what a function makes of a
+ * value (PyObject *(*)(const void *), const void *: a new reference, or
+ * NULL with an exception).  NULL on error. */
 PyObject *lv_args_v(const char *fmt, va_list va);
 PyObject *lv_args(const char *fmt, ...);
 
 /* The C callback of an event: cb(conn, wrapped handle of `kind`, *values
  * described by fmt (see lv_args_v), opaque), opaque being the lv_reg. */
 void lv_event_dispatch(void *opaque, lv_kind kind, void *handle, const char *fmt, ...);
+/* The same with no object: cb(owner, *values, opaque), for what happens to
+ * the registration's own connection or stream (close reason, stream events). */
+void lv_notify(void *opaque, const char *fmt, ...);
 
 /* ---- event families (src/events-domain.c, src/events-objects.c) ---------- */
 
@@ -137,12 +143,21 @@ typedef struct {
     int (*dereg)(virConnectPtr, int);
 } lv_event_family;
 
-/* A family's initializer, from its name in libvirt's functions, its
- * table of callbacks and its registering function. */
-#define LV_FAMILY(Fam, table, reg)                                                  \
-    {"virConnect" #Fam "EventRegisterAny", "virConnect" #Fam "EventDeregisterAny",  \
-     (int)(sizeof(table) / sizeof((table)[0])), table, reg,                          \
-     virConnect##Fam##EventDeregisterAny}
+/* Define the family `var` of libvirt's virConnect<Fam>Event* functions,
+ * with the C callbacks `table`: its registering function (libvirt's, the
+ * callback cast to the family's generic type) and the family itself. */
+#define LV_DEFINE_FAMILY(var, Fam, table)                                                \
+    static int                                                                            \
+    lv_register_##Fam(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque, \
+                      virFreeCallback ff)                                                 \
+    {                                                                                     \
+        return virConnect##Fam##EventRegisterAny(                                        \
+            conn, obj, id, (virConnect##Fam##EventGenericCallback)cb, opaque, ff);        \
+    }                                                                                     \
+    const lv_event_family var = {                                                         \
+        "virConnect" #Fam "EventRegisterAny", "virConnect" #Fam "EventDeregisterAny",     \
+        (int)(sizeof(table) / sizeof((table)[0])), table, lv_register_##Fam,              \
+        virConnect##Fam##EventDeregisterAny}
 
 extern const lv_event_family lv_domain_family;    /* src/events-domain.c */
 extern const lv_event_family lv_network_family;   /* src/events-objects.c */

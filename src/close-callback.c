@@ -42,12 +42,7 @@ lv_close_is_inflight(lv_state *st, int serial)
 static void
 lv_close_cb(virConnectPtr conn, int reason, void *opaque)
 {
-    lv_cb_ctx ctx;
-
-    if (!lv_cb_enter(&ctx))
-        return;
-    lv_reg_call(opaque, NULL, lv_args("i", reason));
-    lv_cb_leave(&ctx);
+    lv_notify(opaque, "i", reason);
 }
 
 PyObject *

@@ -47,8 +47,9 @@ lv_dom_io_error_reason(virConnectPtr conn, virDomainPtr dom, const char *srcPath
 /* {'family': int, 'node': str, 'service': str} (None for a missing field),
  * or None for a missing address. */
 static PyObject *
-lv_graphics_address(const virDomainEventGraphicsAddress *addr)
+lv_graphics_address(const void *address)
 {
+    const virDomainEventGraphicsAddress *addr = address;
     PyObject *dict;
 
     if (addr == NULL)
@@ -62,23 +63,23 @@ lv_graphics_address(const virDomainEventGraphicsAddress *addr)
     return dict;
 }
 
+static PyObject *
+lv_graphics_identity(Py_ssize_t i, void *identities)
+{
+    virDomainEventGraphicsSubjectIdentityPtr id =
+        &((virDomainEventGraphicsSubjectIdentityPtr)identities)[i];
+    return lv_args("ss", id->type, id->name);
+}
+
 /* [(type, name), ...] of the subject's identities (empty without any). */
 static PyObject *
-lv_graphics_subject(const virDomainEventGraphicsSubject *subject)
+lv_graphics_subject(const void *graphics_subject)
 {
+    const virDomainEventGraphicsSubject *subject = graphics_subject;
     int n = subject != NULL && subject->identities != NULL && subject->nidentity > 0
             ? subject->nidentity : 0;
-    PyObject *list = PyList_New(n);
 
-    for (int i = 0; list != NULL && i < n; i++) {
-        const virDomainEventGraphicsSubjectIdentity *id = &subject->identities[i];
-        PyObject *pair = lv_args("ss", id->type, id->name);
-        if (pair == NULL)
-            Py_CLEAR(list);
-        else
-            PyList_SetItem(list, i, pair);
-    }
-    return list;
+    return lv_list_of(n, lv_graphics_identity, n > 0 ? subject->identities : NULL);
 }
 
 static void
@@ -88,30 +89,9 @@ lv_dom_graphics(virConnectPtr conn, virDomainPtr dom, int phase,
                 const char *authScheme, const virDomainEventGraphicsSubject *subject,
                 void *opaque)
 {
-    lv_reg *r = opaque;
-    lv_cb_ctx ctx;
-    PyObject *obj, *rest = NULL;
-
-    if (!lv_cb_enter(&ctx))
-        return;
-    obj = lv_reg_object(r, LV_DOMAIN, dom);
-    if (obj != NULL) {
-        PyObject *items[] = {
-            PyLong_FromLong(phase), lv_graphics_address(local), lv_graphics_address(remote),
-            lv_str(authScheme), lv_graphics_subject(subject),
-        };
-        rest = PyTuple_New(Py_ARRAY_LENGTH(items));
-        for (size_t i = 0; i < Py_ARRAY_LENGTH(items); i++) {
-            if (items[i] == NULL || rest == NULL) {
-                Py_CLEAR(rest);
-                Py_XDECREF(items[i]);
-            } else {
-                PyTuple_SetItem(rest, i, items[i]);
-            }
-        }
-    }
-    lv_reg_call(r, obj, rest);
-    lv_cb_leave(&ctx);
+    LV_DOM("iOOsO", phase, lv_graphics_address, (const void *)local,
+           lv_graphics_address, (const void *)remote, authScheme,
+           lv_graphics_subject, (const void *)subject);
 }
 
 static void
@@ -154,22 +134,7 @@ static void
 lv_dom_params(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params, int nparams,
               void *opaque)
 {
-    lv_reg *r = opaque;
-    lv_cb_ctx ctx;
-    PyObject *obj, *rest = NULL;
-
-    if (!lv_cb_enter(&ctx))
-        return;
-    obj = lv_reg_object(r, LV_DOMAIN, dom);
-    if (obj != NULL) {
-        PyObject *dict = lv_typed_params_to_dict(NULL, params, params != NULL ? nparams : 0);
-        if (dict != NULL) {
-            rest = PyTuple_Pack(1, dict);
-            Py_DECREF(dict);
-        }
-    }
-    lv_reg_call(r, obj, rest);
-    lv_cb_leave(&ctx);
+    LV_DOM("P", params, nparams);
 }
 
 static void
@@ -248,13 +213,4 @@ static const lv_event_cb lv_domain_callbacks[] = {
 #endif
 };
 
-static int
-lv_register_domain(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
-                   virFreeCallback ff)
-{
-    return virConnectDomainEventRegisterAny(conn, obj, id,
-                                            (virConnectDomainEventGenericCallback)cb, opaque, ff);
-}
-
-const lv_event_family lv_domain_family =
-    LV_FAMILY(Domain, lv_domain_callbacks, lv_register_domain);
+LV_DEFINE_FAMILY(lv_domain_family, Domain, lv_domain_callbacks);

@@ -66,43 +66,7 @@ static const lv_event_cb lv_secret_callbacks[] = {
     [VIR_SECRET_EVENT_ID_VALUE_CHANGED] = LV_CB(lv_secret_generic),
 };
 
-static int
-lv_register_network(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
-                    virFreeCallback ff)
-{
-    return virConnectNetworkEventRegisterAny(conn, obj, id,
-                                             (virConnectNetworkEventGenericCallback)cb, opaque, ff);
-}
-
-static int
-lv_register_pool(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
-                 virFreeCallback ff)
-{
-    return virConnectStoragePoolEventRegisterAny(
-        conn, obj, id, (virConnectStoragePoolEventGenericCallback)cb, opaque, ff);
-}
-
-static int
-lv_register_nodedev(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
-                    virFreeCallback ff)
-{
-    return virConnectNodeDeviceEventRegisterAny(
-        conn, obj, id, (virConnectNodeDeviceEventGenericCallback)cb, opaque, ff);
-}
-
-static int
-lv_register_secret(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque,
-                   virFreeCallback ff)
-{
-    return virConnectSecretEventRegisterAny(conn, obj, id,
-                                            (virConnectSecretEventGenericCallback)cb, opaque, ff);
-}
-
-const lv_event_family lv_network_family =
-    LV_FAMILY(Network, lv_network_callbacks, lv_register_network);
-const lv_event_family lv_pool_family =
-    LV_FAMILY(StoragePool, lv_pool_callbacks, lv_register_pool);
-const lv_event_family lv_nodedev_family =
-    LV_FAMILY(NodeDevice, lv_nodedev_callbacks, lv_register_nodedev);
-const lv_event_family lv_secret_family =
-    LV_FAMILY(Secret, lv_secret_callbacks, lv_register_secret);
+LV_DEFINE_FAMILY(lv_network_family, Network, lv_network_callbacks);
+LV_DEFINE_FAMILY(lv_pool_family, StoragePool, lv_pool_callbacks);
+LV_DEFINE_FAMILY(lv_nodedev_family, NodeDevice, lv_nodedev_callbacks);
+LV_DEFINE_FAMILY(lv_secret_family, Secret, lv_secret_callbacks);

@@ -108,12 +108,7 @@ lv_impl_virStreamRecvHole(PyObject *self, lv_state *st, unsigned int flags)
 static void
 lv_stream_cb(virStreamPtr stream, int events, void *opaque)
 {
-    lv_cb_ctx ctx;
-
-    if (!lv_cb_enter(&ctx))
-        return;
-    lv_reg_call(opaque, NULL, lv_args("i", events));
-    lv_cb_leave(&ctx);
+    lv_notify(opaque, "i", events);
 }
 
 /* cb(stream, events, opaque), with the stream object the callback was
