@@ -2,50 +2,30 @@
 
 #include "callbacks.h"
 
-static void
-lv_net_lifecycle(virConnectPtr conn, virNetworkPtr net, int event, int detail, void *opaque)
-{
-    lv_event_dispatch(opaque, LV_NETWORK, net, "ii", event, detail);
-}
+/* The C callbacks of these events are all of two kinds, alike but for the
+ * object's type: cb(conn, object, event, detail, opaque) for a lifecycle
+ * event, cb(conn, object, opaque) for the others (refresh, update, value
+ * changed). */
+#define LV_LIFECYCLE_CB(name, type, kind)                                          \
+    static void                                                                    \
+    name(virConnectPtr conn, type obj, int event, int detail, void *opaque)        \
+    {                                                                              \
+        lv_event_dispatch(opaque, kind, obj, "ii", event, detail);                 \
+    }
+#define LV_GENERIC_CB(name, type, kind)                                            \
+    static void                                                                    \
+    name(virConnectPtr conn, type obj, void *opaque)                               \
+    {                                                                              \
+        lv_event_dispatch(opaque, kind, obj, "");                                  \
+    }
 
-static void
-lv_pool_lifecycle(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail,
-                  void *opaque)
-{
-    lv_event_dispatch(opaque, LV_STORAGE_POOL, pool, "ii", event, detail);
-}
-
-static void
-lv_pool_generic(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
-{
-    lv_event_dispatch(opaque, LV_STORAGE_POOL, pool, "");
-}
-
-static void
-lv_nodedev_lifecycle(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail,
-                     void *opaque)
-{
-    lv_event_dispatch(opaque, LV_NODE_DEVICE, dev, "ii", event, detail);
-}
-
-static void
-lv_nodedev_generic(virConnectPtr conn, virNodeDevicePtr dev, void *opaque)
-{
-    lv_event_dispatch(opaque, LV_NODE_DEVICE, dev, "");
-}
-
-static void
-lv_secret_lifecycle(virConnectPtr conn, virSecretPtr secret, int event, int detail,
-                    void *opaque)
-{
-    lv_event_dispatch(opaque, LV_SECRET, secret, "ii", event, detail);
-}
-
-static void
-lv_secret_generic(virConnectPtr conn, virSecretPtr secret, void *opaque)
-{
-    lv_event_dispatch(opaque, LV_SECRET, secret, "");
-}
+LV_LIFECYCLE_CB(lv_net_lifecycle, virNetworkPtr, LV_NETWORK)
+LV_LIFECYCLE_CB(lv_pool_lifecycle, virStoragePoolPtr, LV_STORAGE_POOL)
+LV_GENERIC_CB(lv_pool_generic, virStoragePoolPtr, LV_STORAGE_POOL)
+LV_LIFECYCLE_CB(lv_nodedev_lifecycle, virNodeDevicePtr, LV_NODE_DEVICE)
+LV_GENERIC_CB(lv_nodedev_generic, virNodeDevicePtr, LV_NODE_DEVICE)
+LV_LIFECYCLE_CB(lv_secret_lifecycle, virSecretPtr, LV_SECRET)
+LV_GENERIC_CB(lv_secret_generic, virSecretPtr, LV_SECRET)
 
 static const lv_event_cb lv_network_callbacks[] = {
     [VIR_NETWORK_EVENT_ID_LIFECYCLE] = LV_CB(lv_net_lifecycle),
