@@ -1,4 +1,4 @@
-/* libvirt-override.c: the libvirtmod module: its definition, exec, traverse/clear, and _register. */
+/* libvirt-override.c: libvirtmod's module: definition, exec, traverse/clear, _register. */
 
 #include "typewrappers.h"
 

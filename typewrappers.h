@@ -1,4 +1,4 @@
-/* typewrappers.h: the one internal header of the hand-written C; each section names the file defining it. */
+/* typewrappers.h: the one internal header; each section names the file defining it. */
 /*
  * Shared by the generated glue and the hand-written C of libvirtmod,
  * libvirtmod_qemu and libvirtmod_lxc: the object layout every libvirt

@@ -1,4 +1,4 @@
-/* src/callbacks.c: Python callbacks registered with libvirt, in libvirtmod and libvirtmod_qemu (see callbacks.h). */
+/* src/callbacks.c: Python callbacks registered with libvirt (see callbacks.h). */
 
 #include "callbacks.h"
 

@@ -1,4 +1,4 @@
-/* src/callbacks.h: Python callbacks registered with libvirt: registrations, entering Python, event families. */
+/* src/callbacks.h: callback registrations, entering Python from libvirt, event families. */
 /*
  * Shared by libvirtmod (src/event-loop.c, src/events-*.c,
  * src/close-callback.c, src/streams.c) and libvirtmod_qemu (src/qemu.c).

@@ -1,4 +1,4 @@
-/* src/domain-arrays.c: virDomain's hand-written methods: arrays out, CPU maps, buffers, lists in, snapshots. */
+/* src/domain-arrays.c: virDomain: arrays out, CPU maps, buffers, lists in, snapshots. */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"

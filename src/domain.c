@@ -1,4 +1,4 @@
-/* src/domain.c: virDomain's hand-written methods: info, state, memory stats, scheduler, time, fixed structs out. */
+/* src/domain.c: virDomain: info, state, memory stats, scheduler, time, fixed structs out. */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"

@@ -1,4 +1,4 @@
-/* src/error-api.c: libvirtmod's error functions and the C error callback that calls the Python handler. */
+/* src/error-api.c: virGetLastError, virConnGetLastError, virSetErrorFunc, error callback. */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"

@@ -1,4 +1,4 @@
-/* src/event-loop.c: libvirt's event loop API for Python, both ways: virEventAdd*, virEventRegisterImpl, virEventInvoke*. */
+/* src/event-loop.c: the event loop API both ways: virEventAdd*, RegisterImpl, Invoke*. */
 /*
  * Two directions:
  *

@@ -1,4 +1,4 @@
-/* src/events-domain.c: the C callbacks of domain events, one per VIR_DOMAIN_EVENT_ID_*, and their family. */
+/* src/events-domain.c: domain events: one C callback per event ID, and the family. */
 
 #include "callbacks.h"
 

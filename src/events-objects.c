@@ -1,4 +1,4 @@
-/* src/events-objects.c: the C callbacks of network, storage pool, node device and secret events, and their families. */
+/* src/events-objects.c: network, storage pool, node device, secret event callbacks. */
 
 #include "callbacks.h"
 

@@ -1,4 +1,4 @@
-/* src/events-register.c: registering and deregistering event callbacks: <family>EventRegisterAny, domainEventRegister. */
+/* src/events-register.c: <family>EventRegisterAny/DeregisterAny, domainEventRegister. */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"

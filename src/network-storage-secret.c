@@ -1,4 +1,4 @@
-/* src/network-storage-secret.c: the hand-written methods of virNetwork, virStoragePool, virStorageVol, virSecret. */
+/* src/network-storage-secret.c: virNetwork, virStoragePool, virStorageVol, virSecret. */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"

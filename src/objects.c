@@ -1,4 +1,4 @@
-/* src/objects.c: the wrapper type of libvirt handles: attributes, constructors, release, in-flight calls; flat functions. */
+/* src/objects.c: the wrapper type: attributes, new, release, calls in flight; flat functions. */
 
 #include "typewrappers.h"
 

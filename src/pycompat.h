@@ -1,4 +1,4 @@
-/* src/pycompat.h: what the binding needs from Python that the limited API of 3.10 lacks, written once. */
+/* src/pycompat.h: what the binding needs that the limited API of 3.10 lacks. */
 /*
  * The limited API of 3.10 is the stable ABI the abi3 wheel is built for.
  * Each helper is built on the stable ABI alone; where a faster or newer

@@ -1,4 +1,4 @@
-/* src/qemu.c: libvirtmod_qemu: its module definition and hand-written QEMU functions, monitor events. */
+/* src/qemu.c: libvirtmod_qemu: module definition, QEMU functions, monitor events. */
 /*
  * Its objects are libvirtmod's: the module keeps libvirtmod imported and
  * uses its state (lv_ext_init).

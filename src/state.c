@@ -1,4 +1,4 @@
-/* src/state.c: the module state of libvirtmod, and that of the add-on modules libvirtmod_qemu and libvirtmod_lxc. */
+/* src/state.c: the module state of libvirtmod, and that of libvirtmod_qemu and _lxc. */
 
 #include "typewrappers.h"
 
