@@ -12,7 +12,7 @@ from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)   # the generator and its table of modules
-from codegen.modules import MODULES  # noqa: E402
+from codegen.modules import C_HEADERS, C_INCLUDE_DIRS, MODULES, SHARED_C_SOURCES  # noqa: E402
 
 GENERATED = os.path.join("build", "generated")
 # The generated modules live here; it must exist before the generator runs
@@ -83,7 +83,7 @@ class BuildExt(build_ext):
 
 
 # One wheel for every CPython from 3.10 on: the extensions use only the
-# stable ABI of 3.10 (pycompat.h fills its gaps).  LIBVIRT_PYTHON_ABI3=0
+# stable ABI of 3.10 (src/pycompat.h fills its gaps).  LIBVIRT_PYTHON_ABI3=0
 # builds for the running Python alone (the full API), which the
 # benchmarks compare with.
 ABI3 = os.environ.get("LIBVIRT_PYTHON_ABI3", "1") != "0"
@@ -112,9 +112,9 @@ def extension(name, package, *override_sources):
     return Extension(
         name,
         sources=[os.path.join(GENERATED, f"{name}-generated.c"), *override_sources,
-                 "typewrappers.c", "pycompat.c"],
-        include_dirs=[GENERATED, "."],
-        depends=["typewrappers.h", "libvirt-callbacks.h", "pycompat.h"],
+                 *SHARED_C_SOURCES],
+        include_dirs=[GENERATED, *C_INCLUDE_DIRS],
+        depends=list(C_HEADERS),
         define_macros=[("Py_LIMITED_API", LIMITED_API)] if ABI3 else [],
         py_limited_api=ABI3,
         extra_compile_args=cflags + ["-std=gnu11", *WARNINGS, *SANITIZER_FLAGS],

@@ -1,10 +1,11 @@
+/* typewrappers.h: the one internal header; each section names the file defining it. */
 /*
- * typewrappers.h: the runtime shared by the generated glue and the
- * hand-written overrides of libvirtmod, libvirtmod_qemu and libvirtmod_lxc.
- *
- * One helper per conversion between C and Python values, the object
- * layout every libvirt handle wrapper shares, the per-module state and
- * argument parsing for METH_FASTCALL | METH_KEYWORDS entry points.
+ * Shared by the generated glue and the hand-written C of libvirtmod,
+ * libvirtmod_qemu and libvirtmod_lxc: the object layout every libvirt
+ * handle wrapper shares, the per-module state, one helper per conversion
+ * between C and Python values, and argument parsing for METH_FASTCALL |
+ * METH_KEYWORDS entry points.  Only the callback registrations have a
+ * header of their own (src/callbacks.h).
  */
 #ifndef LIBVIRT_PYTHON_TYPEWRAPPERS_H
 #define LIBVIRT_PYTHON_TYPEWRAPPERS_H
@@ -15,6 +16,8 @@
 #include "pycompat.h"
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+
+/* ==== the kinds of objects and their layout (src/objects.c) ============= */
 
 typedef struct {
     const char *name;              /* Python class name, e.g. "virDomain" */
@@ -28,11 +31,6 @@ typedef struct {
 #include "lv-kinds.h"
 
 extern const lv_kind_info lv_kinds[LV_NKINDS];
-
-/* The arguments of kind's constructor (generated from codegen/rules.py):
- * 0, or -1 with an exception. */
-int lv_constructor_args(lv_kind kind, PyObject *args, PyObject *kwds, PyObject **owner,
-                        PyObject **source);
 
 /* Every wrapper object: the libvirt handle it owns one reference to, and
  * the Python object it was obtained from (kept alive for connect() and
@@ -67,6 +65,7 @@ lv_call_enter(PyObject *obj)
     ((lv_object *)obj)->busy++;
 }
 
+/* lv_call_leave's slow path: release the handle a release left pending. */
 void lv_release_pending(PyObject *obj);
 
 static inline void
@@ -76,6 +75,8 @@ lv_call_leave(PyObject *obj)
     if (--o->busy == 0 && o->release_pending != NULL)
         lv_release_pending(obj);
 }
+
+/* ==== module state (src/state.c) ======================================== */
 
 /* libvirtmod's module state. */
 typedef struct lv_state {
@@ -92,14 +93,15 @@ typedef struct lv_state {
      * names), by a hash of the C string: a hit saves making and hashing
      * the str.  A collision just replaces the entry. */
     PyObject *key_cache[256];
-    /* libvirt-override-event.c.  The type of the opaque objects given to
-     * the Python event loop (made by virEventRegisterImpl). */
+    /* src/event-loop.c.  The type of the opaque objects given to the
+     * Python event loop (made by virEventRegisterImpl). */
     PyTypeObject *event_opaque_type;
     /* Bookkeeping of registrations, which libvirt owns (not references:
      * neither traversed nor cleared; each registration keeps a connection
      * object, and through its type this module and state, alive):
-     * domainEventRegister's, one per connection; registerCloseCallback's,
-     * with a serial number each, and the calls of it still running. */
+     * domainEventRegister's, one per connection (src/events-register.c);
+     * registerCloseCallback's, with a serial number each, and the calls
+     * of it still running (src/close-callback.c). */
     struct lv_reg *legacy_regs;
     struct lv_reg *close_regs;
     int close_serial;
@@ -112,34 +114,36 @@ typedef struct lv_state {
 lv_state *lv_state_from_type(PyTypeObject *type);
 /* ... from libvirtmod itself. */
 lv_state *lv_state_from_module(PyObject *module);
-/* ... for libvirtmod_qemu/_lxc: import libvirtmod and return its state,
- * storing a strong reference to the module in *module_ref. */
-lv_state *lv_state_import(PyObject **module_ref);
+
+/* The libvirtmod module definition, registered by its exec function so
+ * that types and objects can find their module state. */
+void lv_set_core_def(struct PyModuleDef *def);
+
+int lv_traverse_state(lv_state *st, visitproc visit, void *arg);
+void lv_clear_state(lv_state *st);
 
 /* State of libvirtmod_qemu and libvirtmod_lxc: the libvirtmod they use. */
 typedef struct {
     PyObject *core;
 } lv_ext_state;
 
-/* Slots and hooks of an add-on module's PyModuleDef (m_size is
- * sizeof(lv_ext_state)): its exec imports libvirtmod. */
-extern PyModuleDef_Slot lv_ext_slots[];
-int lv_ext_traverse(PyObject *module, visitproc visit, void *arg);
-int lv_ext_clear(PyObject *module);
-void lv_ext_free(void *module);
+/* An add-on module's PyInit: its PyModuleDef `def` (name and docstring
+ * given) completed with the state, functions, slots and hooks every
+ * add-on module has (its exec imports libvirtmod), and initialized. */
+PyObject *lv_ext_init(struct PyModuleDef *def);
 
-/* The libvirtmod module definition, registered by its exec function so
- * that types and objects can find their module state. */
-void lv_set_core_def(struct PyModuleDef *def);
+/* ==== the generated tables (build/generated/<extension>-generated.c) ==== */
 
-/* Set up the wrapper types in a fresh module (called from Py_mod_exec). */
-int lv_add_types(PyObject *module, lv_state *st,
-                 PyMethodDef *const methods[LV_NKINDS],
-                 const char *const docs[LV_NKINDS]);
-int lv_traverse_state(lv_state *st, visitproc visit, void *arg);
-void lv_clear_state(lv_state *st);
+/* The module's functions (every extension). */
+extern PyMethodDef lv_module_functions[];
+/* libvirtmod's: each class's methods and docstring. */
+extern PyMethodDef *const lv_class_methods[LV_NKINDS];
+extern const char *const lv_class_docs[LV_NKINDS];
 
-/* ---- libvirtmod.<C name>(): the reference's flat functions ------------- */
+/* The arguments of kind's constructor (generated from codegen/rules.py):
+ * 0, or -1 with an exception. */
+int lv_constructor_args(lv_kind kind, PyObject *args, PyObject *kwds, PyObject **owner,
+                        PyObject **source);
 
 /* What a flat function returns where the method raises libvirtError. */
 typedef enum {
@@ -153,8 +157,8 @@ typedef enum {
 /* libvirtmod.<name>(obj, *args) calls method `pyname` of class `kind`
  * (module function `pyname` when kind is -1) with obj as self.  None for
  * the first argument stands for a released object of kind `first_kind`
- * (-1: the first argument is no object).  One table per extension module,
- * generated (lv_flat_functions). */
+ * (-1: the first argument is no object).  One table per extension module
+ * (lv_flat_functions). */
 typedef struct {
     PyMethodDef def;     /* name, lv_flat_call, flags, doc */
     int kind;
@@ -164,12 +168,40 @@ typedef struct {
 } lv_flat_def;
 
 extern lv_flat_def lv_flat_functions[];
+
+/* ==== the wrapper types and flat functions (src/objects.c) ============== */
+
+/* Set up the wrapper types in a fresh module (called from Py_mod_exec). */
+int lv_add_types(PyObject *module, lv_state *st,
+                 PyMethodDef *const methods[LV_NKINDS],
+                 const char *const docs[LV_NKINDS]);
+
+/* Methods of every wrapper type (c_pointer) and the owner accessors. */
+PyObject *lv_object_c_pointer(PyObject *self, PyObject *unused);
+/* Release the handle now (0 when there is none), or, while calls are in
+ * flight on the object, when the last of them leaves (0 then); from now
+ * on the object reads as released.  libvirt's result otherwise: 0, or -1
+ * with the error reported to libvirt's error handler. */
+int lv_object_release(PyObject *self);
+PyObject *lv_object_connect(PyObject *self, PyObject *unused);
+PyObject *lv_object_domain(PyObject *self, PyObject *unused);
+PyObject *lv_object_network(PyObject *self, PyObject *unused);
+
+/* Wrap a handle we own one reference to (released if wrapping fails). */
+PyObject *lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner);
+/* The Python object to record as owner of a `kind` result obtained
+ * through `self` (self itself, or one of its owners). */
+PyObject *lv_owner_for(PyObject *self, lv_kind kind);
+/* A list of wrapped handles, freeing the C array (and the handles on error). */
+PyObject *lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner);
+
+/* The libvirtmod.<C name>() functions: the reference's flat functions. */
 PyObject *lv_flat_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                        PyObject *kwnames);
 /* Add the flat functions of `defs` to `module`; `core` is libvirtmod. */
 int lv_add_flat_functions(PyObject *module, PyObject *core, lv_flat_def *defs);
 
-/* ---- errors ---------------------------------------------------------- */
+/* ==== errors (src/errors.c) ============================================== */
 
 /* Raise libvirtError from libvirt's last error of this thread (or a
  * generic "<func>() failed" when libvirt left none).  Returns NULL. */
@@ -184,10 +216,8 @@ PyObject *lv_raise_for(PyObject *self, const char *func);
 PyObject *lv_raise_released(PyObject *self);
 /* libvirt's error as the 9-tuple libvirt.virGetLastError() returns. */
 PyObject *lv_error_tuple(virErrorPtr err);
-/* The C error callback that forwards to the registered Python handler. */
-void lv_error_callback(void *opaque, virErrorPtr err);
 
-/* ---- arguments --------------------------------------------------------- */
+/* ==== arguments: Python -> C (typewrappers.c) =========================== */
 
 /* Match positional and keyword arguments of a METH_FASTCALL|METH_KEYWORDS
  * call to the parameter names `names` (NULL terminated): out[i] receives
@@ -214,7 +244,10 @@ lv_unpack_fast(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
     return lv_unpack(args, nargs, kwnames, funcname, names, required, maximum, out);
 }
 
-/* Python -> C.  Each returns 0, or -1 with TypeError/OverflowError/ValueError set. */
+/* TypeError "argument '<name>' must be <expected>, not <type of o>"; returns -1. */
+int lv_type_error(const char *name, const char *expected, PyObject *o);
+
+/* Each returns 0, or -1 with TypeError/OverflowError/ValueError set. */
 int lv_arg_int(PyObject *o, const char *name, int *out);
 int lv_arg_uint(PyObject *o, const char *name, unsigned int *out);
 int lv_arg_long(PyObject *o, const char *name, long *out);
@@ -242,10 +275,6 @@ enum {
 /* One of our objects of the given kind; None as `none` says. */
 int lv_arg_handle(lv_state *st, PyObject *o, const char *name, lv_kind kind,
                   int none, void **out);
-/* A list as a new tuple of its items, which stay alive while the caller
- * holds it even if the list changes meanwhile; NULL with TypeError naming
- * `expected` for anything else (the reference takes only lists). */
-PyObject *lv_arg_list(PyObject *o, const char *name, const char *expected);
 /* `o` must be callable: 0, or -1 with TypeError. */
 int lv_arg_callable(PyObject *o, const char *name);
 /* A list of file descriptors (int, or objects with fileno()) as a PyMem
@@ -263,37 +292,36 @@ int lv_arg_str_array(PyObject *o, const char *name, int nullable, PyObject **kee
 int lv_arg_cpumap(PyObject *self, lv_state *st, PyObject *o, const char *name,
                   unsigned char **map, int *maplen);
 
-/* Methods of every wrapper type (c_pointer) and the owner accessors. */
-PyObject *lv_object_c_pointer(PyObject *self, PyObject *unused);
-/* Release the handle of `self` now; libvirt's result (0, or -1 with the
- * error reported to libvirt's error handler), or 0 when already released. */
-/* Release the handle now (0 when there is none), or, while calls are in
- * flight on the object, when the last of them leaves (0 then); from now
- * on the object reads as released. */
-int lv_object_release(PyObject *self);
-PyObject *lv_object_connect(PyObject *self, PyObject *unused);
-PyObject *lv_object_domain(PyObject *self, PyObject *unused);
-PyObject *lv_object_network(PyObject *self, PyObject *unused);
+/* ==== results: C -> Python (typewrappers.c) ============================= */
 
-/* C -> Python. */
 PyObject *lv_str(const char *s);           /* NULL -> None */
 PyObject *lv_str_free(char *s);            /* takes ownership of s */
-/* Wrap a handle we own one reference to (released if wrapping fails). */
-PyObject *lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner);
-/* The Python object to record as owner of a `kind` result obtained
- * through `self` (self itself, or one of its owners). */
-PyObject *lv_owner_for(PyObject *self, lv_kind kind);
-/* A list of wrapped handles, freeing the C array (and the handles on error). */
-PyObject *lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner);
-/* A list of str from a C array of n strings, freeing strings and array. */
+/* A str from a fixed-size char array of a libvirt struct. */
+PyObject *lv_str_n(const char *s, size_t size);
+/* A list of str from a C array of n strings (lv_str_list_free: freeing
+ * strings and array). */
+PyObject *lv_str_list(char **strings, Py_ssize_t n);
 PyObject *lv_str_list_free(char **strings, int n);
+/* A new list (tuple) holding `n` new references (stolen, NULL-checked). */
+PyObject *lv_list_steal(Py_ssize_t n, PyObject **items);
+PyObject *lv_tuple_steal(Py_ssize_t n, PyObject **items);
+/* A list of the n new references item(i, ctx) makes (NULL: an exception,
+ * which ends the list: NULL then). */
+PyObject *lv_list_of(Py_ssize_t n, PyObject *(*item)(Py_ssize_t i, void *ctx), void *ctx);
 
 /* dict[key] = value, consuming the new reference `value` (NULL: an error
  * already set, passed on); the key str comes from st's key cache when st
  * is not NULL.  Returns 0 or -1. */
 int lv_dict_set(lv_state *st, PyObject *dict, const char *key, PyObject *value);
+/* dict[key] = value, consuming both new references (NULL-checked). */
+int lv_dict_steal_obj(PyObject *dict, PyObject *key, PyObject *value);
 
-/* Typed parameters. */
+/* The first `ncpus` CPUs of a libvirt CPU map of `maplen` bytes as a tuple
+ * (or list) of bools: item i tells whether CPU i is in the map. */
+PyObject *lv_cpumap_to_py(const unsigned char *map, int maplen, int ncpus, int as_list);
+
+/* ==== typed parameters (src/typed-params.c) ============================= */
+
 PyObject *lv_typed_params_to_dict(lv_state *st, virTypedParameterPtr params, int nparams);
 /* Build parameters from `dict`, typing each key like the same-named entry
  * of `known`.  Two rules, the reference's two:
@@ -312,5 +340,10 @@ int lv_arg_params_dict(PyObject *dict, int allow_empty);
 
 /* Free parameters made by lv_dict_to_typed_params. */
 void lv_typed_params_free(virTypedParameterPtr params, int nparams);
+
+/* ==== libvirtmod's domains (src/domain.c) =============================== */
+
+/* Make st's memoryStats() keys (from libvirtmod's exec): 0, or -1. */
+int lv_memory_stat_keys_init(lv_state *st);
 
 #endif

@@ -3,8 +3,8 @@
 Each function ends up in exactly one state:
 - generated: its C signature matches one of the shapes below, so the
   emitters write its glue;
-- handwritten: an override description names it (its C glue is in
-  libvirt-override.c and friends);
+- handwritten: an override description names it (its argument parsing
+  is generated, its body is a hand-written lv_impl_<name> in src/);
 - skipped: a rule in rules.py says why it is not bound.
 A function in none of these states is an error that names it.
 """

@@ -632,7 +632,7 @@ def entry_point(binding: Binding) -> str:
 
 def constructor_args() -> str:
     """lv_constructor_args(): the parameters of each class's constructor
-    (rules.CONSTRUCTOR_OWNER_PARAMS), for typewrappers.c's lv_object_new."""
+    (rules.CONSTRUCTOR_OWNER_PARAMS), for src/objects.c's lv_object_new."""
     owners = sorted({owner for _, _, owner in rules.CLASSES.values() if owner})
     out = ["/* The constructors' parameters: <class>(<owner>, _obj=None), virConnect(_obj=None). */\n"
            "int\nlv_constructor_args(lv_kind kind, PyObject *args, PyObject *kwds, "
@@ -680,7 +680,7 @@ def _accessor_defs(pyclass: str) -> str:
     out = ["    {\"c_pointer\", lv_object_c_pointer, METH_NOARGS,\n"
            "     \"c_pointer($self)\\n--\\n\\nThe address of the libvirt handle, as an int.\"},\n"]
     for name, owner in rules.OWNER_ACCESSORS.get(pyclass, {}).items():
-        # typewrappers.c: lv_object_connect, lv_object_domain, lv_object_network
+        # src/objects.c: lv_object_connect, lv_object_domain, lv_object_network
         accessor = f"lv_object_{owner[3:].lower()}"
         out.append(f"    {{\"{name}\", {accessor}, METH_NOARGS,\n"
                    f"     \"{name}($self)\\n--\\n\\nThe {owner} object this one was obtained from.\"}},\n")
@@ -758,7 +758,7 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
         out.append("#define LV_MODULE_STATE(module) "
                    "lv_state_from_module(((lv_ext_state *)PyModule_GetState(module))->core)\n\n")
     out.append(f'#include "{extension}-impl.h"\n\n')
-    # typewrappers.c, linked into every extension, constructs objects.
+    # src/objects.c, linked into every extension, constructs objects.
     out.append(constructor_args())
     for b in bound:
         out.append(entry_point(b) + "\n")
@@ -783,7 +783,7 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
         assert not stray, f"methods in an add-on module: {stray}"
 
     out.append(flat_table(bound, core))
-    # The module definition is hand-written (libvirt-override.c and friends)
+    # The module definition is hand-written (libvirt-override.c, src/qemu.c, src/lxc.c)
     # around these tables.
     out.append("PyMethodDef lv_module_functions[] = {\n")
     for b in sorted((b for b in bound if not b.pyclass), key=lambda b: b.pyname):

@@ -108,7 +108,7 @@ SKIPPED_PATTERNS = [
     (r"^vir\w+Ref$",
      "reference counting belongs to the Python object: each wrapper owns one reference"),
     (r"^virTypedParams\w+$",
-     "typed parameters are converted to and from dicts by typewrappers.c"),
+     "typed parameters are converted to and from dicts by src/typed-params.c"),
     (r"^vir(DomainFSInfo|DomainIOThreadInfo|DomainInterface|DomainStatsRecordList"
      r"|NetworkDHCPLease)Free$",
      "frees a C result the binding converts to Python values and frees itself"),

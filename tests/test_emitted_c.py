@@ -18,9 +18,11 @@ sys.path.insert(0, ROOT)
 
 import generator  # noqa: E402
 from codegen import classify  # noqa: E402
-from codegen.modules import MODULES  # noqa: E402
+from codegen.modules import C_INCLUDE_DIRS, MODULES, SHARED_C_SOURCES  # noqa: E402
 
 sys.path.remove(ROOT)
+
+INCLUDES = [f"-I{os.path.join(ROOT, d)}" for d in C_INCLUDE_DIRS]
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +38,11 @@ def mini_extension(tmp_path_factory):
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", core.pkg_config],
                            capture_output=True, text=True, check=True).stdout.split()
     sources = [str(generated / f"{core.extension}-generated.c"),
-               *(os.path.join(ROOT, s) for s in core.c_sources),
-               os.path.join(ROOT, "typewrappers.c"), os.path.join(ROOT, "pycompat.c")]
+               *(os.path.join(ROOT, s) for s in (*core.c_sources, *SHARED_C_SOURCES))]
     target = work / f"{core.extension}{sysconfig.get_config_var('EXT_SUFFIX')}"
     build = subprocess.run(
         ["gcc", "-shared", "-fPIC", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter",
-         "-Werror", "-o", str(target), *sources, f"-I{generated}", f"-I{ROOT}",
+         "-Werror", "-o", str(target), *sources, f"-I{generated}", *INCLUDES,
          f"-I{sysconfig.get_paths()['include']}", *flags],
         capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
@@ -63,16 +64,17 @@ def test_the_emitted_c_of_the_mini_api_compiles_without_warnings_and_behaves(min
 
 
 def _syntax_check(overrides_dir, generated):
-    """Compile libvirt-override.c against the impl header generated from the
-    override description in `overrides_dir` (syntax only)."""
+    """Compile libvirtmod's hand-written C against the impl header generated
+    from the override description in `overrides_dir` (syntax only)."""
     core = MODULES["libvirt"]
     generator.generate({"libvirt": generator.pkg_config_api("libvirt")}, str(overrides_dir),
                        str(generated), quiet=True)
     flags = subprocess.run(["pkg-config", "--cflags", core.pkg_config],
                            capture_output=True, text=True, check=True).stdout.split()
     return subprocess.run(
-        ["gcc", "-fsyntax-only", "-std=gnu11", "-Werror", os.path.join(ROOT, "libvirt-override.c"),
-         f"-I{generated}", f"-I{ROOT}", f"-I{sysconfig.get_paths()['include']}", *flags],
+        ["gcc", "-fsyntax-only", "-std=gnu11", "-Werror",
+         *(os.path.join(ROOT, s) for s in core.c_sources),
+         f"-I{generated}", *INCLUDES, f"-I{sysconfig.get_paths()['include']}", *flags],
         capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
 
 

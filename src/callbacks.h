@@ -1,9 +1,10 @@
+/* src/callbacks.h: callback registrations, entering Python from libvirt, event families. */
 /*
- * libvirt-callbacks.h: Python callbacks registered with libvirt (events,
- * close callbacks, stream callbacks), shared by libvirtmod
- * (libvirt-override-event.c) and libvirtmod_qemu (libvirt-qemu-override.c).
- * Defined in libvirt-callbacks.c, which each of the two extension modules
- * links its own copy of.
+ * Shared by libvirtmod (src/event-loop.c, src/events-*.c,
+ * src/close-callback.c, src/streams.c) and libvirtmod_qemu (src/qemu.c).
+ * Defined in src/callbacks.c, which each of the two extension modules
+ * links its own copy of, except the event families (src/events-*.c,
+ * libvirtmod's alone).
  *
  * A registration hands libvirt an lv_reg as its opaque pointer, with
  * lv_reg_free as the virFreeCallback: libvirt owns it from then on and
@@ -98,8 +99,70 @@ lv_reg_call(lv_reg *r, PyObject *obj, PyObject *rest)
 /* A new tuple of C values described by `fmt`, one character each:
  * 'i' int, 'u' unsigned int, 'L' long long, 'K' unsigned long long,
  * 's' const char * (NULL gives None; bytes that are not UTF-8 are kept as
- * surrogate escapes, as everywhere in the binding).  NULL on error. */
+ * surrogate escapes, as everywhere in the binding), 'P' typed parameters
+ * (virTypedParameterPtr, int: a dict), 'O' what a function makes of a
+ * value (PyObject *(*)(const void *), const void *: a new reference, or
+ * NULL with an exception).  NULL on error. */
 PyObject *lv_args_v(const char *fmt, va_list va);
 PyObject *lv_args(const char *fmt, ...);
+
+/* The C callback of an event: cb(conn, wrapped handle of `kind`, *values
+ * described by fmt (see lv_args_v), opaque), opaque being the lv_reg. */
+void lv_event_dispatch(void *opaque, lv_kind kind, void *handle, const char *fmt, ...);
+/* The same with no object: cb(owner, *values, opaque), for what happens to
+ * the registration's own connection or stream (close reason, stream events). */
+void lv_notify(void *opaque, const char *fmt, ...);
+
+/* ---- event families (src/events-domain.c, src/events-objects.c) ---------- */
+
+/* domainEventRegisterAny() and friends (src/events-register.c) register,
+ * for the event ID asked, the C callback of its family that matches the
+ * ID's C signature, with an lv_reg as its opaque pointer and lv_reg_free
+ * as the free function: libvirt owns the lv_reg, and with it the Python
+ * callback, opaque value and connection object, until the registration
+ * is gone.  Each C callback converts its arguments and calls
+ *
+ *     cb(conn, object, *event arguments, opaque)
+ *
+ * with conn the connection object the registration was made on, and
+ * object a new wrapper of the domain (network, ...) libvirt lends. */
+
+/* Any C callback of an event, cast to one type for the tables. */
+typedef void (*lv_event_cb)(void);
+#define LV_CB(f) ((lv_event_cb)(f))
+
+/* One family of events: how to register and deregister a callback of
+ * it, and the C callback of each of its event IDs (indexed by event ID;
+ * an ID this binding was built without stays NULL). */
+typedef struct {
+    const char *cname;         /* for libvirtError */
+    const char *dereg_cname;
+    int nids;
+    const lv_event_cb *callbacks;
+    int (*reg)(virConnectPtr, void *, int, lv_event_cb, void *, virFreeCallback);
+    int (*dereg)(virConnectPtr, int);
+} lv_event_family;
+
+/* Define the family `var` of libvirt's virConnect<Fam>Event* functions,
+ * with the C callbacks `table`: its registering function (libvirt's, the
+ * callback cast to the family's generic type) and the family itself. */
+#define LV_DEFINE_FAMILY(var, Fam, table)                                                \
+    static int                                                                            \
+    lv_register_##Fam(virConnectPtr conn, void *obj, int id, lv_event_cb cb, void *opaque, \
+                      virFreeCallback ff)                                                 \
+    {                                                                                     \
+        return virConnect##Fam##EventRegisterAny(                                        \
+            conn, obj, id, (virConnect##Fam##EventGenericCallback)cb, opaque, ff);        \
+    }                                                                                     \
+    const lv_event_family var = {                                                         \
+        "virConnect" #Fam "EventRegisterAny", "virConnect" #Fam "EventDeregisterAny",     \
+        (int)(sizeof(table) / sizeof((table)[0])), table, lv_register_##Fam,              \
+        virConnect##Fam##EventDeregisterAny}
+
+extern const lv_event_family lv_domain_family;    /* src/events-domain.c */
+extern const lv_event_family lv_network_family;   /* src/events-objects.c */
+extern const lv_event_family lv_pool_family;
+extern const lv_event_family lv_nodedev_family;
+extern const lv_event_family lv_secret_family;
 
 #endif

@@ -1,9 +1,6 @@
-/*
- * libvirt-callbacks.c: Python callbacks registered with libvirt, shared by
- * libvirtmod and libvirtmod_qemu: each links its own copy.  What each
- * function does is told in libvirt-callbacks.h.
- */
-#include "libvirt-callbacks.h"
+/* src/callbacks.c: Python callbacks registered with libvirt (see callbacks.h). */
+
+#include "callbacks.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -185,6 +182,17 @@ lv_args_v(const char *fmt, va_list va)
         case 's':
             item = lv_str(va_arg(va, const char *));
             break;
+        case 'P': {
+            virTypedParameterPtr params = va_arg(va, virTypedParameterPtr);
+            int nparams = va_arg(va, int);
+            item = lv_typed_params_to_dict(NULL, params, params != NULL ? nparams : 0);
+            break;
+        }
+        case 'O': {
+            PyObject *(*make)(const void *) = va_arg(va, PyObject *(*)(const void *));
+            item = make(va_arg(va, const void *));
+            break;
+        }
         default:
             item = NULL;
             PyErr_Format(PyExc_SystemError, "lv_args_v: bad format character %c", fmt[i]);
@@ -209,4 +217,41 @@ lv_args(const char *fmt, ...)
     args = lv_args_v(fmt, va);
     va_end(va);
     return args;
+}
+
+/* lv_event_dispatch, or lv_notify when kind is -1 (no object). */
+static void
+lv_dispatch_v(lv_reg *r, int kind, void *handle, const char *fmt, va_list va)
+{
+    lv_cb_ctx ctx;
+    PyObject *obj = NULL, *rest = NULL;
+
+    if (!lv_cb_enter(&ctx))
+        return;
+    if (kind >= 0)
+        obj = lv_reg_object(r, kind, handle);
+    if (kind < 0 || obj != NULL)
+        rest = lv_args_v(fmt, va);
+    lv_reg_call(r, obj, rest);
+    lv_cb_leave(&ctx);
+}
+
+void
+lv_event_dispatch(void *opaque, lv_kind kind, void *handle, const char *fmt, ...)
+{
+    va_list va;
+
+    va_start(va, fmt);
+    lv_dispatch_v(opaque, kind, handle, fmt, va);
+    va_end(va);
+}
+
+void
+lv_notify(void *opaque, const char *fmt, ...)
+{
+    va_list va;
+
+    va_start(va, fmt);
+    lv_dispatch_v(opaque, -1, NULL, fmt, va);
+    va_end(va);
 }

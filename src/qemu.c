@@ -1,18 +1,15 @@
+/* src/qemu.c: libvirtmod_qemu: module definition, QEMU functions, monitor events. */
 /*
- * libvirt-qemu-override.c: the hand-written part of libvirtmod_qemu, the
- * QEMU-specific functions of libvirt.  Its objects are libvirtmod's: the
- * module keeps libvirtmod imported and uses its state (lv_ext_slots).
+ * Its objects are libvirtmod's: the module keeps libvirtmod imported and
+ * uses its state (lv_ext_init).
  */
 #include "typewrappers.h"
-#include "libvirt-callbacks.h"
+#include "callbacks.h"
 #include "libvirtmod_qemu-impl.h"
 
 #include <unistd.h>
 
 #include <libvirt/libvirt-qemu.h>
-
-/* From the generated libvirtmod_qemu-generated.c. */
-extern PyMethodDef lv_module_functions[];
 
 PyObject *
 lv_impl_virDomainQemuMonitorCommand(PyObject *module, lv_state *st, virDomainPtr dom,
@@ -82,15 +79,7 @@ lv_qemu_monitor_event(virConnectPtr conn, virDomainPtr dom, const char *event,
                       long long seconds, unsigned int micros, const char *details,
                       void *opaque)
 {
-    lv_reg *r = opaque;
-    lv_cb_ctx ctx;
-    PyObject *obj;
-
-    if (!lv_cb_enter(&ctx))
-        return;
-    obj = lv_reg_object(r, LV_DOMAIN, dom);
-    lv_reg_call(r, obj, obj != NULL ? lv_args("sLus", event, seconds, micros, details) : NULL);
-    lv_cb_leave(&ctx);
+    lv_event_dispatch(opaque, LV_DOMAIN, dom, "sLus", event, seconds, micros, details);
 }
 
 PyObject *
@@ -154,16 +143,10 @@ static struct PyModuleDef lv_ext_def = {
     PyModuleDef_HEAD_INIT,
     .m_name = "libvirtmod_qemu",
     .m_doc = "C part of the libvirt Python binding's QEMU-specific functions.",
-    .m_size = sizeof(lv_ext_state),
-    .m_methods = lv_module_functions,
-    .m_slots = lv_ext_slots,
-    .m_traverse = lv_ext_traverse,
-    .m_clear = lv_ext_clear,
-    .m_free = lv_ext_free,
 };
 
 PyMODINIT_FUNC
 PyInit_libvirtmod_qemu(void)
 {
-    return PyModuleDef_Init(&lv_ext_def);
+    return lv_ext_init(&lv_ext_def);
 }

@@ -1,7 +1,6 @@
+/* src/pycompat.h: what the binding needs that the limited API of 3.10 lacks. */
 /*
- * pycompat.h: what the binding needs from Python that the limited API of
- * 3.10 (the stable ABI the abi3 wheel is built for) lacks, written once.
- *
+ * The limited API of 3.10 is the stable ABI the abi3 wheel is built for.
  * Each helper is built on the stable ABI alone; where a faster or newer
  * spelling exists in the full API, a version-specific build uses it.
  * Included by typewrappers.h, after Python.h.

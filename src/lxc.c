@@ -1,7 +1,7 @@
+/* src/lxc.c: libvirtmod_lxc: its module definition and hand-written LXC function. */
 /*
- * libvirt-lxc-override.c: the hand-written part of libvirtmod_lxc, the
- * LXC-specific functions of libvirt.  Its objects are libvirtmod's: the
- * module keeps libvirtmod imported and uses its state (lv_ext_slots).
+ * Its objects are libvirtmod's: the module keeps libvirtmod imported and
+ * uses its state (lv_ext_init).
  */
 #include "typewrappers.h"
 #include "libvirtmod_lxc-impl.h"
@@ -10,8 +10,11 @@
 
 #include <libvirt/libvirt-lxc.h>
 
-/* From the generated libvirtmod_lxc-generated.c. */
-extern PyMethodDef lv_module_functions[];
+static PyObject *
+lv_int_item(Py_ssize_t i, void *values)
+{
+    return PyLong_FromLong(((int *)values)[i]);
+}
 
 PyObject *
 lv_impl_virDomainLxcOpenNamespace(PyObject *module, lv_state *st, virDomainPtr dom,
@@ -27,16 +30,7 @@ lv_impl_virDomainLxcOpenNamespace(PyObject *module, lv_state *st, virDomainPtr d
         return lv_raise(st, "virDomainLxcOpenNamespace");
     /* The caller owns the descriptors: plain ints, closed here only if
      * they cannot be handed over. */
-    if ((list = PyList_New(n)) != NULL) {
-        for (int i = 0; i < n; i++) {
-            PyObject *fd = PyLong_FromLong(fds[i]);
-            if (fd == NULL) {
-                Py_CLEAR(list);
-                break;
-            }
-            PyList_SetItem(list, i, fd);
-        }
-    }
+    list = lv_list_of(n, lv_int_item, fds);
     if (list == NULL) {
         for (int i = 0; i < n; i++)
             close(fds[i]);
@@ -49,16 +43,10 @@ static struct PyModuleDef lv_ext_def = {
     PyModuleDef_HEAD_INIT,
     .m_name = "libvirtmod_lxc",
     .m_doc = "C part of the libvirt Python binding's LXC-specific functions.",
-    .m_size = sizeof(lv_ext_state),
-    .m_methods = lv_module_functions,
-    .m_slots = lv_ext_slots,
-    .m_traverse = lv_ext_traverse,
-    .m_clear = lv_ext_clear,
-    .m_free = lv_ext_free,
 };
 
 PyMODINIT_FUNC
 PyInit_libvirtmod_lxc(void)
 {
-    return PyModuleDef_Init(&lv_ext_def);
+    return lv_ext_init(&lv_ext_def);
 }

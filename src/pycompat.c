@@ -1,6 +1,4 @@
-/*
- * pycompat.c: the stable-ABI spellings declared in pycompat.h.
- */
+/* src/pycompat.c: the stable-ABI spellings declared in pycompat.h. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include "pycompat.h"

@@ -1,0 +1,559 @@
+/* src/domain.c: virDomain: info, state, memory stats, scheduler, time, fixed structs out. */
+
+#include "typewrappers.h"
+#include "libvirtmod-impl.h"
+
+#include <string.h>
+
+/* ---- virDomain --------------------------------------------------------- */
+
+PyObject *
+lv_impl_virDomainGetInfo(PyObject *self, lv_state *st)
+{
+    virDomainInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetInfo(LV_HANDLE(self), &info);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetInfo");
+    PyObject *items[] = {
+        PyLong_FromLong(info.state),
+        PyLong_FromUnsignedLong(info.maxMem),
+        PyLong_FromUnsignedLong(info.memory),
+        PyLong_FromLong(info.nrVirtCpu),
+        PyLong_FromUnsignedLongLong(info.cpuTime),
+    };
+    return lv_list_steal(5, items);
+}
+
+PyObject *
+lv_impl_virDomainGetState(PyObject *self, lv_state *st, unsigned int flags)
+{
+    int state, reason, rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetState(LV_HANDLE(self), &state, &reason, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetState");
+    PyObject *items[] = {PyLong_FromLong(state), PyLong_FromLong(reason)};
+    return lv_list_steal(2, items);
+}
+
+/* Keys of memoryStats(): libvirt's VIR_DOMAIN_MEMORY_STAT_* names in lower
+ * case, except the balloon size, which has always been 'actual'. */
+static const char *const lv_memory_stat_names[] = {
+    [VIR_DOMAIN_MEMORY_STAT_SWAP_IN] = "swap_in",
+    [VIR_DOMAIN_MEMORY_STAT_SWAP_OUT] = "swap_out",
+    [VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT] = "major_fault",
+    [VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT] = "minor_fault",
+    [VIR_DOMAIN_MEMORY_STAT_UNUSED] = "unused",
+    [VIR_DOMAIN_MEMORY_STAT_AVAILABLE] = "available",
+    [VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = "actual",
+    [VIR_DOMAIN_MEMORY_STAT_RSS] = "rss",
+    [VIR_DOMAIN_MEMORY_STAT_USABLE] = "usable",
+    [VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE] = "last_update",
+    [VIR_DOMAIN_MEMORY_STAT_DISK_CACHES] = "disk_caches",
+    [VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC] = "hugetlb_pgalloc",
+    [VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL] = "hugetlb_pgfail",
+};
+
+int
+lv_memory_stat_keys_init(lv_state *st)
+{
+    for (size_t tag = 0; tag < Py_ARRAY_LENGTH(lv_memory_stat_names); tag++) {
+        if (lv_memory_stat_names[tag] != NULL
+            && (st->memory_stat_keys[tag] = PyUnicode_InternFromString(lv_memory_stat_names[tag])) == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+PyObject *
+lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st)
+{
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+    int n;
+    PyObject *dict;
+
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainMemoryStats(LV_HANDLE(self), stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(st, "virDomainMemoryStats");
+    if ((dict = PyDict_New()) == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        int tag = stats[i].tag;
+        PyObject *value;
+        if (tag < 0 || tag >= VIR_DOMAIN_MEMORY_STAT_NR || st->memory_stat_keys[tag] == NULL)
+            continue;   /* a statistic newer than this binding */
+        value = PyLong_FromUnsignedLongLong(stats[i].val);
+        if (value == NULL || PyDict_SetItem(dict, st->memory_stat_keys[tag], value) < 0) {
+            Py_XDECREF(value);
+            Py_DECREF(dict);
+            return NULL;
+        }
+        Py_DECREF(value);
+    }
+    return dict;
+}
+
+PyObject *
+lv_impl_virDomainGetSchedulerType(PyObject *self, lv_state *st)
+{
+    int nparams = 0;
+    char *type;
+
+    Py_BEGIN_ALLOW_THREADS
+    type = virDomainGetSchedulerType(LV_HANDLE(self), &nparams);
+    Py_END_ALLOW_THREADS
+    if (type == NULL)
+        return lv_raise(st, "virDomainGetSchedulerType");
+    return Py_BuildValue("(Ni)", lv_str_free(type), nparams);
+}
+
+/* The domain's scheduler parameters (with_flags: through the Flags
+ * variant), asked for in one release of the GIL.  The array is
+ * malloc'ed memory with libvirt's strings in it: release both with
+ * lv_libvirt_params_free.  Returns 0, -1 for a libvirt error, -2 for no
+ * memory (no exception set either way). */
+static int
+lv_get_scheduler_params(virDomainPtr dom, int with_flags, unsigned int flags,
+                        virTypedParameterPtr *out, int *nout)
+{
+    int nparams = 0, rc = -1;
+    char *type;
+    virTypedParameterPtr params = NULL;
+
+    Py_BEGIN_ALLOW_THREADS
+    type = virDomainGetSchedulerType(dom, &nparams);
+    if (type != NULL) {
+        free(type);
+        if (nparams == 0)
+            rc = 0;
+        else if ((params = calloc(nparams, sizeof(*params))) == NULL)
+            rc = -2;
+        else if (with_flags)
+            rc = virDomainGetSchedulerParametersFlags(dom, params, &nparams, flags) < 0 ? -1 : 0;
+        else
+            rc = virDomainGetSchedulerParameters(dom, params, &nparams) < 0 ? -1 : 0;
+    }
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        free(params);
+        return rc;
+    }
+    *out = params;
+    *nout = nparams;
+    return 0;
+}
+
+static void
+lv_libvirt_params_free(virTypedParameterPtr params, int nparams)
+{
+    virTypedParamsClear(params, nparams);
+    free(params);
+}
+
+static PyObject *
+lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned int flags)
+{
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    PyObject *dict;
+    const char *func = with_flags ? "virDomainGetSchedulerParametersFlags"
+                                  : "virDomainGetSchedulerParameters";
+
+    switch (lv_get_scheduler_params(LV_HANDLE(self), with_flags, flags, &params, &nparams)) {
+    case -1:
+        return lv_raise(st, func);
+    case -2:
+        return PyErr_NoMemory();
+    }
+    dict = lv_typed_params_to_dict(st, params, nparams);
+    lv_libvirt_params_free(params, nparams);
+    return dict;
+}
+
+PyObject *
+lv_impl_virDomainGetSchedulerParameters(PyObject *self, lv_state *st)
+{
+    return lv_scheduler_parameters(self, st, 0, 0);
+}
+
+PyObject *
+lv_impl_virDomainGetSchedulerParametersFlags(PyObject *self, lv_state *st, unsigned int flags)
+{
+    return lv_scheduler_parameters(self, st, 1, flags);
+}
+
+static PyObject *
+lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
+                            int with_flags, unsigned int flags)
+{
+    virTypedParameterPtr known = NULL, params = NULL;
+    int nknown = 0, nparams = 0, rc;
+    const char *func = with_flags ? "virDomainSetSchedulerParametersFlags"
+                                  : "virDomainSetSchedulerParameters";
+
+    if (lv_arg_params_dict(dict, 0) < 0)   /* before asking libvirt, as the reference */
+        return NULL;
+    /* The current parameters tell each value's C type. */
+    switch (lv_get_scheduler_params(LV_HANDLE(self), with_flags,
+                                    flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG),
+                                    &known, &nknown)) {
+    case -1:
+        return lv_raise(st, func);
+    case -2:
+        return PyErr_NoMemory();
+    }
+    rc = lv_dict_to_typed_params(dict, known, nknown, 0, &params, &nparams);
+    lv_libvirt_params_free(known, nknown);
+    if (rc < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (with_flags)
+        rc = virDomainSetSchedulerParametersFlags(LV_HANDLE(self), params, nparams, flags);
+    else
+        rc = virDomainSetSchedulerParameters(LV_HANDLE(self), params, nparams);
+    Py_END_ALLOW_THREADS
+    lv_typed_params_free(params, nparams);
+    if (rc < 0)
+        return lv_raise(st, func);
+    return PyLong_FromLong(rc);
+}
+
+PyObject *
+lv_impl_virDomainSetSchedulerParameters(PyObject *self, lv_state *st, PyObject *params)
+{
+    return lv_set_scheduler_parameters(self, st, params, 0, 0);
+}
+
+PyObject *
+lv_impl_virDomainSetSchedulerParametersFlags(PyObject *self, lv_state *st, PyObject *params,
+                                             unsigned int flags)
+{
+    return lv_set_scheduler_parameters(self, st, params, 1, flags);
+}
+
+PyObject *
+lv_impl_virDomainGetTime(PyObject *self, lv_state *st, unsigned int flags)
+{
+    unsigned int nseconds = 0;
+    long long seconds = 0;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetTime(LV_HANDLE(self), &seconds, &nseconds, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetTime");
+    return Py_BuildValue("{s:L,s:I}", "seconds", seconds, "nseconds", nseconds);
+}
+
+PyObject *
+lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned int flags)
+{
+    PyObject *value;
+    unsigned int nseconds = 0;
+    long long seconds = 0;
+    Py_ssize_t known = 0;
+    int rc;
+
+    /* Without flags the time is what is being set: it must be given. */
+    if (!(PyDict_Check(time) || (time == Py_None && flags != 0))) {
+        lv_type_error("time", "a dict (or None with flags)", time);
+        return NULL;
+    }
+    if (time != Py_None) {
+        if ((value = PyDict_GetItemString(time, "seconds")) == NULL) {
+            PyErr_SetString(PyExc_LookupError, "argument 'time' must have a 'seconds' key");
+            return NULL;
+        }
+        if (lv_arg_llong(value, "seconds", &seconds) < 0)
+            return NULL;
+        known++;
+        if ((value = PyDict_GetItemString(time, "nseconds")) != NULL) {
+            if (lv_arg_uint(value, "nseconds", &nseconds) < 0)
+                return NULL;
+            known++;
+        }
+        if (PyDict_Size(time) != known) {
+            PyErr_SetString(PyExc_LookupError,
+                            "argument 'time' may only have the keys 'seconds' and 'nseconds'");
+            return NULL;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainSetTime(LV_HANDLE(self), seconds, nseconds, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainSetTime");
+    return PyLong_FromLong(rc);
+}
+
+/* ---- virDomain: fixed structs out -------------------------------------- */
+
+PyObject *
+lv_impl_virDomainBlockStats(PyObject *self, lv_state *st, const char *path)
+{
+    virDomainBlockStatsStruct stats;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainBlockStats(LV_HANDLE(self), path, &stats, sizeof(stats));
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainBlockStats");
+    return Py_BuildValue("(LLLLL)", stats.rd_req, stats.rd_bytes, stats.wr_req,
+                         stats.wr_bytes, stats.errs);
+}
+
+PyObject *
+lv_impl_virDomainInterfaceStats(PyObject *self, lv_state *st, const char *path)
+{
+    virDomainInterfaceStatsStruct stats;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainInterfaceStats(LV_HANDLE(self), path, &stats, sizeof(stats));
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainInterfaceStats");
+    return Py_BuildValue("(LLLLLLLL)", stats.rx_bytes, stats.rx_packets, stats.rx_errs,
+                         stats.rx_drop, stats.tx_bytes, stats.tx_packets, stats.tx_errs,
+                         stats.tx_drop);
+}
+
+PyObject *
+lv_impl_virDomainGetBlockInfo(PyObject *self, lv_state *st, const char *path, unsigned int flags)
+{
+    virDomainBlockInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetBlockInfo(LV_HANDLE(self), path, &info, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetBlockInfo");
+    return Py_BuildValue("[KKK]", info.capacity, info.allocation, info.physical);
+}
+
+PyObject *
+lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, const char *path,
+                                 unsigned int flags)
+{
+    virDomainBlockJobInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetBlockJobInfo(LV_HANDLE(self), path, &info, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetBlockJobInfo");
+    if (rc == 0)
+        return PyDict_New();   /* no job on this disk */
+    return Py_BuildValue("{s:i,s:k,s:K,s:K}", "type", info.type, "bandwidth", info.bandwidth,
+                         "cur", info.cur, "end", info.end);
+}
+
+PyObject *
+lv_impl_virDomainGetControlInfo(PyObject *self, lv_state *st, unsigned int flags)
+{
+    virDomainControlInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetControlInfo(LV_HANDLE(self), &info, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetControlInfo");
+    return Py_BuildValue("[IIK]", info.state, info.details, info.stateTime);
+}
+
+PyObject *
+lv_impl_virDomainGetJobInfo(PyObject *self, lv_state *st)
+{
+    virDomainJobInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetJobInfo(LV_HANDLE(self), &info);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetJobInfo");
+    return Py_BuildValue("[iKKKKKKKKKKK]", info.type, info.timeElapsed, info.timeRemaining,
+                         info.dataTotal, info.dataProcessed, info.dataRemaining,
+                         info.memTotal, info.memProcessed, info.memRemaining,
+                         info.fileTotal, info.fileProcessed, info.fileRemaining);
+}
+
+/* [label, enforcing] of a security label. */
+static PyObject *
+lv_security_label(const virSecurityLabel *label)
+{
+    return Py_BuildValue("[NN]", lv_str_n(label->label, sizeof(label->label)),
+                         PyBool_FromLong(label->enforcing));
+}
+
+PyObject *
+lv_impl_virDomainGetSecurityLabel(PyObject *self, lv_state *st)
+{
+    virSecurityLabel label;
+    int rc;
+
+    memset(&label, 0, sizeof(label));
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetSecurityLabel(LV_HANDLE(self), &label);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetSecurityLabel");
+    return lv_security_label(&label);
+}
+
+static PyObject *
+lv_security_label_item(Py_ssize_t i, void *labels)
+{
+    return lv_security_label(&((virSecurityLabelPtr)labels)[i]);
+}
+
+PyObject *
+lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
+{
+    virSecurityLabelPtr labels = NULL;
+    PyObject *list;
+    int n;
+
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainGetSecurityLabelList(LV_HANDLE(self), &labels);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(st, "virDomainGetSecurityLabelList");
+    list = lv_list_of(n, lv_security_label_item, labels);
+    free(labels);
+    return list;
+}
+
+PyObject *
+lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
+{
+    PyObject *dict;
+    virDomainDiskErrorPtr errors = NULL;
+    int n;
+
+    Py_BEGIN_ALLOW_THREADS
+    n = virDomainGetDiskErrors(LV_HANDLE(self), NULL, 0, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(st, "virDomainGetDiskErrors");
+    if (n > 0) {
+        if ((errors = PyMem_Calloc(n, sizeof(*errors))) == NULL)
+            return PyErr_NoMemory();
+        int max = n;
+        Py_BEGIN_ALLOW_THREADS
+        n = virDomainGetDiskErrors(LV_HANDLE(self), errors, max, flags);
+        Py_END_ALLOW_THREADS
+        if (n < 0) {
+            PyMem_Free(errors);
+            return lv_raise(st, "virDomainGetDiskErrors");
+        }
+        if (n > max)
+            n = max;
+    }
+    dict = PyDict_New();
+    for (int i = 0; i < n; i++) {
+        if (dict != NULL && lv_dict_steal_obj(dict, lv_str(errors[i].disk),
+                                              PyLong_FromLong(errors[i].error)) < 0)
+            Py_CLEAR(dict);
+        free(errors[i].disk);
+    }
+    PyMem_Free(errors);
+    return dict;
+}
+
+PyObject *
+lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, unsigned int flags)
+{
+    PyObject *dict;
+    virTypedParameterPtr params = NULL;
+    int type = 0, nparams = 0, rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virDomainGetJobStats(LV_HANDLE(self), &type, &params, &nparams, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virDomainGetJobStats");
+    dict = lv_typed_params_to_dict(st, params, nparams);
+    virTypedParamsFree(params, nparams);
+    if (dict != NULL && lv_dict_set(NULL, dict, "type", PyLong_FromLong(type)) < 0)
+        Py_CLEAR(dict);
+    return dict;
+}
+
+/* At most this many CPUs per virDomainGetCPUStats call, and this many
+ * parameters in all: the limits of libvirt's remote protocol. */
+#define LV_CPU_STATS_NCPUS_MAX 128
+#define LV_CPU_STATS_PARAMS_MAX 2048
+
+PyObject *
+lv_impl_virDomainGetCPUStats(PyObject *self, lv_state *st, int total, unsigned int flags)
+{
+    virDomainPtr dom = LV_HANDLE(self);
+    PyObject *list = NULL;
+    virTypedParameterPtr params = NULL;
+    int ncpus = 1, nparams, chunk, rc = 0;
+
+    /* How many CPUs (per-CPU statistics only) and parameters per CPU. */
+    Py_BEGIN_ALLOW_THREADS
+    if (!total)
+        ncpus = virDomainGetCPUStats(dom, NULL, 0, 0, 0, flags);
+    nparams = ncpus < 0 ? -1 : virDomainGetCPUStats(dom, NULL, 0, total ? -1 : 0, 1, flags);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0 || nparams < 0)
+        return lv_raise(st, "virDomainGetCPUStats");
+    chunk = total ? 1 : LV_CPU_STATS_NCPUS_MAX;
+    if (nparams > 0 && chunk > LV_CPU_STATS_PARAMS_MAX / nparams)
+        chunk = LV_CPU_STATS_PARAMS_MAX / nparams > 0 ? LV_CPU_STATS_PARAMS_MAX / nparams : 1;
+    if (nparams > 0 && (params = PyMem_Calloc((size_t)nparams * chunk, sizeof(*params))) == NULL)
+        return PyErr_NoMemory();
+    if ((list = PyList_New(ncpus)) == NULL)
+        goto done;
+    for (int start = 0; start < ncpus; start += chunk) {
+        int count = ncpus - start < chunk ? ncpus - start : chunk;
+        if (nparams > 0) {
+            memset(params, 0, (size_t)nparams * count * sizeof(*params));
+            Py_BEGIN_ALLOW_THREADS
+            rc = virDomainGetCPUStats(dom, params, nparams, total ? -1 : start, count, flags);
+            Py_END_ALLOW_THREADS
+            if (rc < 0) {
+                virTypedParamsClear(params, nparams * count);
+                lv_raise(st, "virDomainGetCPUStats");
+                Py_CLEAR(list);
+                goto done;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            /* A CPU libvirt has no statistics for (offline) keeps blank records. */
+            virTypedParameterPtr first = params ? &params[(size_t)i * nparams] : NULL;
+            int filled = 0;
+            while (filled < rc && filled < nparams && first[filled].field[0] != '\0')
+                filled++;
+            PyObject *dict = lv_typed_params_to_dict(st, first, filled);
+            if (dict == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SetItem(list, start + i, dict);
+        }
+        if (params != NULL)
+            virTypedParamsClear(params, nparams * count);
+        if (list == NULL)
+            break;
+    }
+done:
+    PyMem_Free(params);
+    return list;
+}

@@ -1,0 +1,81 @@
+/* src/errors.c: raising libvirtError from libvirt's errors, and libvirt's error as a tuple. */
+
+#include "typewrappers.h"
+
+#include <string.h>
+
+PyObject *
+lv_error_tuple(virErrorPtr err)
+{
+    /* Built by hand: this is on the path of every failing call, and
+     * Py_BuildValue would parse its format string each time. */
+    PyObject *items[] = {
+        PyLong_FromLong(err->code), PyLong_FromLong(err->domain), lv_str(err->message),
+        PyLong_FromLong(err->level), lv_str(err->str1), lv_str(err->str2), lv_str(err->str3),
+        PyLong_FromLong(err->int1), PyLong_FromLong(err->int2),
+    };
+    return lv_tuple_steal(Py_ARRAY_LENGTH(items), items);
+}
+
+PyObject *
+lv_raise(lv_state *st, const char *func)
+{
+    virErrorPtr err = virGetLastError();
+    PyObject *message, *details, *args, *exc;
+    PyObject *cls = st->error_class;
+
+    if (err != NULL && err->code != VIR_ERR_OK) {
+        details = lv_error_tuple(err);
+        message = err->message ? PyUnicode_DecodeUTF8(err->message, strlen(err->message), "replace")
+                               : PyUnicode_FromFormat("%s() failed", func);
+    } else {
+        details = Py_NewRef(Py_None);
+        message = PyUnicode_FromFormat("%s() failed", func);
+    }
+    if (details == NULL || message == NULL)
+        goto done;
+    /* Made without calling libvirtError.__init__, which would read the
+     * last error again: the tuple is already at hand. */
+    args = PyTuple_Pack(1, message);
+    if (args == NULL)
+        goto done;
+    exc = ((newfunc)PyType_GetSlot((PyTypeObject *)cls, Py_tp_new))((PyTypeObject *)cls, args, NULL);
+    Py_DECREF(args);
+    if (exc == NULL)
+        goto done;
+    if (PyObject_SetAttr(exc, st->err_name, details) == 0)
+        PyErr_SetObject(cls, exc);
+    Py_DECREF(exc);
+done:
+    Py_XDECREF(details);
+    Py_XDECREF(message);
+    return NULL;
+}
+
+PyObject *
+lv_raise_message(lv_state *st, const char *message)
+{
+    /* libvirtError(message), whose __init__ reads the last error as the
+     * reference's Python layer does when it raises one itself. */
+    PyObject *exc = PyObject_CallFunction(st->error_class, "s", message);
+    if (exc != NULL) {
+        PyErr_SetObject(st->error_class, exc);
+        Py_DECREF(exc);
+    }
+    return NULL;
+}
+
+PyObject *
+lv_raise_for(PyObject *self, const char *func)
+{
+    return lv_raise(LV_STATE(self), func);
+}
+
+PyObject *
+lv_raise_released(PyObject *self)
+{
+    /* libvirt's release function checks its argument and reports the
+     * invalid-object error of this class (code and domain as elsewhere). */
+    lv_kinds[((lv_object *)self)->kind].free_handle(NULL);
+    return lv_raise_for(self, lv_kinds[((lv_object *)self)->kind].name);
+}

@@ -1,0 +1,140 @@
+/* src/network-storage-secret.c: virNetwork, virStoragePool, virStorageVol, virSecret. */
+
+#include "typewrappers.h"
+#include "libvirtmod-impl.h"
+
+#include <string.h>
+
+/* ---- virNetwork ------------------------------------------------------------- */
+
+/* One DHCP lease as a dict (keys in the reference's order). */
+static PyObject *
+lv_dhcp_lease(Py_ssize_t i, void *leases)
+{
+    virNetworkDHCPLeasePtr lease = ((virNetworkDHCPLeasePtr *)leases)[i];
+    return Py_BuildValue("{s:N,s:L,s:i,s:N,s:N,s:I,s:N,s:N,s:N}",
+                         "iface", lv_str(lease->iface), "expirytime", lease->expirytime,
+                         "type", lease->type, "mac", lv_str(lease->mac),
+                         "ipaddr", lv_str(lease->ipaddr), "prefix", lease->prefix,
+                         "hostname", lv_str(lease->hostname),
+                         "clientid", lv_str(lease->clientid), "iaid", lv_str(lease->iaid));
+}
+
+PyObject *
+lv_impl_virNetworkGetDHCPLeases(PyObject *self, lv_state *st, const char *mac,
+                                unsigned int flags)
+{
+    PyObject *list;
+    virNetworkDHCPLeasePtr *leases = NULL;
+    int n;
+
+    Py_BEGIN_ALLOW_THREADS
+    n = virNetworkGetDHCPLeases(LV_HANDLE(self), mac, &leases, flags);
+    Py_END_ALLOW_THREADS
+    if (n < 0)
+        return lv_raise(st, "virNetworkGetDHCPLeases");
+    list = lv_list_of(n, lv_dhcp_lease, leases);
+    for (int i = 0; i < n; i++)
+        virNetworkDHCPLeaseFree(leases[i]);
+    free(leases);
+    return list;
+}
+
+/* ---- virStoragePool, virStorageVol ----------------------------------------- */
+
+PyObject *
+lv_impl_virStoragePoolGetInfo(PyObject *self, lv_state *st)
+{
+    virStoragePoolInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStoragePoolGetInfo(LV_HANDLE(self), &info);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virStoragePoolGetInfo");
+    return Py_BuildValue("[iKKK]", info.state, info.capacity, info.allocation, info.available);
+}
+
+/* info() and infoFlags(): [type, capacity, allocation]. */
+static PyObject *
+lv_vol_info(PyObject *self, lv_state *st, int with_flags, unsigned int flags)
+{
+    virStorageVolInfo info;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    if (with_flags)
+        rc = virStorageVolGetInfoFlags(LV_HANDLE(self), &info, flags);
+    else
+        rc = virStorageVolGetInfo(LV_HANDLE(self), &info);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, with_flags ? "virStorageVolGetInfoFlags" : "virStorageVolGetInfo");
+    return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
+}
+
+PyObject *
+lv_impl_virStorageVolGetInfo(PyObject *self, lv_state *st)
+{
+    return lv_vol_info(self, st, 0, 0);
+}
+
+PyObject *
+lv_impl_virStorageVolGetInfoFlags(PyObject *self, lv_state *st, unsigned int flags)
+{
+    return lv_vol_info(self, st, 1, flags);
+}
+
+/* ---- virSecret ------------------------------------------------------------- */
+
+PyObject *
+lv_impl_virSecretGetValue(PyObject *self, lv_state *st, unsigned int flags)
+{
+    PyObject *result;
+    unsigned char *value;
+    size_t size = 0;
+
+    Py_BEGIN_ALLOW_THREADS
+    value = virSecretGetValue(LV_HANDLE(self), &size, flags);
+    Py_END_ALLOW_THREADS
+    if (value == NULL)
+        return lv_raise(st, "virSecretGetValue");
+    result = size > PY_SSIZE_T_MAX ? PyErr_NoMemory()
+                                   : PyBytes_FromStringAndSize((const char *)value, size);
+    /* a secret: do not leave it in freed memory */
+    memset(value, 0, size);
+    free(value);
+    return result;
+}
+
+PyObject *
+lv_impl_virSecretSetValue(PyObject *self, lv_state *st, PyObject *value_arg,
+                          unsigned int flags)
+{
+    const char *value;
+    Py_ssize_t len = 0;
+    int rc;
+
+    /* What the reference's z# format takes: bytes, str as its UTF-8 bytes,
+     * None as no value (NULL, for libvirt to report). */
+    if (value_arg == Py_None) {
+        value = NULL;
+    } else if (PyUnicode_Check(value_arg)) {
+        if ((value = PyUnicode_AsUTF8AndSize(value_arg, &len)) == NULL)
+            return NULL;
+    } else if (PyBytes_Check(value_arg)) {
+        value = PyBytes_AsString(value_arg);
+        len = PyBytes_Size(value_arg);
+    } else {
+        lv_type_error("value", "bytes, str or None", value_arg);
+        return NULL;
+    }
+    /* Both are immutable and held by the caller during the call. */
+    Py_BEGIN_ALLOW_THREADS
+    rc = virSecretSetValue(LV_HANDLE(self), (const unsigned char *)value, (size_t)len, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virSecretSetValue");
+    return PyLong_FromLong(rc);
+}

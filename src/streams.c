@@ -1,0 +1,133 @@
+/* src/streams.c: virStream's hand-written methods and its event callback. */
+
+#include "typewrappers.h"
+#include "libvirtmod-impl.h"
+#include "callbacks.h"
+
+/* ---- virStream ------------------------------------------------------------- */
+
+PyObject *
+lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
+{
+    PyObject *data;
+    char *buf;
+    Py_ssize_t len;
+    int rc;
+
+    /* bytes as they are; any other bytes-like object copied, which also
+     * keeps what libvirt reads unchanged while the GIL is released (the
+     * buffer protocol is in the stable ABI only from 3.11). */
+    if (PyBytes_Check(data_arg)) {
+        data = Py_NewRef(data_arg);
+    } else {
+        PyObject *view = PyMemoryView_FromObject(data_arg);
+        if (view == NULL)
+            return NULL;
+        data = PyBytes_FromObject(view);
+        Py_DECREF(view);
+        if (data == NULL)
+            return NULL;
+    }
+    if (PyBytes_AsStringAndSize(data, &buf, &len) < 0) {
+        Py_DECREF(data);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStreamSend(LV_HANDLE(self), buf, len);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(data);
+    if (rc == -1)
+        return lv_raise(st, "virStreamSend");
+    return PyLong_FromLong(rc);   /* bytes sent, or -2: it would block */
+}
+
+/* recv() and recvFlags(): bytes (empty at the end of the stream), or
+ * libvirt's negative answer other than an error (-2: it would block, -3: a
+ * hole is next). */
+static PyObject *
+lv_stream_recv(PyObject *self, lv_state *st, size_t nbytes, int with_flags, unsigned int flags)
+{
+    PyObject *buf;
+    int rc;
+
+    /* recv() may return less than asked for: a huge request reads at most
+     * 16 MiB, rather than allocating it all before libvirt has any data. */
+    if (nbytes > 16 * 1024 * 1024)
+        nbytes = 16 * 1024 * 1024;
+    if ((buf = PyBytes_FromStringAndSize(NULL, nbytes)) == NULL)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (with_flags)
+        rc = virStreamRecvFlags(LV_HANDLE(self), PyBytes_AsString(buf), nbytes, flags);
+    else
+        rc = virStreamRecv(LV_HANDLE(self), PyBytes_AsString(buf), nbytes);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        Py_DECREF(buf);
+        if (rc == -1)
+            return lv_raise(st, with_flags ? "virStreamRecvFlags" : "virStreamRecv");
+        return PyLong_FromLong(rc);
+    }
+    /* A short read is copied (bytes cannot shrink in the stable ABI). */
+    if ((size_t)rc < nbytes) {
+        PyObject *part = PyBytes_FromStringAndSize(PyBytes_AsString(buf), rc);
+        Py_DECREF(buf);
+        return part;
+    }
+    return buf;
+}
+
+PyObject *
+lv_impl_virStreamRecv(PyObject *self, lv_state *st, size_t nbytes)
+{
+    return lv_stream_recv(self, st, nbytes, 0, 0);
+}
+
+PyObject *
+lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, size_t nbytes, unsigned int flags)
+{
+    return lv_stream_recv(self, st, nbytes, 1, flags);
+}
+
+PyObject *
+lv_impl_virStreamRecvHole(PyObject *self, lv_state *st, unsigned int flags)
+{
+    long long length = 0;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStreamRecvHole(LV_HANDLE(self), &length, flags);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return lv_raise(st, "virStreamRecvHole");
+    return PyLong_FromLongLong(length);
+}
+
+/* ---- virStream.eventAddCallback ---------------------------------------------- */
+
+static void
+lv_stream_cb(virStreamPtr stream, int events, void *opaque)
+{
+    lv_notify(opaque, "i", events);
+}
+
+/* cb(stream, events, opaque), with the stream object the callback was
+ * added on; eventRemoveCallback() (generated) makes libvirt free it. */
+PyObject *
+lv_impl_virStreamEventAddCallback(PyObject *self, lv_state *st, int events, PyObject *cb,
+                                  PyObject *opaque)
+{
+    lv_reg *r;
+    int rc;
+
+    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = virStreamEventAddCallback(LV_HANDLE(self), events, lv_stream_cb, r, lv_reg_free);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        lv_reg_release(r);
+        return lv_raise(st, "virStreamEventAddCallback");
+    }
+    Py_RETURN_NONE;
+}
