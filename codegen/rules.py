@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import re
 
-# The object classes: C handle type, function that releases our reference,
-# and the class of the object a handle is obtained from (kept alive by it,
-# and returned by its connect()/domain()/network() accessors).
-CLASSES = {
-    "virConnect": ("virConnectPtr", "virConnectClose", None),
-    "virDomain": ("virDomainPtr", "virDomainFree", "virConnect"),
-    "virNetwork": ("virNetworkPtr", "virNetworkFree", "virConnect"),
-    "virNetworkPort": ("virNetworkPortPtr", "virNetworkPortFree", "virNetwork"),
-    "virInterface": ("virInterfacePtr", "virInterfaceFree", "virConnect"),
-    "virStoragePool": ("virStoragePoolPtr", "virStoragePoolFree", "virConnect"),
-    "virStorageVol": ("virStorageVolPtr", "virStorageVolFree", "virConnect"),
-    "virNodeDevice": ("virNodeDevicePtr", "virNodeDeviceFree", "virConnect"),
-    "virSecret": ("virSecretPtr", "virSecretFree", "virConnect"),
-    "virNWFilter": ("virNWFilterPtr", "virNWFilterFree", "virConnect"),
-    "virNWFilterBinding": ("virNWFilterBindingPtr", "virNWFilterBindingFree", "virConnect"),
-    "virStream": ("virStreamPtr", "virStreamFree", "virConnect"),
-    "virDomainSnapshot": ("virDomainSnapshotPtr", "virDomainSnapshotFree", "virDomain"),
-    "virDomainCheckpoint": ("virDomainCheckpointPtr", "virDomainCheckpointFree", "virDomain"),
+# The object classes, each with the class of the object a handle is
+# obtained from (kept alive by it, and returned by its connect()/domain()/
+# network() accessors), in the order of libvirtmod's kinds.
+OWNERS = {
+    "virConnect": None,
+    "virDomain": "virConnect", "virNetwork": "virConnect", "virNetworkPort": "virNetwork",
+    "virInterface": "virConnect", "virStoragePool": "virConnect", "virStorageVol": "virConnect",
+    "virNodeDevice": "virConnect", "virSecret": "virConnect", "virNWFilter": "virConnect",
+    "virNWFilterBinding": "virConnect", "virStream": "virConnect",
+    "virDomainSnapshot": "virDomain", "virDomainCheckpoint": "virDomain",
 }
+# Each wraps a vir<Class>Ptr and releases our reference with vir<Class>Free,
+# except a connection: virConnectClose.
+RELEASE_FUNCTIONS = {"virConnect": "virConnectClose"}
+# class -> (C handle type, function releasing our reference, owner class)
+CLASSES = {cls: (cls + "Ptr", RELEASE_FUNCTIONS.get(cls, cls + "Free"), owner)
+           for cls, owner in OWNERS.items()}
 
 HANDLE_TYPES = {ctype: cls for cls, (ctype, _, _) in CLASSES.items()}
 
