@@ -33,6 +33,12 @@ void cg_mark(const char *label)
     CALLGRIND_DUMP_STATS_AT(label);
 }
 
+/* With --instr-atstart=no: from here on, instrument (and count). */
+void cg_start(void)
+{
+    CALLGRIND_START_INSTRUMENTATION;
+}
+
 int cg_on_valgrind(void)
 {
     return RUNNING_ON_VALGRIND;
@@ -79,11 +85,18 @@ class Marker:
         self._mark = lib.cg_mark
         self._mark.argtypes = [ctypes.c_char_p]
         self._mark.restype = None
+        self._start = lib.cg_start
+        self._start.restype = None
         if not lib.cg_on_valgrind():
             raise SystemExit("callgrind mode: this worker is not running under valgrind")
 
     def __call__(self, label):
         self._mark(label.encode())
+
+    def start_instrumentation(self):
+        """For a run started with instrument_at_start=False: set-up done,
+        instrument from here on."""
+        self._start()
 
 
 def real_executable(python):
@@ -98,15 +111,21 @@ _TRIGGER = re.compile(r"^desc: Trigger: Client Request: (.*)$", re.M)
 _SUMMARY = re.compile(r"^summary: (\d+)$", re.M)
 
 
-def run(argv, env=None, input_text=None, timeout=None, keep=None):
+def run(argv, env=None, input_text=None, timeout=None, keep=None,
+        instrument_at_start=True):
     """Run argv under callgrind; returns (stdout, [(label, instructions)]) with
     one entry per mark, in order. Fails loudly if the program fails. With
     keep (a path prefix, e.g. DIR/ours), the dump files are kept for
-    callgrind_annotate as <keep>.<n>, n counting the marks from 1."""
+    callgrind_annotate as <keep>.<n>, n counting the marks from 1.
+    instrument_at_start=False runs the program uninstrumented (several times
+    faster, nothing counted) until it calls Marker.start_instrumentation():
+    for set-ups too slow to run under full callgrind."""
     with tempfile.TemporaryDirectory(prefix="bench-cg-") as tmp:
         out = Path(tmp) / "cg.out"
-        proc = subprocess.run(["valgrind", *VALGRIND_OPTIONS, f"--callgrind-out-file={out}",
-                               *map(str, argv)],
+        options = [*VALGRIND_OPTIONS, f"--callgrind-out-file={out}"]
+        if not instrument_at_start:
+            options.append("--instr-atstart=no")
+        proc = subprocess.run(["valgrind", *options, *map(str, argv)],
                               input=input_text, capture_output=True, text=True, env=env,
                               timeout=timeout)
         if proc.returncode != 0:
@@ -132,18 +151,18 @@ def per_iteration(counts, key, n):
     return (counts[f"{key} 2n"] - counts[f"{key} n"]) / n
 
 
-def measure_loops(loops, n, mark, warm=None):
-    """Worker side: for every (key, loop) run a warm-up, then loop(n) and
-    loop(2n), each ended by a mark. Cyclic GC stays off meanwhile, as in the
-    timed runs."""
+def measure_loops(loops, mark, warm=0):
+    """Worker side: for every (key, loop, n) run loop(warm) as a warm-up, then
+    loop(n) and loop(2n), each stretch ended by a mark ("key n", "key 2n").
+    Cyclic GC stays off meanwhile, as in the timed runs."""
     import gc
 
-    warm = min(n, 100) if warm is None else warm
     gc.collect()
     gc.disable()
     try:
-        for key, loop in loops:
-            loop(warm)
+        for key, loop, n in loops:
+            if warm:
+                loop(warm)
             mark(f"{key} start")
             loop(n)
             mark(f"{key} n")

@@ -161,11 +161,12 @@ def main():
         import callgrind
 
         mark = callgrind.Marker(args.marker)
-        keyed = [(str(index), loops[label]) for index, (label, _, _) in enumerate(CALLS)]
+        n = args.callgrind
+        keyed = [(str(index), loops[label], n) for index, (label, _, _) in enumerate(CALLS)]
         if args.kind == "python":
-            keyed.append(("bare", make_python_loop("pass", {})))
+            keyed.append(("bare", make_python_loop("pass", {}), n))
         print(json.dumps(info), file=protocol, flush=True)
-        callgrind.measure_loops(keyed, args.callgrind, mark)
+        callgrind.measure_loops(keyed, mark, warm=min(n, 100))
         return
     loop_overhead = empty_loop_ns(target_ns) if args.kind == "python" else 0.0
     batch = {label: calibrate(loop, target_ns) for label, loop in loops.items()}
