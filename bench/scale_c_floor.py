@@ -9,10 +9,11 @@ c_floor.py (whose builder it uses).
     sc_list_all(c, reps)        virConnectListAllDomains + virDomainFree each
     sc_all_stats(c, reps)       virConnectGetAllDomainStats + ...RecordListFree
     sc_xml_all(c, reps)         virDomainGetXMLDesc + free, for every domain
-    sc_events(c, pairs)         virDomainDefineXML + virDomainUndefine of
-                                `pairs` new domains, then wait for the 2 *
+    sc_events(c, pairs)         with the event loop parked: virDomainDefineXML
+                                + virDomainUndefine of `pairs` new domains;
+                                then release the loop and wait for the 2 *
                                 pairs lifecycle callbacks (DEFINED, UNDEFINED
-                                alternating, checked)
+                                alternating, checked), dispatched in one go
 
 Every sc_* operation returns its elapsed ns (CLOCK_MONOTONIC), -1 when a
 libvirt call failed, -2 when the callbacks did not all come within 30 s,
@@ -58,6 +59,10 @@ static long wake_at;
 static int *event_types;
 static sem_t done;
 
+/* Parking the event loop: a timeout callback that blocks the loop thread. */
+static int park_timer;
+static sem_t parked, resume;
+
 static long long now_ns(void)
 {
     struct timespec ts;
@@ -77,6 +82,15 @@ static void *event_loop(void *arg)
     while (virEventRunDefaultImpl() == 0)
         ;
     return NULL;
+}
+
+static void park_callback(int timer, void *opaque)
+{
+    (void)opaque;
+    virEventUpdateTimeout(timer, -1);
+    sem_post(&parked);
+    while (sem_wait(&resume) < 0 && errno == EINTR)
+        ;
 }
 
 static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
@@ -99,7 +113,11 @@ int sc_init(long pairs)
     pthread_t thread;
 
     virSetErrorFunc(NULL, ignore_error);
-    if (virEventRegisterDefaultImpl() < 0 || sem_init(&done, 0, 0) < 0)
+    if (virEventRegisterDefaultImpl() < 0 || sem_init(&done, 0, 0) < 0
+        || sem_init(&parked, 0, 0) < 0 || sem_init(&resume, 0, 0) < 0)
+        return -1;
+    park_timer = virEventAddTimeout(-1, park_callback, NULL, NULL);
+    if (park_timer < 0)
         return -1;
     max_pairs = pairs;
     define_xml = calloc(pairs, sizeof(*define_xml));
@@ -186,17 +204,22 @@ long long sc_events(int c, long pairs)
 
     if (pairs > max_pairs)
         return -1;
+    virEventUpdateTimeout(park_timer, 0);
+    while (sem_wait(&parked) < 0)
+        if (errno != EINTR)
+            return -1;
     received = 0;
     wake_at = 2 * pairs;
     start = now_ns();
     for (long i = 0; i < pairs; i++) {
         virDomainPtr dom = virDomainDefineXML(conns[c], define_xml[i]);
-        if (!dom)
+        if (!dom || virDomainUndefine(dom) < 0) {
+            sem_post(&resume);
             return -1;
-        if (virDomainUndefine(dom) < 0)
-            return -1;
+        }
         virDomainFree(dom);
     }
+    sem_post(&resume);
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += 30;
     while (sem_timedwait(&done, &deadline) < 0)

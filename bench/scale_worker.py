@@ -12,9 +12,16 @@ connection. Its operations, on the state of K domains:
     listAllDomains     conn.listAllDomains()
     getAllDomainStats  conn.getAllDomainStats()
     XMLDesc            d.XMLDesc() for every domain d of the state
-    events             conn.defineXML(xml) + d.undefine() of --pairs new
-                       domains, then wait for the 2 * pairs lifecycle
-                       callbacks (DEFINED, UNDEFINED alternating, checked)
+    events             with the event loop parked, conn.defineXML(xml) +
+                       d.undefine() of --pairs new domains; then release
+                       the loop, which dispatches the 2 * pairs lifecycle
+                       events in one go, and wait for the callbacks
+                       (DEFINED, UNDEFINED alternating, checked)
+
+The loop is parked (a timeout callback blocks the loop thread) so that the
+events are dispatched in one burst: otherwise how many times the loop wakes
+up during the calls, and with it the count, depends on thread scheduling
+(the instruction counts varied by +-15% from run to run).
 
 An operation is repeated reps(K) times (the first three; see REPS_DOMAINS)
 or run on --pairs pairs (events).
@@ -74,11 +81,13 @@ LOOPS = {
                "        for d in doms:\n"
                "            d.XMLDesc()\n",
     "events": "def run(n):\n"
+              "    park()\n"
               "    events.clear()\n"
               "    wake_at[0] = 2 * n\n"
               "    for xml in xmls[:n]:\n"
               "        d = conn.defineXML(xml)\n"
               "        d.undefine()\n"
+              "    unpark()\n"
               "    if not wait(True, TIMEOUT_S):\n"
               "        timed_out(2 * n)\n"
               "    check(n)\n",
@@ -100,6 +109,25 @@ def python_participant(uris, pairs):
         print("virEventRunDefaultImpl failed", file=sys.stderr)
 
     threading.Thread(target=event_loop, name="libvirt event loop", daemon=True).start()
+
+    # Parking the loop: a timeout callback that blocks the loop thread until
+    # unpark().
+    parked, resume = threading.Lock(), threading.Lock()
+    parked.acquire()
+    resume.acquire()
+
+    def park_callback(timer, opaque):
+        libvirt.virEventUpdateTimeout(timer, -1)
+        parked.release()
+        if not resume.acquire(True, TIMEOUT_S):
+            print("event loop parked for too long", file=sys.stderr)
+
+    park_timer = libvirt.virEventAddTimeout(-1, park_callback, None)
+
+    def park():
+        libvirt.virEventUpdateTimeout(park_timer, 0)
+        if not parked.acquire(True, TIMEOUT_S):
+            raise SystemExit("could not park the event loop")
 
     events, wake_at = [], [0]
     done = threading.Lock()
@@ -126,7 +154,8 @@ def python_participant(uris, pairs):
         conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, callback, None)
         scope = {"conn": conn, "doms": doms, "xmls": xmls, "events": events,
                  "wake_at": wake_at, "wait": done.acquire, "timed_out": timed_out,
-                 "check": check, "repeat": repeat, "TIMEOUT_S": TIMEOUT_S}
+                 "check": check, "repeat": repeat,
+                 "park": park, "unpark": resume.release, "TIMEOUT_S": TIMEOUT_S}
         for op, source in LOOPS.items():
             namespace = dict(scope)
             exec(source, namespace)
