@@ -31,8 +31,9 @@ POOL = "bench-streams"
 VOLUMES = ("dense", "sparse")
 DOWNLOADS = ("recvAll", "sparseRecvAll", "recv")
 UPLOADS = ("sendAll", "sparseSendAll")
-# The sparse volume: this many data extents of EXTENT_MIB, evenly spread.
-EXTENTS, EXTENT_MIB = 16, 4
+# The sparse volume: this many data extents, evenly spread, each of
+# 1/256 of the volume (4 MiB of 1 GiB): 1/16 of it is data.
+EXTENTS = 16
 MIB = 1024 * 1024
 
 
@@ -44,11 +45,11 @@ def make_volumes(pool_dir, size_mib):
         for i in range(size_mib):
             # Vary the block, so no two MiB are alike.
             f.write(i.to_bytes(8, "little") + block[8:])
-    step = max(size_mib // EXTENTS, EXTENT_MIB)
+    step, extent = size_mib // EXTENTS, max(1, size_mib // (16 * EXTENTS))
     with open(pool_dir / "sparse.img", "wb") as f:
-        for start in range(0, size_mib - EXTENT_MIB + 1, step):
+        for start in range(0, size_mib - extent + 1, step):
             f.seek(start * MIB)
-            for i in range(EXTENT_MIB):
+            for i in range(extent):
                 f.write((start + i).to_bytes(8, "little") + block[8:])
         f.truncate(size_mib * MIB)
     with open(pool_dir / "upload.img", "wb") as f:
@@ -201,8 +202,8 @@ def parse_args():
         args.size_mib = 64 if args.quick else 1024
     if args.rounds is None:
         args.rounds = 1 if args.quick else 3
-    if args.size_mib < 2 * EXTENT_MIB or args.rounds < 1:
-        parser.error(f"--size-mib must be at least {2 * EXTENT_MIB}, --rounds positive")
+    if args.size_mib < 2 * EXTENTS or args.rounds < 1:
+        parser.error(f"--size-mib must be at least {2 * EXTENTS}, --rounds positive")
     return args
 
 

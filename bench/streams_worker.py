@@ -87,7 +87,8 @@ def write_chunk(stream, data, fd):
 
 
 def skip_hole(stream, length, fd):
-    os.lseek(fd, length, os.SEEK_CUR)
+    # The reference checks that skipHandler returns a number >= 0.
+    return os.lseek(fd, length, os.SEEK_CUR)
 
 
 def read_chunk(stream, nbytes, fd):
