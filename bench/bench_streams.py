@@ -223,6 +223,7 @@ def main():
     try:
         print(f"Writing the {args.size_mib} MiB volumes into {pool_dir}...", file=sys.stderr)
         make_volumes(pool_dir, args.size_mib)
+        print(f"{time.monotonic() - started:.0f} s: starting libvirtd...", file=sys.stderr)
         daemon.start()
         virsh(daemon.uri, "pool-create-as", POOL, "dir", "--target", str(pool_dir))
         worker_args = ("--uri", daemon.uri, "--pool", POOL, "--pool-dir", pool_dir,
@@ -236,6 +237,7 @@ def main():
         dd_tool = Tool("dd", dd_cmds, check)
         # One request per transfer: the bindings answer theirs, virsh and dd theirs.
         requests = participants_tasks() + list(virsh_cmds) + list(dd_cmds)
+        print(f"{time.monotonic() - started:.0f} s: transfers...", file=sys.stderr)
         rounds = run_rounds(workers + [virsh_tool, dd_tool], args.rounds, requests)
     finally:
         for worker in workers:
