@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import streams_worker
 from bench import (BENCH_DIR, REPO, Worker, ensure_reference_venv, env_without_pythonpath,
                    print_header, run_rounds)
 
@@ -98,6 +99,8 @@ class Tool:
         self.check(request, dest)
         if dest and dest.name.startswith("out-"):
             dest.unlink()
+        elif dest:
+            streams_worker.flush(str(dest))
         self.samples.setdefault(request, []).append(elapsed)
 
     def best(self, label):
@@ -130,19 +133,18 @@ def tool_commands(uri, pool_dir, work_dir, size_mib):
                 virsh_base + ["vol-upload", "--pool", POOL, "upload.img", str(source)] + flag,
                 empty_upload_target, upload)
         copy = work_dir / f"out-dd-{v}.img"
-        dd_cmds[f"dd {v} copy"] = (
-            ["dd", f"if={source}", f"of={copy}", "bs=1M", "status=none"], None, copy)
-        dd_cmds[f"dd {v} copy conv=sparse"] = (
-            ["dd", f"if={source}", f"of={copy}", "bs=1M", "conv=sparse", "status=none"],
-            None, copy)
+        # The read first: it brings the file into the page cache, if
+        # something pushed it out, before the copies are timed.
         dd_cmds[f"dd {v} read"] = (
             ["dd", f"if={source}", "of=/dev/null", "bs=1M", "status=none"], None, None)
+        for kind, conv in (("copy", []), ("copy conv=sparse", ["conv=sparse"]),
+                           ("copy conv=fdatasync", ["conv=fdatasync"])):
+            dd_cmds[f"dd {v} {kind}"] = (
+                ["dd", f"if={source}", f"of={copy}", "bs=1M", *conv, "status=none"], None, copy)
     return virsh_cmds, dd_cmds
 
 
 def make_checker(pool_dir):
-    import streams_worker
-
     def check(task, dest):
         if dest is None:
             return
@@ -157,9 +159,9 @@ def mbps(size_mib, seconds):
 
 def print_tables(workers, virsh_tool, dd_tool, size_mib, rounds):
     ours, reference = workers
-    dd = {v: (mbps(size_mib, dd_tool.best(f"dd {v} copy")),
-              mbps(size_mib, dd_tool.best(f"dd {v} copy conv=sparse")),
-              mbps(size_mib, dd_tool.best(f"dd {v} read"))) for v in VOLUMES}
+    dd = {v: [mbps(size_mib, dd_tool.best(f"dd {v} {kind}"))
+              for kind in ("copy", "copy conv=sparse", "copy conv=fdatasync", "read")]
+          for v in VOLUMES}
     print(f"Volume of {size_mib} MiB, MB/s (10^6 bytes of the volume per second), best of"
           f" {rounds} rounds")
     print(f"{'transfer':<36} {'ours':>7} {'ref':>7} {'o/r':>5} {'virsh':>7}  virsh command")
@@ -177,11 +179,13 @@ def print_tables(workers, virsh_tool, dd_tool, size_mib, rounds):
         rows.append({"task": task, "ours_mbps": o, "reference_mbps": r, "ratio": o / r,
                      "virsh": tool, "virsh_mbps": v})
     print()
-    print("Physical limit, dd bs=1M of the same files on the same disk (page cache), MB/s")
-    print(f"{'file':<10} {'copy':>7} {'copy conv=sparse':>17} {'read to /dev/null':>18}")
+    print("Physical limit, dd bs=1M of the same files on the same disk, MB/s"
+          " (copy: into the page cache, as the transfers write; fdatasync: to the disk)")
+    print(f"{'file':<10} {'copy':>7} {'copy conv=sparse':>17} {'copy conv=fdatasync':>20}"
+          f" {'read to /dev/null':>18}")
     for v in VOLUMES:
-        copy, sparse_copy, read = dd[v]
-        print(f"{v:<10} {copy:7.0f} {sparse_copy:17.0f} {read:18.0f}")
+        copy, sparse_copy, synced, read = dd[v]
+        print(f"{v:<10} {copy:7.0f} {sparse_copy:17.0f} {synced:20.0f} {read:18.0f}")
     return rows, dd
 
 
