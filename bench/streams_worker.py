@@ -22,7 +22,6 @@ download writes).
 
 import argparse
 import errno
-import json
 import os
 import sys
 from time import perf_counter
