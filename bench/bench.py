@@ -6,6 +6,11 @@ script; the reference is libvirt-python in bench/.venv-reference (created
 if missing); the C floor is the same libvirt call timed in a C loop.
 Each runs in its own worker process (worker.py); the workers take turns,
 one round each, and every call reports its best round. See README.md.
+
+--instructions adds (--instructions-only: runs just) a count of the
+instructions per call: each participant runs once under callgrind, every
+call's loop for N and for 2N iterations; (I(2N) - I(N)) / N, less the bare
+Python loop, is immune to the machine's noise. See callgrind.py.
 """
 
 import argparse
@@ -16,9 +21,11 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import callgrind
 from worker import CALLS
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -29,6 +36,8 @@ REFERENCE_VENV = BENCH_DIR / ".venv-reference"
 REFERENCE_PYTHON = REFERENCE_VENV / "bin" / "python"
 REFERENCE_PACKAGE = "libvirt-python==12.8.0"
 GOAL_RATIO = 0.5
+# Wall-clock and instruction ratios further apart than this are flagged.
+RATIO_GAP = 0.15
 
 
 def can_import(python, module):
@@ -250,6 +259,116 @@ def print_header(ours, reference, target="test:///default"):
     return same_module
 
 
+def ensure_c_floor_built(python):
+    """Build the C floor outside valgrind (compiling under it takes minutes)."""
+    subprocess.run([str(python), "-c",
+                    f"import sys; sys.path.insert(0, {str(BENCH_DIR)!r});"
+                    " import c_floor; c_floor.load()"], check=True)
+
+
+def run_in_parallel(jobs):
+    """Run the callables in threads (callgrind runs are single-process CPU
+    work, counted in instructions, so running them side by side does not
+    disturb their numbers); returns their results in order."""
+    results, errors = [None] * len(jobs), []
+
+    def run(index, job):
+        try:
+            results[index] = job()
+        except BaseException as error:  # re-raised in the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def count_instructions(n, keep=None):
+    """{participant: {label: instructions per call}} for ours, the reference and
+    the C floor, and the participants' descriptions."""
+    reason = callgrind.available()
+    if reason:
+        raise SystemExit(f"--instructions: {reason}")
+    marker = callgrind.mark_library()
+    c_python = python_with_cffi()
+    ensure_c_floor_built(c_python)
+    participants = [("ours", sys.executable, "python", None),
+                    ("reference", ensure_reference_venv(), "python", env_without_pythonpath()),
+                    ("C floor", c_python, "c", None)]
+
+    def job(name, python, kind, env):
+        argv = [callgrind.real_executable(python), BENCH_DIR / "worker.py", kind,
+                "--callgrind", n, "--marker", marker]
+        return callgrind.run(argv, env=env,
+                             keep=keep and Path(keep) / name.replace(" ", "-"))
+
+    outputs = run_in_parallel([lambda args=args: job(*args) for args in participants])
+    counts, infos = {}, {}
+    for (name, _, kind, _), (stdout, dumps) in zip(participants, outputs):
+        marks = dict(dumps)
+        bare = callgrind.per_iteration(marks, "bare", n) if kind == "python" else 0.0
+        counts[name] = {label: callgrind.per_iteration(marks, str(index), n) - bare
+                        for index, (label, _, _) in enumerate(CALLS)}
+        infos[name] = dict(json.loads(stdout.splitlines()[0]), bare_loop_instructions=bare)
+    return counts, infos
+
+
+def summarize_instructions(counts):
+    rows = []
+    for label, _, _ in CALLS:
+        o, r, c = (counts[name][label] for name in ("ours", "reference", "C floor"))
+        rows.append({"call": label, "ours": o, "reference": r, "c_floor": c,
+                     "ours_overhead": o - c, "reference_overhead": r - c,
+                     "ratio": (o - c) / (r - c) if r > c else None})
+    return rows
+
+
+def print_instruction_table(rows, n, infos):
+    width = max(len(row["call"]) for row in rows)
+    print(f"Instructions per call (callgrind: (I(2N) - I(N)) / N, N = {n}, bare loop removed)")
+    print(f"{'call':<{width}} {'ours':>8} {'ref':>8} {'C floor':>8}"
+          f" {'ours-C':>8} {'ref-C':>8} {'ratio':>6}")
+    print(f"{'':<{width}} {'instr':>8} {'instr':>8} {'instr':>8}"
+          f" {'instr':>8} {'instr':>8} {'o/r':>6}")
+    for row in rows:
+        ratio = row["ratio"]
+        mark = " ok" if ratio is not None and ratio <= GOAL_RATIO else ""
+        print(f"{row['call']:<{width}} {row['ours']:8.0f} {row['reference']:8.0f}"
+              f" {row['c_floor']:8.0f} {row['ours_overhead']:8.0f}"
+              f" {row['reference_overhead']:8.0f}"
+              f" {'n/a' if ratio is None else f'{ratio:.2f}':>6}{mark}")
+    ratios = [row["ratio"] for row in rows if row["ratio"] is not None]
+    met = sum(ratio <= GOAL_RATIO for ratio in ratios)
+    bare = ", ".join(f"{name} {infos[name]['bare_loop_instructions']:.0f}"
+                     for name in ("ours", "reference"))
+    print(f"\nratio = (ours - C) / (ref - C) in instructions, goal <= {GOAL_RATIO} ('ok'):"
+          f" met by {met}/{len(rows)} calls"
+          + (f", median ratio {statistics.median(ratios):.2f}." if ratios else ".")
+          + f" Bare loop removed: {bare} instructions per iteration.")
+
+
+def print_ratio_comparison(rows, instruction_rows):
+    """The two overhead ratios side by side; gaps above RATIO_GAP flagged."""
+    width = max(len(row["call"]) for row in rows)
+    print("\nOverhead ratio o/r: wall clock (best of rounds) vs instructions")
+    print(f"{'call':<{width}} {'wall':>6} {'instr':>6} {'gap':>6}")
+    for row, irow in zip(rows, instruction_rows):
+        wall, instr = row["ratio"], irow["ratio"]
+        if wall is None or instr is None:
+            gap_text, flag = "n/a", ""
+        else:
+            gap_text = f"{wall - instr:+.2f}"
+            flag = " differs" if abs(wall - instr) > RATIO_GAP else ""
+        print(f"{row['call']:<{width}} {'n/a' if wall is None else f'{wall:.2f}':>6}"
+              f" {'n/a' if instr is None else f'{instr:.2f}':>6} {gap_text:>6}{flag}")
+    print(f"'differs': the two ratios are more than {RATIO_GAP} apart (see README.md).")
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -258,6 +377,15 @@ def parse_args():
     parser.add_argument("--batch-ms", type=float,
                         help="target time of one batch of one call (default 20)")
     parser.add_argument("--json", metavar="FILE", help="also write the results here")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions per call under callgrind (about 1 minute)")
+    parser.add_argument("--instructions-only", action="store_true",
+                        help="only count instructions per call (no timing)")
+    parser.add_argument("--instr-n", type=int, default=1000, metavar="N",
+                        help="iterations of the shorter callgrind loop (default 1000)")
+    parser.add_argument("--keep-callgrind", metavar="DIR",
+                        help="keep the callgrind dumps in DIR (ours.N, reference.N, C-floor.N:"
+                             " mark N; 3k+2 and 3k+3 are call k's N and 2N loops)")
     parser.add_argument("--version-specific", action="store_true",
                         help="also measure ours built without the limited API for this Python"
                              f" (built into {VERSION_SPECIFIC_VENV.relative_to(REPO)})")
@@ -266,13 +394,34 @@ def parse_args():
         args.rounds = 6 if args.quick else 70
     if args.batch_ms is None:
         args.batch_ms = 2 if args.quick else 20
-    if args.rounds < 1 or args.batch_ms <= 0:
-        parser.error("--rounds and --batch-ms must be positive")
+    if args.rounds < 1 or args.batch_ms <= 0 or args.instr_n < 1:
+        parser.error("--rounds, --batch-ms and --instr-n must be positive")
     return args
+
+
+def main_instructions_only(args):
+    started = time.monotonic()
+    counts, infos = count_instructions(args.instr_n, args.keep_callgrind)
+    print(f"ours:      {infos['ours']['module']} (Python {infos['ours']['python']})")
+    print(f"reference: {infos['reference']['module']} (Python {infos['reference']['python']})")
+    print(f"libvirt {infos['reference']['libvirt_version']}, test:///default,"
+          f" {platform.machine()}\n")
+    rows = summarize_instructions(counts)
+    print_instruction_table(rows, args.instr_n, infos)
+    elapsed = time.monotonic() - started
+    print(f"Total run time {elapsed:.0f} s.")
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "statistic": "instructions per call, (I(2N) - I(N)) / N, bare loop removed",
+            "n": args.instr_n, "goal_ratio": GOAL_RATIO, "elapsed_s": elapsed,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "participants": infos,
+            "instructions": rows}, indent=2) + "\n")
 
 
 def main():
     args = parse_args()
+    if args.instructions_only:
+        return main_instructions_only(args)
     started = time.monotonic()
     workers = start_workers(args.batch_ms, args.version_specific)
     try:
@@ -286,6 +435,14 @@ def main():
     rows = summarize(ours, reference, c_floor)
     print_table(rows, args.rounds)
     builds = print_builds(ours, workers[3], reference, c_floor) if len(workers) > 3 else None
+    instruction_rows = None
+    if args.instructions:
+        # After the timing, so that the callgrind runs do not compete with it.
+        counts, infos = count_instructions(args.instr_n, args.keep_callgrind)
+        instruction_rows = summarize_instructions(counts)
+        print()
+        print_instruction_table(instruction_rows, args.instr_n, infos)
+        print_ratio_comparison(rows, instruction_rows)
     elapsed = time.monotonic() - started
     print(f"Total run time {elapsed:.0f} s.")
 
@@ -301,6 +458,8 @@ def main():
             "participants": {w.name: w.info for w in workers},
             "calls": rows,
             "other_build": builds,
+            "instructions": instruction_rows,
+            "instructions_n": args.instr_n if instruction_rows else None,
             "samples_ns": {w.name: w.samples for w in workers},
         }
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")

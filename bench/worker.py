@@ -2,11 +2,18 @@
 
     worker.py python --target-ms 30   # times `import libvirt` of this interpreter
     worker.py c      --target-ms 30   # times the C floor (see c_floor.py)
+    worker.py python --callgrind 1000 --marker LIB   # run under callgrind
 
 On start it calibrates a batch size per call (so each batch takes about
 --target-ms), then prints one JSON line describing itself. After that, every
 line read from stdin runs one round, answered by one JSON line
 {label: ns per call}. It exits at end of input.
+
+With --callgrind N (the process then runs under valgrind, see callgrind.py)
+it prints the JSON line describing itself, runs each call's loop for N and
+for 2N iterations, each stretch ended by a callgrind mark named after the
+call's index in CALLS ("3 n", "3 2n"; "bare n", "bare 2n" for the empty
+Python loop), and exits.
 """
 
 import argparse
@@ -142,11 +149,25 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("kind", choices=["python", "c"])
     parser.add_argument("--target-ms", type=float, default=30)
+    parser.add_argument("--callgrind", type=int, metavar="N",
+                        help="count instructions of N and 2N iterations instead of timing")
+    parser.add_argument("--marker", help="the callgrind marker library (with --callgrind)")
     args = parser.parse_args()
     target_ns = args.target_ms * 1e6
 
     protocol = protocol_stream()
     loops, info = python_participant() if args.kind == "python" else c_participant()
+    if args.callgrind:
+        import callgrind
+
+        mark = callgrind.Marker(args.marker)
+        n = args.callgrind
+        keyed = [(str(index), loops[label], n) for index, (label, _, _) in enumerate(CALLS)]
+        if args.kind == "python":
+            keyed.append(("bare", make_python_loop("pass", {}), n))
+        print(json.dumps(info), file=protocol, flush=True)
+        callgrind.measure_loops(keyed, mark, warm=min(n, 100))
+        return
     loop_overhead = empty_loop_ns(target_ns) if args.kind == "python" else 0.0
     batch = {label: calibrate(loop, target_ns) for label, loop in loops.items()}
     info.update(batch_sizes=batch, loop_overhead_ns=loop_overhead)
