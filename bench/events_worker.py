@@ -39,7 +39,7 @@ import time
 from itertools import repeat
 from time import perf_counter_ns
 
-from worker import URI, protocol_stream, serve
+from worker import URI, loop_parking, protocol_stream, serve
 
 DOMAIN_XML = ("<domain type='test'><name>bench-events</name>"
               "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
@@ -96,25 +96,22 @@ def run(n):
 
 # Lock-step: `settle[0]` makes the waking callback ask the loop thread to
 # signal `idle` once it is done with that iteration, so that the next call
-# does not collide with the tail of the previous dispatch.
+# does not collide with the tail of the previous dispatch. One step per call
+# of the pair.
+LOCKSTEP_STEP = """
+        wake_at[0] = i + {k}
+        t = perf_counter_ns()
+        {{{call}}}
+        if not wait(True, TIMEOUT_S) or not idle(True, TIMEOUT_S):
+            timed_out(i + {k})
+        calls.append(t)"""
 LOCKSTEP = """
 def run(n):
     calls = []
     settle[0] = True
     start = perf_counter_ns()
-    for i in range(0, n, 2):
-        wake_at[0] = i + 1
-        t = perf_counter_ns()
-        {first}
-        if not wait(True, TIMEOUT_S) or not idle(True, TIMEOUT_S):
-            timed_out(i + 1)
-        calls.append(t)
-        wake_at[0] = i + 2
-        t = perf_counter_ns()
-        {second}
-        if not wait(True, TIMEOUT_S) or not idle(True, TIMEOUT_S):
-            timed_out(i + 2)
-        calls.append(t)
+    for i in range(0, n, 2):""" + LOCKSTEP_STEP.format(k=1, call="first") \
+    + LOCKSTEP_STEP.format(k=2, call="second") + """
     settle[0] = False
     return start, calls
 """
@@ -142,25 +139,8 @@ def python_participant():
         print("virEventRunDefaultImpl failed", file=sys.stderr)
 
     threading.Thread(target=event_loop, name="libvirt event loop", daemon=True).start()
-
-    # Parking the loop for a burst: a timeout callback that blocks the loop
-    # thread until unpark(). Not part of anything timed.
-    parked, resume = threading.Lock(), threading.Lock()
-    parked.acquire()
-    resume.acquire()
-
-    def park_callback(timer, opaque):
-        libvirt.virEventUpdateTimeout(timer, -1)
-        parked.release()
-        if not resume.acquire(True, TIMEOUT_S):
-            print("event loop parked for too long", file=sys.stderr)
-
-    park_timer = libvirt.virEventAddTimeout(-1, park_callback, None)
-
-    def park():
-        libvirt.virEventUpdateTimeout(park_timer, 0)
-        if not parked.acquire(True, TIMEOUT_S):
-            raise SystemExit("could not park the event loop")
+    # Parking the loop for a burst; not part of anything timed.
+    park, unpark = loop_parking(libvirt, TIMEOUT_S)
 
     conn = libvirt.open(URI)
     stamps, events, wake_at = [], [], [0]
@@ -182,7 +162,7 @@ def python_participant():
 
     namespace = {"conn": conn, "dom": conn.lookupByName("test"), "DOMAIN_XML": DOMAIN_XML,
                  "wake_at": wake_at, "wait": done.acquire, "timed_out": timed_out,
-                 "park": park, "unpark": resume.release,
+                 "park": park, "unpark": unpark,
                  "settle": settle, "idle": idle.acquire,
                  "perf_counter_ns": perf_counter_ns, "repeat": repeat, "TIMEOUT_S": TIMEOUT_S}
 

@@ -47,7 +47,7 @@ import threading
 from itertools import repeat
 from time import perf_counter_ns
 
-from worker import protocol_stream, serve
+from worker import loop_parking, protocol_stream, serve
 
 OPERATIONS = ("listAllDomains", "getAllDomainStats", "XMLDesc", "events")
 # The first three operations are repeated until they have covered about this
@@ -109,25 +109,8 @@ def python_participant(uris, pairs):
         print("virEventRunDefaultImpl failed", file=sys.stderr)
 
     threading.Thread(target=event_loop, name="libvirt event loop", daemon=True).start()
-
-    # Parking the loop: a timeout callback that blocks the loop thread until
-    # unpark().
-    parked, resume = threading.Lock(), threading.Lock()
-    parked.acquire()
-    resume.acquire()
-
-    def park_callback(timer, opaque):
-        libvirt.virEventUpdateTimeout(timer, -1)
-        parked.release()
-        if not resume.acquire(True, TIMEOUT_S):
-            print("event loop parked for too long", file=sys.stderr)
-
-    park_timer = libvirt.virEventAddTimeout(-1, park_callback, None)
-
-    def park():
-        libvirt.virEventUpdateTimeout(park_timer, 0)
-        if not parked.acquire(True, TIMEOUT_S):
-            raise SystemExit("could not park the event loop")
+    # Parked, the loop dispatches the events of a run in one go.
+    park, unpark = loop_parking(libvirt, TIMEOUT_S)
 
     events, wake_at = [], [0]
     done = threading.Lock()
@@ -155,7 +138,7 @@ def python_participant(uris, pairs):
         scope = {"conn": conn, "doms": doms, "xmls": xmls, "events": events,
                  "wake_at": wake_at, "wait": done.acquire, "timed_out": timed_out,
                  "check": check, "repeat": repeat,
-                 "park": park, "unpark": resume.release, "TIMEOUT_S": TIMEOUT_S}
+                 "park": park, "unpark": unpark, "TIMEOUT_S": TIMEOUT_S}
         for op, source in LOOPS.items():
             namespace = dict(scope)
             exec(source, namespace)

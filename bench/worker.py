@@ -22,26 +22,29 @@ import json
 import os
 import sys
 import textwrap
+import threading
 import time
 from itertools import repeat
 
 URI = "test:///default"
 
 # (label, Python statement, C floor function); `conn`, `dom` and
-# `libvirtError` are in scope for the statements.
-CALLS = [
-    ("dom.name()", "dom.name()", "floor_name"),
-    ("dom.ID()", "dom.ID()", "floor_id"),
-    ("dom.UUIDString()", "dom.UUIDString()", "floor_uuid_string"),
-    ("dom.info()", "dom.info()", "floor_info"),
-    ("dom.state()", "dom.state()", "floor_state"),
-    ("conn.getVersion()", "conn.getVersion()", "floor_get_version"),
-    ("conn.lookupByName('test')", "conn.lookupByName('test')", "floor_lookup_by_name"),
-    ("conn.listAllDomains()", "conn.listAllDomains()", "floor_list_all_domains"),
-    ("dom.memoryStats()", "dom.memoryStats()", "floor_memory_stats"),
-    ("conn.getCPUStats(-1)", "conn.getCPUStats(-1)", "floor_cpu_stats"),
-    ("dom.schedulerParameters()", "dom.schedulerParameters()", "floor_scheduler_parameters"),
-    ("conn.getAllDomainStats()", "conn.getAllDomainStats()", "floor_all_domain_stats"),
+# `libvirtError` are in scope for the statements. A call is labelled by its
+# statement, but for the one whose statement is a try block.
+CALLS = [(statement, statement, floor) for statement, floor in (
+    ("dom.name()", "floor_name"),
+    ("dom.ID()", "floor_id"),
+    ("dom.UUIDString()", "floor_uuid_string"),
+    ("dom.info()", "floor_info"),
+    ("dom.state()", "floor_state"),
+    ("conn.getVersion()", "floor_get_version"),
+    ("conn.lookupByName('test')", "floor_lookup_by_name"),
+    ("conn.listAllDomains()", "floor_list_all_domains"),
+    ("dom.memoryStats()", "floor_memory_stats"),
+    ("conn.getCPUStats(-1)", "floor_cpu_stats"),
+    ("dom.schedulerParameters()", "floor_scheduler_parameters"),
+    ("conn.getAllDomainStats()", "floor_all_domain_stats"),
+)] + [
     ("lookupByName('nope') raises",
      "try:\n    conn.lookupByName('nope')\nexcept libvirtError:\n    pass",
      "floor_lookup_fails"),
@@ -134,6 +137,33 @@ def protocol_stream():
     protocol = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     return protocol
+
+
+def loop_parking(libvirt, timeout_s):
+    """(park, unpark) for the running default event loop.
+
+    park() makes a timeout callback block the loop thread and returns once
+    it does; until unpark() libvirt queues the events, which the loop then
+    dispatches in one go.
+    """
+    parked, resume = threading.Lock(), threading.Lock()
+    parked.acquire()
+    resume.acquire()
+
+    def park_callback(timer, opaque):
+        libvirt.virEventUpdateTimeout(timer, -1)
+        parked.release()
+        if not resume.acquire(True, timeout_s):
+            print("event loop parked for too long", file=sys.stderr)
+
+    park_timer = libvirt.virEventAddTimeout(-1, park_callback, None)
+
+    def park():
+        libvirt.virEventUpdateTimeout(park_timer, 0)
+        if not parked.acquire(True, timeout_s):
+            raise SystemExit("could not park the event loop")
+
+    return park, resume.release
 
 
 def serve(protocol, info, run_round):
