@@ -14,23 +14,31 @@ import sys
 import tempfile
 from pathlib import Path
 
+from worker import CALLS
+
 BUILD_DIR = Path(__file__).resolve().parent / "_build"
 
-CDEF = """
-int floor_setup(const char *uri);
-long long floor_name(long n);
-long long floor_id(long n);
-long long floor_uuid_string(long n);
-long long floor_info(long n);
-long long floor_state(long n);
-long long floor_get_version(long n);
-long long floor_lookup_by_name(long n);
-long long floor_list_all_domains(long n);
-long long floor_memory_stats(long n);
-long long floor_cpu_stats(long n);
-long long floor_scheduler_parameters(long n);
-long long floor_all_domain_stats(long n);
-long long floor_lookup_fails(long n);
+# One timed loop per call of worker.CALLS: n runs, elapsed ns.
+CDEF = "int floor_setup(const char *uri);\n" + "".join(
+    f"long long {floor}(long n);\n" for _, _, floor in CALLS)
+
+# C shared by the floors (this one, scale_c_floor.py, events_c_floor.py):
+# the clock, and an error handler that keeps expected errors off stderr.
+NOW_NS = r"""
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);   /* what time.perf_counter_ns uses */
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+"""
+
+IGNORE_ERROR = r"""
+static void ignore_error(void *opaque, virErrorPtr err)
+{
+    (void)opaque;
+    (void)err;
+}
 """
 
 C_SOURCE = r"""
@@ -41,21 +49,9 @@ C_SOURCE = r"""
 
 static virConnectPtr conn;
 static virDomainPtr dom;
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Keeps the expected 'Domain not found' of floor_lookup_fails off stderr. */
-static void ignore_error(void *opaque, virErrorPtr err)
-{
-    (void)opaque;
-    (void)err;
-}
-
+""" + NOW_NS + IGNORE_ERROR + r"""
+/* ignore_error keeps the expected 'Domain not found' of floor_lookup_fails
+ * off stderr. */
 int floor_setup(const char *uri)
 {
     virSetErrorFunc(NULL, ignore_error);

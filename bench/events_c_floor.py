@@ -51,13 +51,7 @@ static long capacity;
 static long received;
 static long wake_at;
 
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);   /* what time.perf_counter_ns uses */
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
+""" + c_floor.NOW_NS + r"""
 static void on_lifecycle(virConnectPtr c, virDomainPtr d, int event,
                          int detail, void *opaque)
 {

@@ -63,19 +63,7 @@ static sem_t done;
 static int park_timer;
 static sem_t parked, resume;
 
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void ignore_error(void *opaque, virErrorPtr err)
-{
-    (void)opaque;
-    (void)err;
-}
-
+""" + c_floor.NOW_NS + c_floor.IGNORE_ERROR + r"""
 static void *event_loop(void *arg)
 {
     (void)arg;
