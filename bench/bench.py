@@ -196,26 +196,43 @@ def summarize(ours, reference, c_floor):
     return rows
 
 
-def print_table(rows, rounds):
+def print_call_rows(rows, units, unit, keys, noise=False):
+    """The per-call table of print_table and print_instruction_table: ours,
+    ref, C floor, the overheads (rows[...][keys[i]], in `units` and `unit`),
+    the ratio marked 'ok' at the goal, and the noise column if asked."""
     width = max(len(row["call"]) for row in rows)
+    noise_head = f" {'noise':>6}" if noise else ""
     print(f"{'call':<{width}} {'ours':>8} {'ref':>8} {'C floor':>8}"
-          f" {'ours-C':>8} {'ref-C':>8} {'ratio':>6} {'noise':>6}")
-    print(f"{'':<{width}} {'ns/call':>8} {'ns/call':>8} {'ns/call':>8}"
-          f" {'ns':>8} {'ns':>8} {'o/r':>6} {'':>6}")
+          f" {'ours-C':>8} {'ref-C':>8} {'ratio':>6}" + noise_head)
+    print(f"{'':<{width}} {units:>8} {units:>8} {units:>8}"
+          f" {unit:>8} {unit:>8} {'o/r':>6}" + (f" {'':>6}" if noise else ""))
     for row in rows:
         ratio = row["ratio"]
         ratio_text = "n/a" if ratio is None else f"{ratio:.2f}"
-        noise_text = "-" if row["noise"] is None else f"{row['noise']:.1%}"
         mark = " ok" if ratio is not None and ratio <= GOAL_RATIO else ""
-        print(f"{row['call']:<{width}} {row['ours_ns']:8.0f} {row['reference_ns']:8.0f}"
-              f" {row['c_floor_ns']:8.0f} {row['ours_overhead_ns']:8.0f}"
-              f" {row['reference_overhead_ns']:8.0f} {ratio_text:>6}"
-              f" {noise_text:>6}{mark}")
+        noise_text = ""
+        if noise:
+            noise_text = " " + format("-" if row["noise"] is None else f"{row['noise']:.1%}", ">6")
+        ours, reference, c_floor, ours_overhead, reference_overhead = (row[k] for k in keys)
+        print(f"{row['call']:<{width}} {ours:8.0f} {reference:8.0f}"
+              f" {c_floor:8.0f} {ours_overhead:8.0f}"
+              f" {reference_overhead:8.0f} {ratio_text:>6}{noise_text}{mark}")
+
+
+def goal_summary(rows):
+    """'met by M/N calls, median ratio R.' for the rows' ratios."""
     ratios = [row["ratio"] for row in rows if row["ratio"] is not None]
     met = sum(ratio <= GOAL_RATIO for ratio in ratios)
+    return (f"met by {met}/{len(rows)} calls"
+            + (f", median ratio {statistics.median(ratios):.2f}." if ratios else "."))
+
+
+def print_table(rows, rounds):
+    print_call_rows(rows, "ns/call", "ns", ("ours_ns", "reference_ns", "c_floor_ns",
+                                            "ours_overhead_ns", "reference_overhead_ns"),
+                    noise=True)
     print(f"\nBest of {rounds} rounds. ratio = (ours - C) / (ref - C), goal <= {GOAL_RATIO}"
-          f" ('ok'): met by {met}/{len(rows)} calls"
-          + (f", median ratio {statistics.median(ratios):.2f}." if ratios else "."))
+          f" ('ok'): " + goal_summary(rows))
     print("noise = gap between best of even and best of odd rounds, worst of the three.")
 
 
@@ -329,26 +346,13 @@ def summarize_instructions(counts):
 
 
 def print_instruction_table(rows, n, infos):
-    width = max(len(row["call"]) for row in rows)
     print(f"Instructions per call (callgrind: (I(2N) - I(N)) / N, N = {n}, bare loop removed)")
-    print(f"{'call':<{width}} {'ours':>8} {'ref':>8} {'C floor':>8}"
-          f" {'ours-C':>8} {'ref-C':>8} {'ratio':>6}")
-    print(f"{'':<{width}} {'instr':>8} {'instr':>8} {'instr':>8}"
-          f" {'instr':>8} {'instr':>8} {'o/r':>6}")
-    for row in rows:
-        ratio = row["ratio"]
-        mark = " ok" if ratio is not None and ratio <= GOAL_RATIO else ""
-        print(f"{row['call']:<{width}} {row['ours']:8.0f} {row['reference']:8.0f}"
-              f" {row['c_floor']:8.0f} {row['ours_overhead']:8.0f}"
-              f" {row['reference_overhead']:8.0f}"
-              f" {'n/a' if ratio is None else f'{ratio:.2f}':>6}{mark}")
-    ratios = [row["ratio"] for row in rows if row["ratio"] is not None]
-    met = sum(ratio <= GOAL_RATIO for ratio in ratios)
+    print_call_rows(rows, "instr", "instr", ("ours", "reference", "c_floor",
+                                             "ours_overhead", "reference_overhead"))
     bare = ", ".join(f"{name} {infos[name]['bare_loop_instructions']:.0f}"
                      for name in ("ours", "reference"))
-    print(f"\nratio = (ours - C) / (ref - C) in instructions, goal <= {GOAL_RATIO} ('ok'):"
-          f" met by {met}/{len(rows)} calls"
-          + (f", median ratio {statistics.median(ratios):.2f}." if ratios else ".")
+    print(f"\nratio = (ours - C) / (ref - C) in instructions, goal <= {GOAL_RATIO} ('ok'): "
+          + goal_summary(rows)
           + f" Bare loop removed: {bare} instructions per iteration.")
 
 
@@ -367,6 +371,14 @@ def print_ratio_comparison(rows, instruction_rows):
         print(f"{row['call']:<{width}} {'n/a' if wall is None else f'{wall:.2f}':>6}"
               f" {'n/a' if instr is None else f'{instr:.2f}':>6} {gap_text:>6}{flag}")
     print(f"'differs': the two ratios are more than {RATIO_GAP} apart (see README.md).")
+
+
+def quick_defaults(args, **defaults):
+    """Give every option not given on the command line its default, a
+    (with --quick, without) pair in `defaults`."""
+    for name, (quick, full) in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
 
 
 def parse_args():
@@ -390,10 +402,7 @@ def parse_args():
                         help="also measure ours built without the limited API for this Python"
                              f" (built into {VERSION_SPECIFIC_VENV.relative_to(REPO)})")
     args = parser.parse_args()
-    if args.rounds is None:
-        args.rounds = 6 if args.quick else 70
-    if args.batch_ms is None:
-        args.batch_ms = 2 if args.quick else 20
+    quick_defaults(args, rounds=(6, 70), batch_ms=(2, 20))
     if args.rounds < 1 or args.batch_ms <= 0 or args.instr_n < 1:
         parser.error("--rounds, --batch-ms and --instr-n must be positive")
     return args

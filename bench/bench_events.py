@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from bench import (Worker, env_without_pythonpath, ensure_reference_venv, print_header,
-                   python_with_cffi, run_rounds)
+                   python_with_cffi, quick_defaults, run_rounds)
 from events_worker import SCENARIOS, TASKS, events_per_task
 
 GOAL_RATIO = 1.0   # events/s, ours / reference
@@ -140,12 +140,7 @@ def parse_args():
                         help="events per task of suspend/resume (createXML/destroy: half; default 2000)")
     parser.add_argument("--json", metavar="FILE", help="also write the results here")
     args = parser.parse_args()
-    if args.rounds is None:
-        args.rounds = 3 if args.quick else 40
-    if args.budget is None:
-        args.budget = 0 if args.quick else 75
-    if args.events is None:
-        args.events = 200 if args.quick else 2000
+    quick_defaults(args, rounds=(3, 40), budget=(0, 75), events=(200, 2000))
     if args.rounds < 1 or args.events < 4 or args.budget < 0:
         parser.error("--rounds must be positive, --events at least 4, --budget >= 0")
     return args

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import callgrind
 from bench import (BENCH_DIR, Worker, ensure_reference_venv, env_without_pythonpath,
-                   print_header, python_with_cffi, run_in_parallel, run_rounds)
+                   print_header, python_with_cffi, quick_defaults, run_in_parallel,
+                   run_rounds)
 from scale_worker import OPERATIONS
 
 STATE_DIR = BENCH_DIR / "_build" / "scale"
@@ -212,12 +213,7 @@ def parse_args():
         args.sizes = sorted({int(size) for size in args.sizes.split(",")})
     else:
         args.sizes = [10, 100] if args.quick else list(DEFAULT_SIZES)
-    if args.pairs is None:
-        args.pairs = 10 if args.quick else 100
-    if args.rounds is None:
-        args.rounds = 2 if args.quick else 30
-    if args.budget is None:
-        args.budget = 0 if args.quick else 120
+    quick_defaults(args, pairs=(10, 100), rounds=(2, 30), budget=(0, 120))
     if min(args.sizes) < 1 or args.pairs < 1 or args.rounds < 1:
         parser.error("sizes, --pairs and --rounds must be positive")
     return args
