@@ -1,7 +1,8 @@
 """The emitter's C, checked by what it does: the generator's output for the
 small fixture api/mini-api.xml (every shape, a pair argument, a hand-written
 function) is compiled with the hand-written sources into a libvirtmod of
-its own, and tests/emitted/mini_calls.py calls it against test:///default."""
+its own, and tests/children/emitted_c_cases.py calls it against
+test:///default."""
 
 import json
 import os
@@ -11,6 +12,8 @@ import sys
 import sysconfig
 
 import pytest
+
+from support import child
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -25,6 +28,19 @@ sys.path.remove(ROOT)
 INCLUDES = [f"-I{os.path.join(ROOT, d)}" for d in C_INCLUDE_DIRS]
 
 
+def gcc(*args, generated, link=False):
+    """Run gcc -std=gnu11 -Werror on `args` with the include paths of the
+    binding (its hand-written headers, the `generated` ones), Python and
+    libvirt, and libvirt's libraries if `link`; messages in English."""
+    flags = subprocess.run(["pkg-config", "--cflags", *(["--libs"] if link else []),
+                            MODULES["libvirt"].pkg_config],
+                           capture_output=True, text=True, check=True).stdout.split()
+    return subprocess.run(
+        ["gcc", "-std=gnu11", "-Werror", *args, f"-I{generated}", *INCLUDES,
+         f"-I{sysconfig.get_paths()['include']}", *flags],
+        capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
+
+
 @pytest.fixture(scope="module")
 def mini_extension(tmp_path_factory):
     work = tmp_path_factory.mktemp("mini")
@@ -35,16 +51,11 @@ def mini_extension(tmp_path_factory):
     generated = work / "generated"
     generator.generate({"libvirt": os.path.join(ROOT, "api", "mini-api.xml")}, str(overrides),
                        str(generated), quiet=True)
-    flags = subprocess.run(["pkg-config", "--cflags", "--libs", core.pkg_config],
-                           capture_output=True, text=True, check=True).stdout.split()
     sources = [str(generated / f"{core.extension}-generated.c"),
                *(os.path.join(ROOT, s) for s in (*core.c_sources, *SHARED_C_SOURCES))]
     target = work / f"{core.extension}{sysconfig.get_config_var('EXT_SUFFIX')}"
-    build = subprocess.run(
-        ["gcc", "-shared", "-fPIC", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter",
-         "-Werror", "-o", str(target), *sources, f"-I{generated}", *INCLUDES,
-         f"-I{sysconfig.get_paths()['include']}", *flags],
-        capture_output=True, text=True)
+    build = gcc("-shared", "-fPIC", "-Wall", "-Wextra", "-Wno-unused-parameter",
+                "-o", str(target), *sources, generated=generated, link=True)
     assert build.returncode == 0, build.stderr
     _, _, bindings = generator.load({"libvirt": os.path.join(ROOT, "api", "mini-api.xml")},
                                     str(overrides))
@@ -56,11 +67,7 @@ def mini_extension(tmp_path_factory):
 def test_the_emitted_c_of_the_mini_api_compiles_without_warnings_and_behaves(mini_extension):
     target, bound = mini_extension
     assert len(bound) >= 12
-    run = subprocess.run([sys.executable, os.path.join(HERE, "emitted", "mini_calls.py"),
-                          str(target), json.dumps(bound)],
-                         capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "ok"
+    child.run("emitted_c_cases", "mini_calls", target, json.dumps(bound), timeout=120)
 
 
 def _syntax_check(overrides_dir, generated):
@@ -69,13 +76,8 @@ def _syntax_check(overrides_dir, generated):
     core = MODULES["libvirt"]
     generator.generate({"libvirt": generator.pkg_config_api("libvirt")}, str(overrides_dir),
                        str(generated), quiet=True)
-    flags = subprocess.run(["pkg-config", "--cflags", core.pkg_config],
-                           capture_output=True, text=True, check=True).stdout.split()
-    return subprocess.run(
-        ["gcc", "-fsyntax-only", "-std=gnu11", "-Werror",
-         *(os.path.join(ROOT, s) for s in core.c_sources),
-         f"-I{generated}", *INCLUDES, f"-I{sysconfig.get_paths()['include']}", *flags],
-        capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
+    return gcc("-fsyntax-only", *(os.path.join(ROOT, s) for s in core.c_sources),
+               generated=generated)
 
 
 def test_an_override_whose_c_and_declaration_disagree_does_not_compile(tmp_path):
