@@ -9,6 +9,7 @@ import pytest
 import libvirt
 
 from support import api
+from support.errors import libvirt_error
 
 
 # --- opening and closing ----------------------------------------------------
@@ -38,9 +39,7 @@ def test_open_read_only(driver_uri, driver_xml, quiet):
         name = next(d.name for d in driver_xml.active_domains())
         dom = c.lookupByName(name)
         assert dom.name() == name
-        with pytest.raises(libvirt.libvirtError) as ei:
-            dom.suspend()
-        assert ei.value.get_error_code() == libvirt.VIR_ERR_OPERATION_DENIED
+        libvirt_error(libvirt.VIR_ERR_OPERATION_DENIED, dom.suspend)
         assert dom.state()[0] == driver_xml.domains[name].state
     finally:
         c.close()
@@ -48,17 +47,13 @@ def test_open_read_only(driver_uri, driver_xml, quiet):
 
 def test_open_missing_file_fails(tmp_path, quiet):
     uri = "test://" + str(tmp_path / "does-not-exist.xml")
-    with pytest.raises(libvirt.libvirtError) as ei:
-        libvirt.open(uri)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_XML_ERROR
-    assert ei.value.get_error_domain() == libvirt.VIR_FROM_TEST
+    err = libvirt_error(libvirt.VIR_ERR_XML_ERROR, libvirt.open, uri)
+    assert err.get_error_domain() == libvirt.VIR_FROM_TEST
 
 
 def test_open_test_uri_without_path_fails(quiet):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        libvirt.open("test:///")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
-    assert ei.value.get_error_domain() == libvirt.VIR_FROM_TEST
+    err = libvirt_error(libvirt.VIR_ERR_INVALID_ARG, libvirt.open, "test:///")
+    assert err.get_error_domain() == libvirt.VIR_FROM_TEST
 
 
 def test_open_wrong_type():
@@ -87,20 +82,14 @@ def test_close_returns_remaining_references(driver_uri, driver_xml):
 def test_use_after_close_raises(driver_uri, quiet):
     c = libvirt.open(driver_uri)
     assert c.close() == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        c.getType()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_CONN
-    with pytest.raises(libvirt.libvirtError) as ei:
-        c.lookupByName("alpha")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_CONN
+    libvirt_error(libvirt.VIR_ERR_INVALID_CONN, c.getType)
+    libvirt_error(libvirt.VIR_ERR_INVALID_CONN, c.lookupByName, "alpha")
 
 
 def test_close_twice_raises(driver_uri, quiet):
     c = libvirt.open(driver_uri)
     c.close()
-    with pytest.raises(libvirt.libvirtError) as ei:
-        c.close()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_CONN
+    libvirt_error(libvirt.VIR_ERR_INVALID_CONN, c.close)
 
 
 def test_default_state_is_shared_between_connections(conn):

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import libvirt
+from support.errors import libvirt_error
 
 
 def _first(driver_xml, pred):
@@ -58,9 +59,7 @@ def test_lookup_by_id(driver_conn, driver_xml):
 
 def test_lookup_by_id_inactive_fails(driver_conn, driver_xml, quiet):
     unused = max(d.id for d in driver_xml.active_domains()) + 100
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.lookupByID(unused)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+    libvirt_error(libvirt.VIR_ERR_NO_DOMAIN, driver_conn.lookupByID, unused)
 
 
 def test_lookup_failures(driver_conn, quiet):
@@ -69,10 +68,8 @@ def test_lookup_failures(driver_conn, quiet):
                      int=0x1234))),
                  lambda: driver_conn.lookupByUUID(uuidlib.UUID(
                      int=0x1234).bytes)):
-        with pytest.raises(libvirt.libvirtError) as ei:
-            call()
-        assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
-        assert ei.value.get_error_domain() == libvirt.VIR_FROM_TEST
+        err = libvirt_error(libvirt.VIR_ERR_NO_DOMAIN, call)
+        assert err.get_error_domain() == libvirt.VIR_FROM_TEST
 
 
 def test_connect_is_same_object(driver_conn, driver_xml):
@@ -299,9 +296,7 @@ def test_destroy_transient_domain_removes_it(driver_conn, driver_xml, quiet):
     d = _first(driver_xml, lambda d: not d.persistent)
     dom = driver_conn.lookupByName(d.name)
     assert dom.destroy() == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.lookupByName(d.name)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+    libvirt_error(libvirt.VIR_ERR_NO_DOMAIN, driver_conn.lookupByName, d.name)
 
 
 def test_operations_on_inactive_domain_fail(driver_conn, driver_xml, quiet):
@@ -332,9 +327,7 @@ def test_define_undefine(driver_conn, quiet):
     assert "newdom" in driver_conn.listDefinedDomains()
     assert driver_conn.lookupByUUIDString(u).name() == "newdom"
     assert dom.undefine() == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.lookupByName("newdom")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+    libvirt_error(libvirt.VIR_ERR_NO_DOMAIN, driver_conn.lookupByName, "newdom")
 
 
 def test_define_xml_flags_and_undefine_flags(driver_conn):
@@ -346,9 +339,7 @@ def test_define_xml_flags_and_undefine_flags(driver_conn):
 
 
 def test_define_invalid_xml(driver_conn, quiet):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.defineXML("<domain type='test'>")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_XML_DETAIL
+    libvirt_error(libvirt.VIR_ERR_XML_DETAIL, driver_conn.defineXML, "<domain type='test'>")
 
 
 def test_create_xml_transient(driver_conn):
@@ -397,9 +388,7 @@ def test_set_memory_running(driver_conn, driver_xml, cdirect, driver_uri):
 def test_set_memory_above_max_fails(driver_conn, driver_xml, quiet):
     d = _first(driver_xml, lambda d: d.state == libvirt.VIR_DOMAIN_RUNNING)
     dom = driver_conn.lookupByName(d.name)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.setMemory(d.memory * 2)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, dom.setMemory, d.memory * 2)
     assert dom.info()[2] == d.current_memory
 
 
@@ -423,9 +412,7 @@ def test_set_max_memory_inactive(driver_conn, driver_xml):
 def test_set_max_memory_running_fails(driver_conn, driver_xml, quiet):
     d = _first(driver_xml, lambda d: d.state == libvirt.VIR_DOMAIN_RUNNING)
     dom = driver_conn.lookupByName(d.name)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.setMaxMemory(d.memory * 2)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    libvirt_error(libvirt.VIR_ERR_OPERATION_INVALID, dom.setMaxMemory, d.memory * 2)
     assert dom.maxMemory() == d.memory
 
 
@@ -449,9 +436,8 @@ def test_set_vcpus_flags_config(driver_conn, driver_xml):
 def test_metadata_round_trip(driver_conn, driver_xml, quiet):
     d = next(iter(driver_xml.domains.values()))
     dom = driver_conn.lookupByName(d.name)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.metadata(libvirt.VIR_DOMAIN_METADATA_DESCRIPTION, None)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_METADATA
+    libvirt_error(libvirt.VIR_ERR_NO_DOMAIN_METADATA,
+                  dom.metadata, libvirt.VIR_DOMAIN_METADATA_DESCRIPTION, None)
     assert dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_DESCRIPTION,
                            "a description", None, None) == 0
     assert dom.metadata(libvirt.VIR_DOMAIN_METADATA_DESCRIPTION, None) == \

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import libvirt
+from support.errors import libvirt_error
 
 
 # --- node devices -----------------------------------------------------------
@@ -147,9 +148,7 @@ def test_interface_define_undefine(driver_conn, quiet):
     assert iface.isActive() == 0
     assert "eth42" in driver_conn.listDefinedInterfaces()
     assert iface.undefine() == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.interfaceLookupByName("eth42")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_INTERFACE
+    libvirt_error(libvirt.VIR_ERR_NO_INTERFACE, driver_conn.interfaceLookupByName, "eth42")
 
 
 def test_interface_transaction(driver_conn, driver_xml, quiet):
@@ -191,10 +190,8 @@ def test_interface_transaction(driver_conn, driver_xml, quiet):
     (lambda c: c.listAllNWFilterBindings(), "VIR_FROM_NWFILTER"),
 ])
 def test_unsupported_drivers(driver_conn, quiet, call, domain):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        call(driver_conn)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
-    assert ei.value.get_error_domain() == getattr(libvirt, domain)
+    err = libvirt_error(libvirt.VIR_ERR_NO_SUPPORT, call, driver_conn)
+    assert err.get_error_domain() == getattr(libvirt, domain)
 
 
 # --- snapshots ----------------------------------------------------------------------
@@ -243,9 +240,7 @@ def test_snapshot_objects(driver_conn, driver_xml, quiet):
         assert root.find("name").text == s.name
         assert root.find("description").text == s.description
         if s.parent is None:
-            with pytest.raises(libvirt.libvirtError) as ei:
-                snap.getParent()
-            assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_SNAPSHOT
+            libvirt_error(libvirt.VIR_ERR_NO_DOMAIN_SNAPSHOT, snap.getParent)
         else:
             parent = snap.getParent()
             assert type(parent) is libvirt.virDomainSnapshot
@@ -264,12 +259,8 @@ def test_snapshot_current(driver_conn, driver_xml, quiet):
     assert odom.snapshotNum() == 0
     assert odom.listAllSnapshots() == []
     assert odom.snapshotListNames() == []
-    with pytest.raises(libvirt.libvirtError) as ei:
-        odom.snapshotCurrent()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_SNAPSHOT
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.snapshotLookupByName("no-such-snapshot")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_SNAPSHOT
+    libvirt_error(libvirt.VIR_ERR_NO_DOMAIN_SNAPSHOT, odom.snapshotCurrent)
+    libvirt_error(libvirt.VIR_ERR_NO_DOMAIN_SNAPSHOT, dom.snapshotLookupByName, "no-such-snapshot")
 
 
 def test_snapshot_create_revert_delete(driver_conn, driver_xml):
@@ -350,14 +341,10 @@ def test_checkpoints(driver_conn, driver_xml, quiet):
     assert root.tag == "domaincheckpoint"
     assert root.find("name").text == "cp2"
     assert root.find("parent/name").text == "cp1"
-    with pytest.raises(libvirt.libvirtError) as ei:
-        cp1.getParent()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_CHECKPOINT
+    libvirt_error(libvirt.VIR_ERR_NO_DOMAIN_CHECKPOINT, cp1.getParent)
     assert looked.delete() == 0
     assert [c.getName() for c in dom.listAllCheckpoints()] == ["cp1"]
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.checkpointLookupByName("cp2")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN_CHECKPOINT
+    libvirt_error(libvirt.VIR_ERR_NO_DOMAIN_CHECKPOINT, dom.checkpointLookupByName, "cp2")
 
 
 def test_checkpoint_needs_disk(driver_conn, driver_xml, quiet):
@@ -437,6 +424,4 @@ def test_volume_upload_unsupported(driver_conn, driver_xml, quiet):
     vol = driver_conn.storagePoolLookupByName(pool.name)\
         .storageVolLookupByName(next(iter(pool.volumes)))
     st = driver_conn.newStream(0)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        vol.upload(st, 0, 10, 0)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+    libvirt_error(libvirt.VIR_ERR_NO_SUPPORT, vol.upload, st, 0, 10, 0)

@@ -3,9 +3,8 @@
 import uuid as uuidlib
 import xml.etree.ElementTree as ET
 
-import pytest
-
 import libvirt
+from support.errors import libvirt_error
 
 
 def _net_xml(name, bridge, uuid=None):
@@ -26,13 +25,10 @@ def test_lookups(driver_conn, driver_xml):
 
 
 def test_lookup_missing(driver_conn, quiet):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.networkLookupByName("no-such-net")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_NETWORK
-    assert ei.value.get_error_domain() == libvirt.VIR_FROM_TEST
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.networkLookupByUUIDString(str(uuidlib.UUID(int=7)))
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_NETWORK
+    err = libvirt_error(libvirt.VIR_ERR_NO_NETWORK, driver_conn.networkLookupByName, "no-such-net")
+    assert err.get_error_domain() == libvirt.VIR_FROM_TEST
+    libvirt_error(libvirt.VIR_ERR_NO_NETWORK,
+                  lambda: driver_conn.networkLookupByUUIDString(str(uuidlib.UUID(int=7))))
 
 
 def test_getters(driver_conn, driver_xml, cdirect, driver_uri):
@@ -126,14 +122,10 @@ def test_define_start_stop_undefine(driver_conn, quiet):
     assert net.create() == 0
     assert net.isActive() == 1
     # a running network cannot be undefined by the test driver
-    with pytest.raises(libvirt.libvirtError) as ei:
-        net.undefine()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    libvirt_error(libvirt.VIR_ERR_OPERATION_INVALID, net.undefine)
     assert net.destroy() == 0
     assert net.undefine() == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.networkLookupByName("net-new")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_NETWORK
+    libvirt_error(libvirt.VIR_ERR_NO_NETWORK, driver_conn.networkLookupByName, "net-new")
 
 
 def test_define_xml_flags(driver_conn):
@@ -152,9 +144,7 @@ def test_create_transient(driver_conn, quiet):
     net2 = driver_conn.networkCreateXMLFlags(_net_xml("net-tr2", "virbr80"), 0)
     assert net2.isPersistent() == 0
     assert net.destroy() == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.networkLookupByName("net-tr")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_NETWORK
+    libvirt_error(libvirt.VIR_ERR_NO_NETWORK, driver_conn.networkLookupByName, "net-tr")
 
 
 def test_network_state_visible_from_c(conn, cdirect):

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import libvirt
+from support.errors import libvirt_error
 
 
 def _vol_xml(name, capacity, allocation=0):
@@ -106,9 +107,7 @@ def test_pool_destroy_create(driver_conn, driver_xml, cdirect, quiet):
     assert pool.isActive() == 0
     assert pool.info()[0] == libvirt.VIR_STORAGE_POOL_INACTIVE
     assert driver_conn.listDefinedStoragePools() == [p.name]
-    with pytest.raises(libvirt.libvirtError) as ei:
-        pool.listVolumes()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    libvirt_error(libvirt.VIR_ERR_OPERATION_INVALID, pool.listVolumes)
     assert pool.create() == 0
     assert pool.isActive() == 1
     assert sorted(pool.listVolumes()) == sorted(p.volumes)
@@ -134,9 +133,7 @@ def test_pool_define_build_start_undefine(driver_conn, quiet):
     assert pool.listAllVolumes() == []
     assert pool.destroy() == 0
     assert pool.undefine() == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.storagePoolLookupByName("pool-new")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_POOL
+    libvirt_error(libvirt.VIR_ERR_NO_STORAGE_POOL, driver_conn.storagePoolLookupByName, "pool-new")
 
 
 def test_pool_create_xml_transient(driver_conn):
@@ -206,15 +203,10 @@ def test_volume_lookups_and_getters(driver_conn, driver_xml, cdirect,
 
 def test_volume_lookup_missing(driver_conn, driver_xml, quiet):
     pool = driver_conn.storagePoolLookupByName(sorted(driver_xml.pools)[0])
-    with pytest.raises(libvirt.libvirtError) as ei:
-        pool.storageVolLookupByName("no-such-vol")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_VOL
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.storageVolLookupByPath("/no/such/path")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_VOL
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.storageVolLookupByKey("no-such-key")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_VOL
+    libvirt_error(libvirt.VIR_ERR_NO_STORAGE_VOL, pool.storageVolLookupByName, "no-such-vol")
+    libvirt_error(libvirt.VIR_ERR_NO_STORAGE_VOL,
+                  driver_conn.storageVolLookupByPath, "/no/such/path")
+    libvirt_error(libvirt.VIR_ERR_NO_STORAGE_VOL, driver_conn.storageVolLookupByKey, "no-such-key")
 
 
 def test_volume_create_delete(driver_conn, driver_xml, cdirect, driver_uri,
@@ -235,9 +227,7 @@ def test_volume_create_delete(driver_conn, driver_xml, cdirect, driver_uri,
     assert pool.info()[3] == p.available - size // 2
     assert vol.delete(0) == 0
     assert pool.numOfVolumes() == 0
-    with pytest.raises(libvirt.libvirtError) as ei:
-        pool.storageVolLookupByName("new.img")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_VOL
+    libvirt_error(libvirt.VIR_ERR_NO_STORAGE_VOL, pool.storageVolLookupByName, "new.img")
 
 
 def test_volume_clone(driver_conn, driver_xml):
@@ -258,10 +248,8 @@ def test_volume_unsupported_operations(driver_conn, driver_xml, quiet):
     vol = driver_conn.storagePoolLookupByName(p.name).storageVolLookupByName(
         next(iter(p.volumes)))
     for call in (vol.wipe, lambda: vol.resize(1 << 40)):
-        with pytest.raises(libvirt.libvirtError) as ei:
-            call()
-        assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
-        assert ei.value.get_error_domain() == libvirt.VIR_FROM_STORAGE
+        err = libvirt_error(libvirt.VIR_ERR_NO_SUPPORT, call)
+        assert err.get_error_domain() == libvirt.VIR_FROM_STORAGE
 
 
 def test_default_pool(conn, cdirect):

@@ -7,6 +7,7 @@ import uuid as uuidlib
 import pytest
 
 import libvirt
+from support.errors import libvirt_error
 
 # How the binding names virDomainMemoryStats tags in memoryStats()
 MEMORY_STAT_NAMES = {
@@ -160,9 +161,8 @@ def test_memory_stats_paused_is_empty(driver_conn, driver_xml, cdirect,
 
 def test_memory_stats_inactive_raises(driver_conn, driver_xml, quiet):
     d = next(x for x in driver_xml.domains.values() if not x.active)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.lookupByName(d.name).memoryStats()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    libvirt_error(libvirt.VIR_ERR_OPERATION_INVALID,
+                  lambda: driver_conn.lookupByName(d.name).memoryStats())
 
 
 # --- scheduler -------------------------------------------------------------------
@@ -408,9 +408,7 @@ def test_list_all_domains_default_conn(conn, cdirect):
 
 
 def test_list_all_domains_bad_flags(driver_conn, quiet):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.listAllDomains(1 << 20)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, driver_conn.listAllDomains, 1 << 20)
 
 
 def test_other_list_all_types(driver_conn, driver_xml):
@@ -518,9 +516,7 @@ def test_domain_list_get_stats(driver_conn, driver_xml, cdirect, driver_uri):
 
 
 def test_domain_list_get_stats_empty(driver_conn, quiet):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.domainListGetStats([])
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, driver_conn.domainListGetStats, [])
 
 
 # --- host statistics ----------------------------------------------------------------
@@ -564,9 +560,7 @@ def test_get_cells_free_memory(conn, cdirect):
 
 def test_get_cells_free_memory_without_cells(driver_conn, quiet):
     # the driver XML defines no NUMA cells
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.getCellsFreeMemory(0, 1)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, driver_conn.getCellsFreeMemory, 0, 1)
 
 
 # --- vcpus and other tuple/list returning overrides ---------------------------------------

@@ -17,6 +17,7 @@ import pytest
 import libvirt
 import libvirt_lxc
 import libvirt_qemu
+from support.errors import libvirt_error
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -37,10 +38,7 @@ def dom_xml(driver_xml):
 
 
 def _unsupported(call):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        call()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
-    return ei.value
+    return libvirt_error(libvirt.VIR_ERR_NO_SUPPORT, call)
 
 
 # --- fixed structs out --------------------------------------------------------------
@@ -49,18 +47,14 @@ def test_block_stats_values(dom, dom_xml, quiet):
     stats = dom.blockStats(dom_xml.disks[0])
     assert type(stats) is tuple and len(stats) == 5
     assert all(type(x) is int and x >= 0 for x in stats)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.blockStats("no-such-disk")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, dom.blockStats, "no-such-disk")
 
 
 def test_interface_stats_values(dom, quiet):
     stats = dom.interfaceStats("testnet0")
     assert type(stats) is tuple and len(stats) == 8
     assert all(type(x) is int and x >= 0 for x in stats)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.interfaceStats("nope")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, dom.interfaceStats, "nope")
 
 
 def test_block_info_values(dom, dom_xml):
@@ -164,9 +158,7 @@ def test_cpu_model_names(driver_conn, quiet):
     assert all(type(m) is str for m in models)
     assert "qemu64" in models
     assert driver_conn.getCPUModelNames("x86_64", 0) == models
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.getCPUModelNames("no-such-arch")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, driver_conn.getCPUModelNames, "no-such-arch")
 
 
 def test_authorized_ssh_keys_unsupported(dom, quiet):
@@ -220,12 +212,8 @@ def test_dhcp_leases_unsupported(driver_conn, driver_xml, quiet):
 
 
 def test_cells_free_memory_errors(conn, quiet):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        conn.getCellsFreeMemory(0, 0)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
-    with pytest.raises(libvirt.libvirtError) as ei:
-        conn.getCellsFreeMemory(-1, 2)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, conn.getCellsFreeMemory, 0, 0)
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, conn.getCellsFreeMemory, -1, 2)
     with pytest.raises(TypeError):
         conn.getCellsFreeMemory("0", 2)
     with pytest.raises(OverflowError):
@@ -238,9 +226,7 @@ def test_free_pages(conn, quiet):
     assert conn.getFreePages([4], 0, 1, 0) == {}
     with pytest.raises(TypeError):   # a list, as the reference requires
         conn.getFreePages((4,), 0, 1, 0)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        conn.getFreePages([], 0, 1)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, conn.getFreePages, [], 0, 1)
     with pytest.raises(libvirt.libvirtError):
         conn.getFreePages([4], 0, 0)
     with pytest.raises(TypeError):
@@ -264,9 +250,8 @@ def test_cpu_map(conn, cdirect):
 
 def test_vcpus_inactive(driver_conn, driver_xml, quiet):
     d = next(x for x in driver_xml.domains.values() if not x.active)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.lookupByName(d.name).vcpus()
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID
+    libvirt_error(libvirt.VIR_ERR_OPERATION_INVALID,
+                  lambda: driver_conn.lookupByName(d.name).vcpus())
 
 
 def test_vcpus_follow_set_vcpus(dom, dom_xml, driver_conn):
@@ -301,9 +286,8 @@ def test_pin_vcpu_round_trip(dom, driver_conn):
 
 
 def test_pin_vcpu_errors(dom, quiet):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.pinVcpuFlags(0, (True,), libvirt.VIR_DOMAIN_AFFECT_CONFIG)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG,
+                  dom.pinVcpuFlags, 0, (True,), libvirt.VIR_DOMAIN_AFFECT_CONFIG)
     with pytest.raises(libvirt.libvirtError):
         dom.pinVcpu(99, (True,))
     for bad in ("ab", b"\x01", 3, None, {0: True}):
@@ -336,15 +320,11 @@ def test_pin_emulator_round_trip(dom, driver_conn, quiet):
     assert dom.pinEmulator((False, True)) == 0
     assert dom.emulatorPinInfo() == (False, True) + (False,) * (ncpus - 2)
     assert dom.emulatorPinInfo(0) == dom.emulatorPinInfo()
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.pinEmulator(())
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, dom.pinEmulator, ())
 
 
 def test_pin_iothread_without_iothreads(dom, quiet):
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.pinIOThread(1, (True,))
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, dom.pinIOThread, 1, (True,))
     with pytest.raises(libvirt.libvirtError):
         dom.pinIOThread(iothread_val=1, cpumap=(True,), flags=0)
 
@@ -369,12 +349,8 @@ def test_baseline_cpu(driver_conn, quiet):
     assert driver_conn.baselineCPU([CPU_XML, CPU_XML], 0) == xml
     # anything but a list is no CPUs, as in the reference: libvirt says so
     for nothing in ((CPU_XML,), CPU_XML, 5):
-        with pytest.raises(libvirt.libvirtError) as ei:
-            driver_conn.baselineCPU(nothing)
-        assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.baselineCPU([])
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+        libvirt_error(libvirt.VIR_ERR_INVALID_ARG, driver_conn.baselineCPU, nothing)
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, driver_conn.baselineCPU, [])
     with pytest.raises(libvirt.libvirtError):
         driver_conn.baselineCPU(None)
     for bad in ([1], [CPU_XML, None]):
@@ -435,9 +411,7 @@ def test_send_key(dom, quiet):
 
 def test_alloc_pages_unsupported(conn, quiet):
     # libvirt itself wants a cellCount (0 by default, as in the reference)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        conn.allocPages({4: 10})
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_INVALID_ARG
+    libvirt_error(libvirt.VIR_ERR_INVALID_ARG, conn.allocPages, {4: 10})
     _unsupported(lambda: conn.allocPages({4: 10}, 0, 1))
     _unsupported(lambda: conn.allocPages({4: 10, 2048: 1}, 0, 1, 0))
     for bad in ([4], None, {"4": 1}, {4: "1"}):
@@ -449,9 +423,8 @@ def test_alloc_pages_unsupported(conn, quiet):
 
 def test_secret_value_unsupported(driver_conn, quiet):
     # the test driver has no secrets: no virSecret to call value() on
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.secretLookupByUUIDString("00000000-0000-0000-0000-000000000001")
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+    libvirt_error(libvirt.VIR_ERR_NO_SUPPORT,
+                  driver_conn.secretLookupByUUIDString, "00000000-0000-0000-0000-000000000001")
     assert libvirt.virSecret.value is not None
     assert libvirt.virSecret.setValue is not None
 
@@ -582,9 +555,7 @@ def test_create_xml_with_files(driver_conn, quiet):
     assert dom.connect() is driver_conn
     assert dom.name() == "with-files"
     assert dom.isActive() == 1
-    with pytest.raises(libvirt.libvirtError) as ei:
-        driver_conn.createXMLWithFiles("<domain/>", [], 0)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_NAME
+    libvirt_error(libvirt.VIR_ERR_NO_NAME, driver_conn.createXMLWithFiles, "<domain/>", [], 0)
     with pytest.raises(TypeError):
         driver_conn.createXMLWithFiles(NEW_DOMAIN_XML, None)
     with pytest.raises(libvirt.libvirtError):   # NULL, reported by libvirt
@@ -709,6 +680,4 @@ def test_peek_arguments_are_checked(conn, quiet):
         dom.blockPeek("vda", -1, 1)
     with pytest.raises(OverflowError):
         dom.memoryPeek(0, 2 ** 64)
-    with pytest.raises(libvirt.libvirtError) as ei:
-        dom.blockPeek("vda", 0, 16)
-    assert ei.value.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT
+    libvirt_error(libvirt.VIR_ERR_NO_SUPPORT, dom.blockPeek, "vda", 0, 16)
