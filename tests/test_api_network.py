@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 from support.errors import libvirt_error
+from support.handles import assert_listed, assert_lookups
 
 
 def _net_xml(name, bridge, uuid=None):
@@ -15,13 +16,9 @@ def _net_xml(name, bridge, uuid=None):
 
 def test_lookups(driver_conn, driver_xml):
     for n in driver_xml.networks.values():
-        for net in (driver_conn.networkLookupByName(n.name),
-                    driver_conn.networkLookupByUUIDString(n.uuid),
-                    driver_conn.networkLookupByUUID(
-                        uuidlib.UUID(n.uuid).bytes)):
-            assert type(net) is libvirt.virNetwork
-            assert net.name() == n.name
-            assert net.connect() is driver_conn
+        assert_lookups(driver_conn, libvirt.virNetwork, n.name, n.uuid,
+                       driver_conn.networkLookupByName, driver_conn.networkLookupByUUIDString,
+                       driver_conn.networkLookupByUUID)
 
 
 def test_lookup_missing(driver_conn, quiet):
@@ -81,11 +78,7 @@ def test_destroy_create(driver_conn, driver_xml, cdirect, driver_uri):
 
 def test_list_all_networks_flags(driver_conn, driver_xml):
     all_names = sorted(driver_xml.networks)
-    nets = driver_conn.listAllNetworks()
-    assert isinstance(nets, list)
-    assert all(type(n) is libvirt.virNetwork for n in nets)
-    assert all(n.connect() is driver_conn for n in nets)
-    assert sorted(n.name() for n in nets) == all_names
+    assert_listed(driver_conn, libvirt.virNetwork, driver_conn.listAllNetworks(), all_names)
     stopped = all_names[0]
     driver_conn.networkLookupByName(stopped).destroy()
 

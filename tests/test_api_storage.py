@@ -8,6 +8,7 @@ import pytest
 
 import libvirt
 from support.errors import libvirt_error
+from support.handles import assert_listed, assert_lookups
 
 
 def _vol_xml(name, capacity, allocation=0):
@@ -29,13 +30,10 @@ def _pool_without_volumes(driver_xml):
 
 def test_pool_lookups(driver_conn, driver_xml):
     for p in driver_xml.pools.values():
-        for pool in (driver_conn.storagePoolLookupByName(p.name),
-                     driver_conn.storagePoolLookupByUUIDString(p.uuid),
-                     driver_conn.storagePoolLookupByUUID(
-                         uuidlib.UUID(p.uuid).bytes)):
-            assert type(pool) is libvirt.virStoragePool
-            assert pool.name() == p.name
-            assert pool.connect() is driver_conn
+        assert_lookups(driver_conn, libvirt.virStoragePool, p.name, p.uuid,
+                       driver_conn.storagePoolLookupByName,
+                       driver_conn.storagePoolLookupByUUIDString,
+                       driver_conn.storagePoolLookupByUUID)
 
 
 def test_pool_lookup_missing(driver_conn, quiet):
@@ -82,11 +80,7 @@ def test_pool_counts_and_lists(driver_conn, driver_xml):
 
 def test_list_all_storage_pools_flags(driver_conn, driver_xml):
     names = sorted(driver_xml.pools)
-    pools = driver_conn.listAllStoragePools()
-    assert isinstance(pools, list)
-    assert all(type(p) is libvirt.virStoragePool for p in pools)
-    assert all(p.connect() is driver_conn for p in pools)
-    assert sorted(p.name() for p in pools) == names
+    assert_listed(driver_conn, libvirt.virStoragePool, driver_conn.listAllStoragePools(), names)
     driver_conn.storagePoolLookupByName(names[0]).destroy()
 
     def listed(flags):
