@@ -171,6 +171,19 @@ def run_rounds(workers, rounds, requests=("round",), deadline=None):
     return done
 
 
+def run_rounds_and_close(workers, rounds, requests, deadline=None):
+    """run_rounds(), then close the workers; exits if one of them failed."""
+    try:
+        done = run_rounds(workers, rounds, requests, deadline)
+    finally:
+        for worker in workers:
+            worker.close()
+    for worker in workers:
+        if worker.process.returncode:
+            raise SystemExit(f"{worker.name} worker failed (code {worker.process.returncode})")
+    return done
+
+
 def worst_noise(label, workers):
     noises = [w.noise(label) for w in workers if w.noise(label) is not None]
     return max(noises) if noises else None

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from bench import (Worker, env_without_pythonpath, ensure_reference_venv, print_header,
-                   python_with_cffi, quick_defaults, run_rounds)
+                   python_with_cffi, quick_defaults, run_rounds_and_close)
 from events_worker import SCENARIOS, TASKS, events_per_task
 
 GOAL_RATIO = 1.0   # events/s, ours / reference
@@ -150,15 +150,8 @@ def main():
     args = parse_args()
     started = time.monotonic()
     workers = start_workers(args.events)
-    try:
-        deadline = started + args.budget if args.budget else None
-        rounds = run_rounds(workers, args.rounds, TASKS, deadline)
-    finally:
-        for worker in workers:
-            worker.close()
-    for worker in workers:
-        if worker.process.returncode:
-            raise SystemExit(f"{worker.name} worker failed (code {worker.process.returncode})")
+    rounds = run_rounds_and_close(workers, args.rounds, TASKS,
+                                  started + args.budget if args.budget else None)
     ours, reference, c_floor = workers
 
     same_module = print_header(ours, reference,

@@ -20,7 +20,7 @@ from pathlib import Path
 import callgrind
 from bench import (BENCH_DIR, Worker, ensure_reference_venv, env_without_pythonpath,
                    print_header, python_with_cffi, quick_defaults, run_in_parallel,
-                   run_rounds)
+                   run_rounds_and_close)
 from scale_worker import OPERATIONS
 
 STATE_DIR = BENCH_DIR / "_build" / "scale"
@@ -70,15 +70,8 @@ def timed(sizes, pairs, rounds, budget):
         lambda n=name, p=python, k=kind, e=env: Worker(n, p, "scale_worker.py", k, *args, env=e)
         for name, python, kind, env in participants()])
     tasks = [f"{size} {op}" for size in sizes for op in OPERATIONS]
-    try:
-        deadline = time.monotonic() + budget if budget else None
-        done = run_rounds(workers, rounds, tasks, deadline)
-    finally:
-        for worker in workers:
-            worker.close()
-    for worker in workers:
-        if worker.process.returncode:
-            raise SystemExit(f"{worker.name} worker failed (code {worker.process.returncode})")
+    done = run_rounds_and_close(workers, rounds, tasks,
+                                time.monotonic() + budget if budget else None)
     return workers, done
 
 
