@@ -103,23 +103,6 @@ def signal_libvirtd(daemon, sig, timeout=10.0):
     return pid
 
 
-def _libvirtd_script(daemon):
-    mounts = [
-        (daemon.etc_dir, "/etc/libvirt"),
-        (daemon.run_dir, "/run/libvirt"),
-        (daemon.lib_dir, "/var/lib/libvirt"),
-        (daemon.cache_dir, "/var/cache/libvirt"),
-        (daemon.log_dir, "/var/log/libvirt"),
-    ]
-    lines = ["set -e"]
-    for src, dst in mounts:
-        lines.append("mkdir -p %s" % dst)
-        lines.append("mount --bind %s %s" % (src, dst))
-    pin = "taskset -c 0 " if daemon.pin_cpu else ""
-    lines.append("%s%s --daemon --pid-file /run/libvirt/libvirtd.pid" % (pin, qd.LIBVIRTD))
-    return "\n".join(lines) + "\n"
-
-
 def start_libvirtd(daemon, timeout=60.0):
     """Start libvirtd again for `daemon` (same root, configuration, socket)
     after it was killed; wait until it accepts connections."""
@@ -133,7 +116,7 @@ def start_libvirtd(daemon, timeout=60.0):
         pass
     env = qd.daemon_env()
     proc = subprocess.run(["unshare", "-m", "--propagation", "private",
-                           "sh", "-c", _libvirtd_script(daemon)],
+                           "sh", "-c", daemon._namespace_script(virtlogd=False)],
                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=timeout)
     if proc.returncode != 0:

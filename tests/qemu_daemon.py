@@ -348,7 +348,10 @@ class QemuDaemon:
 
     # -- life cycle ----------------------------------------------------
 
-    def _namespace_script(self):
+    def _namespace_script(self, virtlogd=True):
+        """The shell script that, in a new mount namespace, bind-mounts the
+        root's directories and starts the daemons (libvirtd only, to
+        restart it, without `virtlogd`)."""
         mounts = [
             (self.etc_dir, "/etc/libvirt"),
             (self.run_dir, "/run/libvirt"),
@@ -360,7 +363,8 @@ class QemuDaemon:
         for src, dst in mounts:
             lines.append("mkdir -p %s" % dst)
             lines.append("mount --bind %s %s" % (src, dst))
-        lines.append("%s --daemon --pid-file /run/libvirt/virtlogd.pid" % VIRTLOGD)
+        if virtlogd:
+            lines.append("%s --daemon --pid-file /run/libvirt/virtlogd.pid" % VIRTLOGD)
         pin = "taskset -c 0 " if self.pin_cpu else ""
         lines.append("%s%s --daemon --pid-file /run/libvirt/libvirtd.pid" % (pin, LIBVIRTD))
         return "\n".join(lines) + "\n"
