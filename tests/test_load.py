@@ -56,21 +56,18 @@ import os
 import pytest
 
 import qemu_daemon as qd
-from support import child, sanitizer
+from support import child, realdaemon, sanitizer
+from support.realdaemon import (DEFINED, DEFINED_ADDED, RESUMED, RESUMED_UNPAUSED, SHUTDOWN,
+                                SHUTDOWN_HOST, STARTED, STARTED_BOOTED, STOPPED,
+                                STOPPED_DESTROYED, SUSPENDED, SUSPENDED_PAUSED, UNDEFINED,
+                                UNDEFINED_REMOVED)
 
-REASON = qd.missing_requirements()
-IN_CI = bool(os.environ.get("CI"))
-needs_qemu = pytest.mark.skipif(bool(REASON) and not IN_CI,
-                                reason="real libvirtd/QEMU: %s" % REASON)
+REASON, needs_qemu = realdaemon.requirements()
 
 # libvirt constants, spelled out so that the expectations do not depend on
 # the binding under test (test_constants_match_the_binding checks them,
-# and those tests/children/load_cases.py spells out).
-DEFINED, UNDEFINED, STARTED, SUSPENDED, RESUMED, STOPPED, SHUTDOWN = range(7)
-DEFINED_ADDED = UNDEFINED_REMOVED = STARTED_BOOTED = 0
-SUSPENDED_PAUSED = RESUMED_UNPAUSED = 0
-STOPPED_DESTROYED = 1
-SHUTDOWN_HOST = 2
+# and those tests/children/load_cases.py spells out; the lifecycle ones:
+# support/realdaemon.py).
 NET_DEFINED, NET_UNDEFINED = 0, 1           # VIR_NETWORK_EVENT_*
 POOL_DEFINED, POOL_UNDEFINED = 0, 1         # VIR_STORAGE_POOL_EVENT_*
 SECRET_DEFINED, SECRET_UNDEFINED = 0, 1     # VIR_SECRET_EVENT_*
@@ -114,18 +111,7 @@ EVENT_LOOP_THREAD = "libvirt-event-loop"     # qemu_daemon.EventLoopThread's
 
 def test_constants_match_the_binding():
     import libvirt
-    expected = {
-        "VIR_DOMAIN_EVENT_DEFINED": DEFINED, "VIR_DOMAIN_EVENT_UNDEFINED": UNDEFINED,
-        "VIR_DOMAIN_EVENT_STARTED": STARTED, "VIR_DOMAIN_EVENT_SUSPENDED": SUSPENDED,
-        "VIR_DOMAIN_EVENT_RESUMED": RESUMED, "VIR_DOMAIN_EVENT_STOPPED": STOPPED,
-        "VIR_DOMAIN_EVENT_SHUTDOWN": SHUTDOWN,
-        "VIR_DOMAIN_EVENT_DEFINED_ADDED": DEFINED_ADDED,
-        "VIR_DOMAIN_EVENT_UNDEFINED_REMOVED": UNDEFINED_REMOVED,
-        "VIR_DOMAIN_EVENT_STARTED_BOOTED": STARTED_BOOTED,
-        "VIR_DOMAIN_EVENT_SUSPENDED_PAUSED": SUSPENDED_PAUSED,
-        "VIR_DOMAIN_EVENT_RESUMED_UNPAUSED": RESUMED_UNPAUSED,
-        "VIR_DOMAIN_EVENT_STOPPED_DESTROYED": STOPPED_DESTROYED,
-        "VIR_DOMAIN_EVENT_SHUTDOWN_HOST": SHUTDOWN_HOST,
+    expected = dict(realdaemon.LIFECYCLE, **{
         "VIR_NETWORK_EVENT_DEFINED": NET_DEFINED, "VIR_NETWORK_EVENT_UNDEFINED": NET_UNDEFINED,
         "VIR_STORAGE_POOL_EVENT_DEFINED": POOL_DEFINED,
         "VIR_STORAGE_POOL_EVENT_UNDEFINED": POOL_UNDEFINED,
@@ -140,12 +126,12 @@ def test_constants_match_the_binding():
         "VIR_DOMAIN_STATS_STATE": 1, "VIR_DOMAIN_STATS_CPU_TOTAL": 2,
         "VIR_DOMAIN_STATS_BALLOON": 4, "VIR_DOMAIN_STATS_INTERFACE": 16,
         "VIR_DOMAIN_STATS_PERF": 64, "VIR_DOMAIN_STATS_MEMORY": 256,
-        "VIR_DOMAIN_EVENT_ID_LIFECYCLE": 0, "VIR_DOMAIN_EVENT_ID_REBOOT": 1,
+        "VIR_DOMAIN_EVENT_ID_REBOOT": 1,
         "VIR_DOMAIN_EVENT_ID_TUNABLE": 17, "VIR_DOMAIN_EVENT_ID_METADATA_CHANGE": 23,
         "VIR_NETWORK_EVENT_ID_LIFECYCLE": 0, "VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE": 0,
         "VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE": 0, "VIR_SECRET_EVENT_ID_LIFECYCLE": 0,
         "VIR_SECRET_USAGE_TYPE_CEPH": 2,
-    }
+    })
     assert {k: getattr(libvirt, k) for k in expected} == expected
 
 
@@ -186,9 +172,7 @@ class LoadDaemon(qd.QemuDaemon):
 
 @pytest.fixture(scope="module")
 def daemon():
-    if REASON:
-        pytest.fail("CI must run the real-QEMU tests, but: %s "
-                    "(run scripts/setup-qemu.sh)" % REASON, pytrace=False)
+    realdaemon.fail_in_ci(REASON)
     d = LoadDaemon(cache_dir=qd.shared_cache_dir())
     try:
         d.start()

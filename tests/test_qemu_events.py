@@ -31,33 +31,27 @@ import time
 import pytest
 
 import qemu_daemon as qd
+from support import realdaemon
 from support.objects import Opaque
+from support.realdaemon import (DEFINED, DEFINED_ADDED, EVENT_ID_LIFECYCLE, RESUMED,
+                                RESUMED_UNPAUSED, SHUTDOWN, SHUTDOWN_HOST, STARTED,
+                                STARTED_BOOTED, STOPPED, STOPPED_DESTROYED, SUSPENDED,
+                                SUSPENDED_PAUSED, UNDEFINED, UNDEFINED_REMOVED)
 from vnc_client import SaslOptions, TlsOptions, VncError, vnc_handshake
 
-REASON = qd.missing_requirements(need_sasl=True, need_x509=True)
-IN_CI = bool(os.environ.get("CI"))
-
-pytestmark = pytest.mark.skipif(bool(REASON) and not IN_CI,
-                                reason="real libvirtd/QEMU: %s" % REASON)
+REASON, pytestmark = realdaemon.requirements(need_sasl=True, need_x509=True)
 
 SASL_USER = "alice"
 SASL_PASSWORD = "s3cret-pw"
 DN = qd.client_dn()             # 'C=GB,L=London,O=Example,CN=client'
+# The subjects of a client let in by VeNCrypt X509SASL.
+SASL_SUBJECTS = [("x509dname", DN), ("saslUsername", SASL_USER)]
 
 # libvirt constants, spelled out so the expectations do not depend on the
 # binding under test.
 IPV4 = 0                        # VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV4
 CONNECT, INITIALIZE, DISCONNECT = 0, 1, 2
-DEFINED, UNDEFINED, STARTED, SUSPENDED, RESUMED, STOPPED, SHUTDOWN = range(7)
-DEFINED_ADDED = 0
-UNDEFINED_REMOVED = 0
-STARTED_BOOTED = 0
-SUSPENDED_PAUSED = 0
-RESUMED_UNPAUSED = 0
-STOPPED_SHUTDOWN = 0
-STOPPED_DESTROYED = 1
-SHUTDOWN_HOST = 2               # VIR_DOMAIN_EVENT_SHUTDOWN_HOST
-EVENT_ID_LIFECYCLE = 0
+# (The lifecycle ones: support/realdaemon.py.)
 EVENT_ID_GRAPHICS = 5
 MONITOR_REGEX = 1               # VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX
 MONITOR_NOCASE = 2              # ..._NOCASE
@@ -69,9 +63,7 @@ WAIT = 20.0                     # seconds; events normally arrive within ms
 
 @pytest.fixture(scope="module", autouse=True)
 def _requirements():
-    if REASON:
-        pytest.fail("CI must run the real-QEMU tests, but: %s "
-                    "(run scripts/setup-qemu.sh)" % REASON, pytrace=False)
+    realdaemon.fail_in_ci(REASON)
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +140,14 @@ def _destroy_quietly(libvirt, dom):
         pass
 
 
+def _close_quietly(libvirt, conn):
+    if conn is not None:
+        try:
+            conn.close()
+        except libvirt.libvirtError:
+            pass
+
+
 def _daemon_env(libvirt, kind, qemu_conf, guest_name, other_guest=False):
     daemon = qd.QemuDaemon(qemu_conf=qemu_conf, cache_dir=qd.shared_cache_dir())
     conn = None
@@ -169,11 +169,7 @@ def _daemon_env(libvirt, kind, qemu_conf, guest_name, other_guest=False):
     finally:
         # No dom.destroy() (over a second per guest): daemon.stop() kills
         # the QEMU processes once the connection is closed.
-        if conn is not None:
-            try:
-                conn.close()
-            except libvirt.libvirtError:
-                pass
+        _close_quietly(libvirt, conn)
         daemon.stop()
 
 
@@ -212,11 +208,7 @@ def embed(libvirt, event_loop, pki):
     finally:
         # The embedded driver leaves its guests running when the connection
         # closes; they are killed by pid (faster than dom.destroy()).
-        if conn is not None:
-            try:
-                conn.close()
-            except libvirt.libvirtError:
-                pass
+        _close_quietly(libvirt, conn)
         qd.kill_embedded_guests(root)
         shutil.rmtree(root, ignore_errors=True)
         # the driver (alive until the process exits) may recreate run/qemu
@@ -298,6 +290,26 @@ def check_graphics(libvirt, env, records, opaque, cport, scheme, phases_subjects
     assert summary(records) == expected_graphics(env, cport, scheme, phases_subjects)
     for args in records:
         check_graphics_args(libvirt, env, args, opaque)
+
+
+def graphics_accepted(libvirt, env, scheme, subjects, **vnc):
+    """One VNC client (graphics_session(**vnc)) that the server lets in:
+    CONNECT, then INITIALIZE and DISCONNECT with `subjects`.  Returns the
+    VncResult."""
+    records, outcome, opaque = graphics_session(libvirt, env, **vnc)
+    assert not isinstance(outcome, VncError), outcome
+    check_graphics(libvirt, env, records, opaque, client_port(outcome), scheme,
+                   [(CONNECT, []), (INITIALIZE, subjects), (DISCONNECT, subjects)])
+    return outcome
+
+
+def graphics_refused(libvirt, env, scheme, **vnc):
+    """One VNC client that the server turns away: CONNECT, DISCONNECT and
+    no INITIALIZE."""
+    records, outcome, opaque = graphics_session(libvirt, env, **vnc)
+    assert isinstance(outcome, VncError)
+    check_graphics(libvirt, env, records, opaque, client_port(outcome), scheme,
+                   [(CONNECT, []), (DISCONNECT, [])])
 
 
 def suspend_resume(rec_sentinel, env, dom=None):
@@ -382,29 +394,13 @@ def check_monitor_args(libvirt, conn, args, name, event, opaque, details_none):
 
 
 def test_constants_match_the_binding(libvirt, libvirt_qemu):
-    expected = {
+    expected = dict(realdaemon.LIFECYCLE, **{
         "VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV4": IPV4,
         "VIR_DOMAIN_EVENT_GRAPHICS_CONNECT": CONNECT,
         "VIR_DOMAIN_EVENT_GRAPHICS_INITIALIZE": INITIALIZE,
         "VIR_DOMAIN_EVENT_GRAPHICS_DISCONNECT": DISCONNECT,
-        "VIR_DOMAIN_EVENT_DEFINED": DEFINED,
-        "VIR_DOMAIN_EVENT_UNDEFINED": UNDEFINED,
-        "VIR_DOMAIN_EVENT_STARTED": STARTED,
-        "VIR_DOMAIN_EVENT_SUSPENDED": SUSPENDED,
-        "VIR_DOMAIN_EVENT_RESUMED": RESUMED,
-        "VIR_DOMAIN_EVENT_STOPPED": STOPPED,
-        "VIR_DOMAIN_EVENT_SHUTDOWN": SHUTDOWN,
-        "VIR_DOMAIN_EVENT_DEFINED_ADDED": DEFINED_ADDED,
-        "VIR_DOMAIN_EVENT_UNDEFINED_REMOVED": UNDEFINED_REMOVED,
-        "VIR_DOMAIN_EVENT_STARTED_BOOTED": STARTED_BOOTED,
-        "VIR_DOMAIN_EVENT_SUSPENDED_PAUSED": SUSPENDED_PAUSED,
-        "VIR_DOMAIN_EVENT_RESUMED_UNPAUSED": RESUMED_UNPAUSED,
-        "VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN": STOPPED_SHUTDOWN,
-        "VIR_DOMAIN_EVENT_STOPPED_DESTROYED": STOPPED_DESTROYED,
-        "VIR_DOMAIN_EVENT_SHUTDOWN_HOST": SHUTDOWN_HOST,
-        "VIR_DOMAIN_EVENT_ID_LIFECYCLE": EVENT_ID_LIFECYCLE,
         "VIR_DOMAIN_EVENT_ID_GRAPHICS": EVENT_ID_GRAPHICS,
-    }
+    })
     assert {k: getattr(libvirt, k) for k in expected} == expected
     assert (libvirt_qemu.VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX,
             libvirt_qemu.VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE) \
@@ -414,11 +410,8 @@ def test_constants_match_the_binding(libvirt, libvirt_qemu):
 # ---- graphics events -----------------------------------------------------------
 
 def test_graphics_none_all_phases(libvirt, plain):
-    records, outcome, opaque = graphics_session(libvirt, plain)
-    assert not isinstance(outcome, VncError), outcome
+    outcome = graphics_accepted(libvirt, plain, "none", [])
     assert outcome.name == "QEMU (%s)" % plain.name
-    check_graphics(libvirt, plain, records, opaque, client_port(outcome), "none",
-                   [(CONNECT, []), (INITIALIZE, []), (DISCONNECT, [])])
 
 
 def test_graphics_registered_for_one_domain(libvirt, plain):
@@ -473,52 +466,32 @@ def test_graphics_two_connections_each_get_their_own_conn(libvirt, plain):
 
 
 def test_graphics_x509(libvirt, x509, pki):
-    records, outcome, opaque = graphics_session(
-        libvirt, x509, tls=TlsOptions(pki["certs"]))
-    assert not isinstance(outcome, VncError), outcome
+    outcome = graphics_accepted(libvirt, x509, "vencrypt+x509+none", [("x509dname", DN)],
+                                tls=TlsOptions(pki["certs"]))
     assert outcome.vencrypt_subtype == 260
-    ident = [("x509dname", DN)]
-    check_graphics(libvirt, x509, records, opaque, client_port(outcome),
-                   "vencrypt+x509+none",
-                   [(CONNECT, []), (INITIALIZE, ident), (DISCONNECT, ident)])
 
 
 def test_graphics_x509_refused_without_client_certificate(libvirt, x509, pki):
-    records, outcome, opaque = graphics_session(
-        libvirt, x509, tls=TlsOptions(pki["certs"], client_cert=False))
-    assert isinstance(outcome, VncError)
-    check_graphics(libvirt, x509, records, opaque, client_port(outcome),
-                   "vencrypt+x509+none", [(CONNECT, []), (DISCONNECT, [])])
+    graphics_refused(libvirt, x509, "vencrypt+x509+none",
+                     tls=TlsOptions(pki["certs"], client_cert=False))
 
 
 def test_graphics_x509_refused_security_type_none(libvirt, x509):
     """A client that only speaks security type None gives up at once."""
-    records, outcome, opaque = graphics_session(libvirt, x509)
-    assert isinstance(outcome, VncError)
-    check_graphics(libvirt, x509, records, opaque, client_port(outcome),
-                   "vencrypt+x509+none", [(CONNECT, []), (DISCONNECT, [])])
+    graphics_refused(libvirt, x509, "vencrypt+x509+none")
 
 
 @pytest.mark.parametrize("mech", ["SCRAM-SHA-256", "PLAIN"])
 def test_graphics_x509_sasl(libvirt, sasl, pki, mech):
-    records, outcome, opaque = graphics_session(
-        libvirt, sasl, tls=TlsOptions(pki["certs"]),
-        sasl=SaslOptions(SASL_USER, SASL_PASSWORD, mech=mech))
-    assert not isinstance(outcome, VncError), outcome
+    outcome = graphics_accepted(libvirt, sasl, "vencrypt+x509+sasl", SASL_SUBJECTS,
+                                tls=TlsOptions(pki["certs"]),
+                                sasl=SaslOptions(SASL_USER, SASL_PASSWORD, mech=mech))
     assert (outcome.vencrypt_subtype, outcome.sasl_mech) == (263, mech)
-    idents = [("x509dname", DN), ("saslUsername", SASL_USER)]
-    check_graphics(libvirt, sasl, records, opaque, client_port(outcome),
-                   "vencrypt+x509+sasl",
-                   [(CONNECT, []), (INITIALIZE, idents), (DISCONNECT, idents)])
 
 
 def test_graphics_sasl_wrong_password(libvirt, sasl, pki):
-    records, outcome, opaque = graphics_session(
-        libvirt, sasl, tls=TlsOptions(pki["certs"]),
-        sasl=SaslOptions(SASL_USER, "not-the-password", mech="PLAIN"))
-    assert isinstance(outcome, VncError)
-    check_graphics(libvirt, sasl, records, opaque, client_port(outcome),
-                   "vencrypt+x509+sasl", [(CONNECT, []), (DISCONNECT, [])])
+    graphics_refused(libvirt, sasl, "vencrypt+x509+sasl", tls=TlsOptions(pki["certs"]),
+                     sasl=SaslOptions(SASL_USER, "not-the-password", mech="PLAIN"))
 
 
 # ---- QEMU monitor events ---------------------------------------------------------
@@ -739,22 +712,13 @@ def test_lifecycle_events(libvirt, plain):
 # ---- the embedded driver (qemu:///embed, no daemon) -------------------------------
 
 def test_embed_graphics_x509_sasl(libvirt, embed, pki):
-    records, outcome, opaque = graphics_session(
-        libvirt, embed, tls=TlsOptions(pki["certs"]),
-        sasl=SaslOptions(SASL_USER, SASL_PASSWORD))
-    assert not isinstance(outcome, VncError), outcome
-    idents = [("x509dname", DN), ("saslUsername", SASL_USER)]
-    check_graphics(libvirt, embed, records, opaque, client_port(outcome),
-                   "vencrypt+x509+sasl",
-                   [(CONNECT, []), (INITIALIZE, idents), (DISCONNECT, idents)])
+    graphics_accepted(libvirt, embed, "vencrypt+x509+sasl", SASL_SUBJECTS,
+                      tls=TlsOptions(pki["certs"]), sasl=SaslOptions(SASL_USER, SASL_PASSWORD))
 
 
 def test_embed_graphics_refused(libvirt, embed, pki):
-    records, outcome, opaque = graphics_session(
-        libvirt, embed, tls=TlsOptions(pki["certs"], client_cert=False))
-    assert isinstance(outcome, VncError)
-    check_graphics(libvirt, embed, records, opaque, client_port(outcome),
-                   "vencrypt+x509+sasl", [(CONNECT, []), (DISCONNECT, [])])
+    graphics_refused(libvirt, embed, "vencrypt+x509+sasl",
+                     tls=TlsOptions(pki["certs"], client_cert=False))
 
 
 def test_embed_monitor_and_lifecycle(libvirt, libvirt_qemu, embed):
