@@ -56,6 +56,16 @@ def _bytes(elem, default_unit=None):
     return int(elem.text.strip()) * _UNITS[unit.lower() if unit else None]
 
 
+def _text(elem, path):
+    """The stripped text of elem's child at `path`."""
+    return elem.find(path).text.strip()
+
+
+def _by_name(objects):
+    """{o.name: o} of `objects`, in their order."""
+    return {o.name: o for o in objects}
+
+
 def _kib(elem):
     """Domain memory elements default to KiB; return KiB."""
     return _bytes(elem) // 1024
@@ -104,7 +114,7 @@ class DriverDoc:
             return int(cpu.find(tag).text)
 
         n = types.SimpleNamespace(
-            model=cpu.find("model").text.strip(),
+            model=_text(cpu, "model"),
             mhz=num("mhz"), nodes=num("nodes"), sockets=num("sockets"),
             cores=num("cores"), threads=num("threads"), active=num("active"),
             memory=int(root.find("memory").text))
@@ -126,18 +136,18 @@ class DriverDoc:
                 parent = s.find("parent/name")
                 desc = s.find("description")
                 snaps.append(types.SimpleNamespace(
-                    name=s.find("name").text.strip(),
+                    name=_text(s, "name"),
                     parent=parent.text.strip() if parent is not None else None,
                     description=desc.text if desc is not None else None,
-                    current=s.find("active").text.strip() == "1"))
+                    current=_text(s, "active") == "1"))
             dom = types.SimpleNamespace(
-                name=d.find("name").text.strip(),
-                uuid=d.find("uuid").text.strip().lower(),
+                name=_text(d, "name"),
+                uuid=_text(d, "uuid").lower(),
                 memory=_kib(d.find("memory")),
                 current_memory=_kib(cur if cur is not None
                                     else d.find("memory")),
                 vcpus=int(d.find("vcpu").text),
-                os_type=d.find("os/type").text.strip(),
+                os_type=_text(d, "os/type"),
                 state=state,
                 active=active,
                 persistent=d.find(TEST_NS + "transient") is None,
@@ -155,33 +165,29 @@ class DriverDoc:
 
     @staticmethod
     def _networks(root):
-        out = {}
-        for n in root.findall("network"):
+        def network(n):
             fwd = n.find("forward")
-            out[n.find("name").text.strip()] = types.SimpleNamespace(
-                name=n.find("name").text.strip(),
-                uuid=n.find("uuid").text.strip().lower(),
+            return types.SimpleNamespace(
+                name=_text(n, "name"),
+                uuid=_text(n, "uuid").lower(),
                 bridge=n.find("bridge").get("name"),
                 forward=fwd.get("mode", "nat") if fwd is not None else None)
-        return out
+        return _by_name(network(n) for n in root.findall("network"))
 
     @staticmethod
     def _interfaces(root):
-        out = {}
-        for i in root.findall("interface"):
-            out[i.get("name")] = types.SimpleNamespace(
-                name=i.get("name"), type=i.get("type"),
-                mac=i.find("mac").get("address").lower())
-        return out
+        return _by_name(types.SimpleNamespace(name=i.get("name"), type=i.get("type"),
+                                              mac=i.find("mac").get("address").lower())
+                        for i in root.findall("interface"))
 
     @classmethod
     def _pools(cls, root):
         out = {}
         for p in root.findall("pool"):
-            path = p.find("target/path").text.strip()
+            path = _text(p, "target/path")
             vols = {}
             for v in p.findall("volume"):
-                name = v.find("name").text.strip()
+                name = _text(v, "name")
                 vpath = path + "/" + name
                 vols[name] = types.SimpleNamespace(
                     name=name,
@@ -189,25 +195,25 @@ class DriverDoc:
                     allocation=_bytes(v.find("allocation"), "bytes"),
                     path=vpath, key=vpath)
             alloc = sum(v.allocation for v in vols.values())
-            out[p.find("name").text.strip()] = types.SimpleNamespace(
-                name=p.find("name").text.strip(),
-                uuid=p.find("uuid").text.strip().lower(),
+            pool = types.SimpleNamespace(
+                name=_text(p, "name"),
+                uuid=_text(p, "uuid").lower(),
                 type=p.get("type"), path=path,
                 capacity=cls.POOL_CAPACITY, allocation=alloc,
                 available=cls.POOL_CAPACITY - alloc,
                 volumes=vols)
+            out[pool.name] = pool
         return out
 
     @staticmethod
     def _devices(root):
-        out = {}
-        for d in root.findall("device"):
+        def device(d):
             parent = d.find("parent")
-            out[d.find("name").text.strip()] = types.SimpleNamespace(
-                name=d.find("name").text.strip(),
+            return types.SimpleNamespace(
+                name=_text(d, "name"),
                 parent=parent.text.strip() if parent is not None else None,
                 caps=[c.get("type") for c in d.findall("capability")])
-        return out
+        return _by_name(device(d) for d in root.findall("device"))
 
     # convenience
     def active_domains(self):
