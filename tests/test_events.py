@@ -24,6 +24,7 @@ loop implementation runs in a child interpreter (a process can register
 only one implementation): tests/children/events_cases.py.
 """
 
+import contextlib
 import gc
 import sys
 import threading
@@ -108,6 +109,17 @@ def unraisable(monkeypatch):
     return seen
 
 
+def released_meanwhile(refs):
+    """Whether every weakref's object goes away within about a second, the
+    event loop running in its own thread."""
+    for _ in range(100):
+        gc.collect()
+        if all(r() is None for r in refs):
+            break
+        time.sleep(0.01)
+    return all(r() is None for r in refs)
+
+
 def released(refs, pump):
     """Whether every weakref's object goes away within a few loop
     iterations (libvirt may free a registration from the loop)."""
@@ -118,6 +130,16 @@ def released(refs, pump):
         pump.run(1)
     gc.collect()
     return all(r() is None for r in refs)
+
+
+@contextlib.contextmanager
+def registered(conn, dom, event_id, callback, opaque):
+    """domainEventRegisterAny() for the with block; yields the callback id."""
+    cid = conn.domainEventRegisterAny(dom, event_id, callback, opaque)
+    try:
+        yield cid
+    finally:
+        conn.domainEventDeregisterAny(cid)
 
 
 def exact_types(args, types):
@@ -136,15 +158,12 @@ def test_register_returns_int_and_deregister_none(libvirt, conn):
 
 def test_lifecycle_transient_create_destroy(libvirt, conn, pump):
     cb, opaque = Recorder(), Opaque()
-    cid = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, opaque)
-    try:
+    with registered(conn, None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, opaque):
         dom = conn.createXML(DOMAIN_XML % "ev-transient", 0)
         assert pump.until(lambda: len(cb.calls) == 1)
         dom.destroy()
         assert pump.until(lambda: len(cb.calls) == 2)
         pump.settle()
-    finally:
-        conn.domainEventDeregisterAny(cid)
     assert len(cb.calls) == 2
     for args in cb.calls:
         assert len(args) == 5
@@ -162,14 +181,11 @@ def test_lifecycle_transient_create_destroy(libvirt, conn, pump):
 
 def test_lifecycle_define_undefine(libvirt, conn, pump):
     cb = Recorder()
-    cid = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, "op")
-    try:
+    with registered(conn, None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, "op"):
         dom = conn.defineXML(DOMAIN_XML % "ev-defined")
         assert pump.until(lambda: len(cb.calls) == 1)
         dom.undefine()
         assert pump.until(lambda: len(cb.calls) == 2)
-    finally:
-        conn.domainEventDeregisterAny(cid)
     assert [c[2:] for c in cb.calls] == [
         (libvirt.VIR_DOMAIN_EVENT_DEFINED, libvirt.VIR_DOMAIN_EVENT_DEFINED_ADDED, "op"),
         (libvirt.VIR_DOMAIN_EVENT_UNDEFINED, libvirt.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED, "op"),
@@ -179,8 +195,7 @@ def test_lifecycle_define_undefine(libvirt, conn, pump):
 
 def test_lifecycle_suspend_resume_save_restore(libvirt, conn, pump, tmp_path):
     cb = Recorder()
-    cid = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, None)
-    try:
+    with registered(conn, None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, None):
         dom = conn.lookupByName("alpha")
         dom.suspend()
         assert pump.until(lambda: len(cb.calls) == 1)
@@ -190,8 +205,6 @@ def test_lifecycle_suspend_resume_save_restore(libvirt, conn, pump, tmp_path):
         assert pump.until(lambda: len(cb.calls) == 3)
         conn.restore(str(tmp_path / "alpha.save"))
         assert pump.until(lambda: len(cb.calls) == 4)
-    finally:
-        conn.domainEventDeregisterAny(cid)
     E = libvirt
     assert [c[2:4] for c in cb.calls] == [
         (E.VIR_DOMAIN_EVENT_SUSPENDED, E.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED),
@@ -206,14 +219,11 @@ def test_domain_given_to_the_callback(libvirt, conn, pump):
     """A new virDomain object each time, owned by the registering
     connection, usable after the callback returned."""
     cb = Recorder()
-    cid = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, None)
-    try:
+    with registered(conn, None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, None):
         looked_up = conn.lookupByName("alpha")
         looked_up.suspend()
         looked_up.resume()
         assert pump.until(lambda: len(cb.calls) == 2)
-    finally:
-        conn.domainEventDeregisterAny(cid)
     d1, d2 = cb.calls[0][1], cb.calls[1][1]
     assert type(d1) is libvirt.virDomain
     assert d1 is not looked_up and d1 is not d2
@@ -227,14 +237,11 @@ def test_domain_given_to_the_callback(libvirt, conn, pump):
 def test_registered_for_one_domain(libvirt, conn, pump):
     alpha, beta = conn.lookupByName("alpha"), conn.lookupByName("beta")
     cb = Recorder()
-    cid = conn.domainEventRegisterAny(alpha, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, None)
-    try:
+    with registered(conn, alpha, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, cb, None):
         beta.resume()
         alpha.suspend()
         assert pump.until(lambda: len(cb.calls) == 1)
         pump.settle()
-    finally:
-        conn.domainEventDeregisterAny(cid)
     assert len(cb.calls) == 1
     assert cb.calls[0][1].name() == "alpha"
     assert cb.calls[0][2] == libvirt.VIR_DOMAIN_EVENT_SUSPENDED
@@ -242,16 +249,13 @@ def test_registered_for_one_domain(libvirt, conn, pump):
 
 def test_metadata_change(libvirt, conn, pump):
     cb = Recorder()
-    cid = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, cb, 42)
-    try:
+    with registered(conn, None, libvirt.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, cb, 42):
         dom = conn.lookupByName("alpha")
         dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_DESCRIPTION, "described", None, None)
         assert pump.until(lambda: len(cb.calls) == 1)
         dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, "<thing/>", "ev",
                         "http://example.org/ev/")
         assert pump.until(lambda: len(cb.calls) == 2)
-    finally:
-        conn.domainEventDeregisterAny(cid)
     first, second = cb.calls
     assert first[0] is conn and first[1].name() == "alpha"
     assert first[2:] == (libvirt.VIR_DOMAIN_METADATA_DESCRIPTION, None, 42)
@@ -264,12 +268,9 @@ def test_reboot_registration(libvirt, conn, pump):
     checks one): registering, rebooting and deregistering work, and
     nothing of the wrong shape arrives."""
     cb = Recorder()
-    cid = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_REBOOT, cb, "r")
-    try:
+    with registered(conn, None, libvirt.VIR_DOMAIN_EVENT_ID_REBOOT, cb, "r"):
         conn.lookupByName("alpha").reboot(0)
         pump.settle()
-    finally:
-        conn.domainEventDeregisterAny(cid)
     for args in cb.calls:
         assert len(args) == 3 and args[0] is conn and args[2] == "r"
 
@@ -481,26 +482,20 @@ def test_exception_in_callback_goes_to_unraisablehook(libvirt, conn, pump, unrai
         calls.append(args)
         raise ValueError("callback failed %d" % len(calls))
 
-    cid = conn.domainEventRegisterAny(None, 0, failing, None)
-    try:
+    with registered(conn, None, 0, failing, None):
         dom = conn.lookupByName("alpha")
         dom.suspend()
         assert pump.until(lambda: len(calls) == 1)
         dom.resume()
         assert pump.until(lambda: len(calls) == 2)   # delivery goes on
-    finally:
-        conn.domainEventDeregisterAny(cid)
     assert [str(u.exc_value) for u in unraisable] == ["callback failed 1", "callback failed 2"]
     assert all(type(u.exc_value) is ValueError and u.object is failing for u in unraisable)
 
 
 def test_callback_with_wrong_signature_is_reported(libvirt, conn, pump, unraisable):
-    cid = conn.domainEventRegisterAny(None, 0, lambda conn, dom: None, None)
-    try:
+    with registered(conn, None, 0, lambda conn, dom: None, None):
         conn.lookupByName("alpha").suspend()
         assert pump.until(lambda: len(unraisable) == 1)
-    finally:
-        conn.domainEventDeregisterAny(cid)
     assert type(unraisable[0].exc_value) is TypeError
 
 
@@ -989,12 +984,7 @@ def test_many_registrations_while_events_flow(libvirt, conn, loop_thread, unrais
         worker.join(10)
     del cb, opaque
     assert not errors and not bad and not unraisable
-    for _ in range(100):
-        gc.collect()
-        if all(r() is None for r in refs):
-            break
-        time.sleep(0.01)
-    assert all(r() is None for r in refs)
+    assert released_meanwhile(refs)
 
 
 def test_deregistering_while_a_callback_runs(libvirt, conn, loop_thread):
@@ -1022,12 +1012,7 @@ def test_deregistering_while_a_callback_runs(libvirt, conn, loop_thread):
     conn.lookupByName("alpha").resume()
     time.sleep(0.1)
     assert len(seen) == 1
-    for _ in range(100):
-        gc.collect()
-        if all(r() is None for r in refs):
-            break
-        time.sleep(0.01)
-    assert all(r() is None for r in refs)
+    assert released_meanwhile(refs)
 
 
 # ---- processes of their own (tests/children/events_cases.py) -------------------
