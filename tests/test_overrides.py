@@ -251,13 +251,16 @@ def test_set_scheduler_parameters_bad_input(driver_conn, driver_xml):
 
 # --- other typed-parameter getters/setters ------------------------------------------------
 
-def test_memory_parameters(driver_conn, driver_xml, cdirect, driver_uri):
+@pytest.mark.parametrize("method, c_getter", [("memoryParameters", "memory_parameters"),
+                                              ("blkioParameters", "blkio_parameters")])
+def test_typed_parameters_match_c(driver_conn, driver_xml, cdirect, driver_uri, method,
+                                  c_getter):
     d = _running(driver_xml)
-    dom = driver_conn.lookupByName(d.name)
-    params = dom.memoryParameters()
+    get = getattr(driver_conn.lookupByName(d.name), method)
+    params = get()
     with cdirect.Connection(driver_uri).domain(d.name) as cd:
-        assert_typed_params_equal(params, cd.memory_parameters())
-    assert dom.memoryParameters(0) == params
+        assert_typed_params_equal(params, getattr(cd, c_getter)())
+    assert get(0) == params
 
 
 def test_set_memory_parameters_round_trip(driver_conn, driver_xml):
@@ -268,12 +271,9 @@ def test_set_memory_parameters_round_trip(driver_conn, driver_xml):
     assert type(params["hard_limit"]) is int
 
 
-def test_blkio_parameters(driver_conn, driver_xml, cdirect, driver_uri):
-    d = _running(driver_xml)
-    dom = driver_conn.lookupByName(d.name)
+def test_set_blkio_parameters_round_trip(driver_conn, driver_xml):
+    dom = driver_conn.lookupByName(_running(driver_xml).name)
     params = dom.blkioParameters()
-    with cdirect.Connection(driver_uri).domain(d.name) as cd:
-        assert_typed_params_equal(params, cd.blkio_parameters())
     assert dom.setBlkioParameters({"weight": 500}) == 0
     after = dom.blkioParameters()
     assert after["weight"] == 500
