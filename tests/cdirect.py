@@ -271,6 +271,16 @@ def _check(ret, func, bad=-1):
     return ret
 
 
+def _call(func, *args, bad=-1):
+    """lib.<func>(*args), checked by _check."""
+    return _check(getattr(lib, func)(*args), func, bad)
+
+
+def _call_str(func, *args):
+    """The malloc'ed string lib.<func>(*args) returns, taken by _take_str."""
+    return _take_str(getattr(lib, func)(*args), func)
+
+
 def last_error():
     """libvirt's last error in this thread as
     (code, domain, message, level, str1, str2, str3, int1, int2),
@@ -301,7 +311,7 @@ def last_error_message():
 def lib_version():
     """virGetVersion(): the library version as an int (major*1e6+...)."""
     ver = ffi.new("unsigned long *")
-    _check(lib.virGetVersion(ver, ffi.NULL, ffi.NULL), "virGetVersion")
+    _call("virGetVersion", ver, ffi.NULL, ffi.NULL)
     return int(ver[0])
 
 
@@ -361,13 +371,12 @@ class Connection:
     # --- connection / host --------------------------------------------
     def version(self):
         v = ffi.new("unsigned long *")
-        _check(lib.virConnectGetVersion(self.ptr, v), "virConnectGetVersion")
+        _call("virConnectGetVersion", self.ptr, v)
         return int(v[0])
 
     def lib_version(self):
         v = ffi.new("unsigned long *")
-        _check(lib.virConnectGetLibVersion(self.ptr, v),
-               "virConnectGetLibVersion")
+        _call("virConnectGetLibVersion", self.ptr, v)
         return int(v[0])
 
     def type(self):
@@ -377,39 +386,34 @@ class Connection:
         return _str(t)
 
     def get_uri(self):
-        return _take_str(lib.virConnectGetURI(self.ptr), "virConnectGetURI")
+        return _call_str("virConnectGetURI", self.ptr)
 
     def hostname(self):
-        return _take_str(lib.virConnectGetHostname(self.ptr),
-                         "virConnectGetHostname")
+        return _call_str("virConnectGetHostname", self.ptr)
 
     def capabilities(self):
-        return _take_str(lib.virConnectGetCapabilities(self.ptr),
-                         "virConnectGetCapabilities")
+        return _call_str("virConnectGetCapabilities", self.ptr)
 
     def sysinfo(self):
-        return _take_str(lib.virConnectGetSysinfo(self.ptr, 0),
-                         "virConnectGetSysinfo")
+        return _call_str("virConnectGetSysinfo", self.ptr, 0)
 
     def max_vcpus(self, type=None):
         arg = ffi.NULL if type is None else type.encode("utf-8")
-        return _check(lib.virConnectGetMaxVcpus(self.ptr, arg),
-                      "virConnectGetMaxVcpus")
+        return _call("virConnectGetMaxVcpus", self.ptr, arg)
 
     def is_secure(self):
-        return _check(lib.virConnectIsSecure(self.ptr), "virConnectIsSecure")
+        return _call("virConnectIsSecure", self.ptr)
 
     def is_encrypted(self):
-        return _check(lib.virConnectIsEncrypted(self.ptr),
-                      "virConnectIsEncrypted")
+        return _call("virConnectIsEncrypted", self.ptr)
 
     def is_alive(self):
-        return _check(lib.virConnectIsAlive(self.ptr), "virConnectIsAlive")
+        return _call("virConnectIsAlive", self.ptr)
 
     def node_info(self):
         """virNodeGetInfo as a dict (memory in KiB, as libvirt gives it)."""
         info = ffi.new("virNodeInfo *")
-        _check(lib.virNodeGetInfo(self.ptr, info), "virNodeGetInfo")
+        _call("virNodeGetInfo", self.ptr, info)
         return {
             "model": ffi.string(info.model).decode("utf-8"),
             "memory": int(info.memory),
@@ -424,19 +428,15 @@ class Connection:
     def node_cpu_stats(self, cpu=-1, flags=0):
         """virNodeGetCPUStats as {field: value}."""
         n = ffi.new("int *", 0)
-        _check(lib.virNodeGetCPUStats(self.ptr, cpu, ffi.NULL, n, flags),
-               "virNodeGetCPUStats")
+        _call("virNodeGetCPUStats", self.ptr, cpu, ffi.NULL, n, flags)
         params = ffi.new("virNodeCPUStats[]", max(n[0], 1))
-        _check(lib.virNodeGetCPUStats(self.ptr, cpu, params, n, flags),
-               "virNodeGetCPUStats")
+        _call("virNodeGetCPUStats", self.ptr, cpu, params, n, flags)
         return {ffi.string(params[i].field).decode("utf-8"):
                 int(params[i].value) for i in range(n[0])}
 
     def cells_free_memory(self, start, maxcells):
         mems = ffi.new("unsigned long long[]", max(maxcells, 1))
-        n = _check(lib.virNodeGetCellsFreeMemory(self.ptr, mems, start,
-                                                 maxcells),
-                   "virNodeGetCellsFreeMemory")
+        n = _call("virNodeGetCellsFreeMemory", self.ptr, mems, start, maxcells)
         return [int(mems[i]) for i in range(n)]
 
     def free_memory(self):
@@ -446,8 +446,7 @@ class Connection:
         """virNodeGetCPUMap as (ncpus, [bool per cpu], online)."""
         cmap = ffi.new("unsigned char **")
         online = ffi.new("unsigned int *")
-        n = _check(lib.virNodeGetCPUMap(self.ptr, cmap, online, 0),
-                   "virNodeGetCPUMap")
+        n = _call("virNodeGetCPUMap", self.ptr, cmap, online, 0)
         try:
             bits = [bool(cmap[0][i // 8] & (1 << (i % 8))) for i in range(n)]
         finally:
@@ -456,25 +455,21 @@ class Connection:
 
     # --- domains --------------------------------------------------------
     def num_domains(self):
-        return _check(lib.virConnectNumOfDomains(self.ptr),
-                      "virConnectNumOfDomains")
+        return _call("virConnectNumOfDomains", self.ptr)
 
     def num_defined_domains(self):
-        return _check(lib.virConnectNumOfDefinedDomains(self.ptr),
-                      "virConnectNumOfDefinedDomains")
+        return _call("virConnectNumOfDefinedDomains", self.ptr)
 
     def list_domain_ids(self):
         n = self.num_domains()
         ids = ffi.new("int[]", max(n, 1))
-        got = _check(lib.virConnectListDomains(self.ptr, ids, n),
-                     "virConnectListDomains")
+        got = _call("virConnectListDomains", self.ptr, ids, n)
         return [ids[i] for i in range(got)]
 
     def list_defined_domains(self):
         n = self.num_defined_domains()
         names = ffi.new("char *[]", max(n, 1))
-        got = _check(lib.virConnectListDefinedDomains(self.ptr, names, n),
-                     "virConnectListDefinedDomains")
+        got = _call("virConnectListDefinedDomains", self.ptr, names, n)
         out = []
         for i in range(got):
             out.append(ffi.string(names[i]).decode("utf-8"))
@@ -484,8 +479,7 @@ class Connection:
     def list_all_domain_names(self, flags=0):
         """Names of virConnectListAllDomains(flags), in libvirt's order."""
         arr = ffi.new("virDomainPtr **")
-        n = _check(lib.virConnectListAllDomains(self.ptr, arr, flags),
-                   "virConnectListAllDomains")
+        n = _call("virConnectListAllDomains", self.ptr, arr, flags)
         names = []
         try:
             for i in range(n):
@@ -498,9 +492,7 @@ class Connection:
     def all_domain_stats(self, stats=0, flags=0):
         """virConnectGetAllDomainStats as {domain name: {field: (type, value)}}."""
         rec = ffi.new("virDomainStatsRecord ***")
-        n = _check(lib.virConnectGetAllDomainStats(self.ptr, stats, rec,
-                                                   flags),
-                   "virConnectGetAllDomainStats")
+        n = _call("virConnectGetAllDomainStats", self.ptr, stats, rec, flags)
         out = {}
         try:
             for i in range(n):
@@ -529,12 +521,10 @@ class Connection:
 
     # --- networks -------------------------------------------------------
     def num_networks(self):
-        return _check(lib.virConnectNumOfNetworks(self.ptr),
-                      "virConnectNumOfNetworks")
+        return _call("virConnectNumOfNetworks", self.ptr)
 
     def num_defined_networks(self):
-        return _check(lib.virConnectNumOfDefinedNetworks(self.ptr),
-                      "virConnectNumOfDefinedNetworks")
+        return _call("virConnectNumOfDefinedNetworks", self.ptr)
 
     def network(self, name):
         ptr = lib.virNetworkLookupByName(self.ptr, name.encode("utf-8"))
@@ -542,16 +532,12 @@ class Connection:
             raise CDirectError("virNetworkLookupByName", last_error())
         try:
             buf = ffi.new("char[]", 37)
-            _check(lib.virNetworkGetUUIDString(ptr, buf),
-                   "virNetworkGetUUIDString")
+            _call("virNetworkGetUUIDString", ptr, buf)
             return {
-                "active": _check(lib.virNetworkIsActive(ptr),
-                                 "virNetworkIsActive"),
-                "persistent": _check(lib.virNetworkIsPersistent(ptr),
-                                     "virNetworkIsPersistent"),
+                "active": _call("virNetworkIsActive", ptr),
+                "persistent": _call("virNetworkIsPersistent", ptr),
                 "uuid": ffi.string(buf).decode("ascii"),
-                "bridge": _take_str(lib.virNetworkGetBridgeName(ptr),
-                                    "virNetworkGetBridgeName"),
+                "bridge": _call_str("virNetworkGetBridgeName", ptr),
             }
         finally:
             lib.virNetworkFree(ptr)
@@ -564,8 +550,7 @@ class Connection:
             raise CDirectError("virStoragePoolLookupByName", last_error())
         try:
             info = ffi.new("virStoragePoolInfo *")
-            _check(lib.virStoragePoolGetInfo(ptr, info),
-                   "virStoragePoolGetInfo")
+            _call("virStoragePoolGetInfo", ptr, info)
             return [info.state, int(info.capacity), int(info.allocation),
                     int(info.available)]
         finally:
@@ -582,8 +567,7 @@ class Connection:
                 raise CDirectError("virStorageVolLookupByName", last_error())
             try:
                 info = ffi.new("virStorageVolInfo *")
-                _check(lib.virStorageVolGetInfo(vptr, info),
-                       "virStorageVolGetInfo")
+                _call("virStorageVolGetInfo", vptr, info)
                 return [info.type, int(info.capacity), int(info.allocation)]
             finally:
                 lib.virStorageVolFree(vptr)
@@ -625,18 +609,16 @@ class Domain:
 
     def uuid(self):
         buf = ffi.new("unsigned char[]", 16)
-        _check(lib.virDomainGetUUID(self.ptr, buf), "virDomainGetUUID")
+        _call("virDomainGetUUID", self.ptr, buf)
         return bytes(ffi.buffer(buf, 16))
 
     def uuid_string(self):
         buf = ffi.new("char[]", 37)
-        _check(lib.virDomainGetUUIDString(self.ptr, buf),
-               "virDomainGetUUIDString")
+        _call("virDomainGetUUIDString", self.ptr, buf)
         return ffi.string(buf).decode("ascii")
 
     def os_type(self):
-        return _take_str(lib.virDomainGetOSType(self.ptr),
-                         "virDomainGetOSType")
+        return _call_str("virDomainGetOSType", self.ptr)
 
     def max_memory(self):
         v = lib.virDomainGetMaxMemory(self.ptr)
@@ -645,13 +627,12 @@ class Domain:
         return int(v)
 
     def max_vcpus(self):
-        return _check(lib.virDomainGetMaxVcpus(self.ptr),
-                      "virDomainGetMaxVcpus")
+        return _call("virDomainGetMaxVcpus", self.ptr)
 
     def info(self):
         """virDomainGetInfo as a dict."""
         info = ffi.new("virDomainInfo *")
-        _check(lib.virDomainGetInfo(self.ptr, info), "virDomainGetInfo")
+        _call("virDomainGetInfo", self.ptr, info)
         return {
             "state": info.state,
             "maxMem": int(info.maxMem),
@@ -663,56 +644,46 @@ class Domain:
     def state(self, flags=0):
         state = ffi.new("int *")
         reason = ffi.new("int *")
-        _check(lib.virDomainGetState(self.ptr, state, reason, flags),
-               "virDomainGetState")
+        _call("virDomainGetState", self.ptr, state, reason, flags)
         return state[0], reason[0]
 
     def is_active(self):
-        return _check(lib.virDomainIsActive(self.ptr), "virDomainIsActive")
+        return _call("virDomainIsActive", self.ptr)
 
     def is_persistent(self):
-        return _check(lib.virDomainIsPersistent(self.ptr),
-                      "virDomainIsPersistent")
+        return _call("virDomainIsPersistent", self.ptr)
 
     def autostart(self):
         v = ffi.new("int *")
-        _check(lib.virDomainGetAutostart(self.ptr, v), "virDomainGetAutostart")
+        _call("virDomainGetAutostart", self.ptr, v)
         return v[0]
 
     def set_memory(self, kib):
         """virDomainSetMemory; kib is converted to C unsigned long."""
-        return _check(lib.virDomainSetMemory(self.ptr, kib),
-                      "virDomainSetMemory")
+        return _call("virDomainSetMemory", self.ptr, kib)
 
     def xml_desc(self, flags=0):
-        return _take_str(lib.virDomainGetXMLDesc(self.ptr, flags),
-                         "virDomainGetXMLDesc")
+        return _call_str("virDomainGetXMLDesc", self.ptr, flags)
 
     def hostname(self, flags=0):
-        return _take_str(lib.virDomainGetHostname(self.ptr, flags),
-                         "virDomainGetHostname")
+        return _call_str("virDomainGetHostname", self.ptr, flags)
 
     def has_managed_save(self):
-        return _check(lib.virDomainHasManagedSaveImage(self.ptr, 0),
-                      "virDomainHasManagedSaveImage")
+        return _call("virDomainHasManagedSaveImage", self.ptr, 0)
 
     def snapshot_num(self, flags=0):
-        return _check(lib.virDomainSnapshotNum(self.ptr, flags),
-                      "virDomainSnapshotNum")
+        return _call("virDomainSnapshotNum", self.ptr, flags)
 
     def memory_stats(self):
         """virDomainMemoryStats as {tag (int): value}."""
         stats = ffi.new("virDomainMemoryStatStruct[]", MEMORY_STAT_NR)
-        n = _check(lib.virDomainMemoryStats(self.ptr, stats, MEMORY_STAT_NR,
-                                            0),
-                   "virDomainMemoryStats")
+        n = _call("virDomainMemoryStats", self.ptr, stats, MEMORY_STAT_NR, 0)
         return {stats[i].tag: int(stats[i].val) for i in range(n)}
 
     def scheduler_type(self):
         """virDomainGetSchedulerType as (name, nparams)."""
         n = ffi.new("int *")
-        name = _take_str(lib.virDomainGetSchedulerType(self.ptr, n),
-                         "virDomainGetSchedulerType")
+        name = _call_str("virDomainGetSchedulerType", self.ptr, n)
         return name, n[0]
 
     def _typed(self, func, name, nparams, *extra):
@@ -756,9 +727,7 @@ class Domain:
         maplen = (ncpus + 7) // 8
         infos = ffi.new("virVcpuInfo[]", max(nvcpu, 1))
         maps = ffi.new("unsigned char[]", max(nvcpu * maplen, 1))
-        got = _check(lib.virDomainGetVcpus(self.ptr, infos, nvcpu, maps,
-                                           maplen),
-                     "virDomainGetVcpus")
+        got = _call("virDomainGetVcpus", self.ptr, infos, nvcpu, maps, maplen)
         vinfo = [(infos[i].number, infos[i].state, int(infos[i].cpuTime),
                   infos[i].cpu) for i in range(got)]
         vmaps = [[bool(maps[i * maplen + j // 8] & (1 << (j % 8)))
