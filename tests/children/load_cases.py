@@ -91,6 +91,14 @@ def _time_limit(limit):
 
 # ---- event recording (called from the event loop thread) -----------------------
 
+def _lifecycle_callback(family, name_of=lambda obj: obj.name()):
+    """An Events method recording a (conn, object, event, detail, opaque)
+    callback of `family` under name_of(object)."""
+    def callback(self, conn, obj, event, detail, opaque):
+        self._record(family, conn, opaque, name_of(obj), event, detail)
+    return callback
+
+
 class Events:
     """The callbacks of every family, recording (name, event, detail)
     per family and any argument that is not what was registered."""
@@ -115,11 +123,13 @@ class Events:
             if not ok:
                 self.arg_errors.append((family, repr(conn), repr(opaque), name))
 
-    def lifecycle(self, conn, dom, event, detail, opaque):
-        self._record("lifecycle", conn, opaque, dom.name(), event, detail)
-
-    def legacy(self, conn, dom, event, detail, opaque):
-        self._record("legacy", conn, opaque, dom.name(), event, detail)
+    # The families whose callback gets (conn, object, event, detail, opaque).
+    lifecycle = _lifecycle_callback("lifecycle")
+    legacy = _lifecycle_callback("legacy")
+    network = _lifecycle_callback("network")
+    pool = _lifecycle_callback("pool")
+    nodedev = _lifecycle_callback("nodedev")
+    secret = _lifecycle_callback("secret", lambda secret: secret.usageID())
 
     def metadata(self, conn, dom, mtype, nsuri, opaque):
         self._record("metadata", conn, opaque, dom.name(), mtype, nsuri)
@@ -129,18 +139,6 @@ class Events:
 
     def reboot(self, conn, dom, opaque):
         self._record("reboot", conn, opaque, dom.name(), None, None)
-
-    def network(self, conn, net, event, detail, opaque):
-        self._record("network", conn, opaque, net.name(), event, detail)
-
-    def pool(self, conn, pool, event, detail, opaque):
-        self._record("pool", conn, opaque, pool.name(), event, detail)
-
-    def nodedev(self, conn, dev, event, detail, opaque):
-        self._record("nodedev", conn, opaque, dev.name(), event, detail)
-
-    def secret(self, conn, secret, event, detail, opaque):
-        self._record("secret", conn, opaque, secret.usageID(), event, detail)
 
     def snapshot(self):
         with self.lock:
