@@ -349,16 +349,20 @@ def test_event_function_signatures():
 CASES = "event_functions_cases"
 
 
-def test_python_impl_timeout_path():
-    child.run(CASES, "timeout_path")
-
-
-def test_python_impl_handle_path():
-    child.run(CASES, "handle_path")
-
-
-def test_python_impl_registered_once_and_opaque_not_instantiable():
-    child.run(CASES, "registered_once_and_opaque_not_instantiable")
+@pytest.mark.parametrize("case", [
+    "timeout_path",
+    "handle_path",
+    "registered_once_and_opaque_not_instantiable",
+    "raising_callback_reported_and_loop_continues",
+    # A loop that frees a registration right inside removeTimeout (which
+    # the protocol forbids) while that registration's callback runs: the
+    # free is deferred until the callback returns, nothing crashes.
+    "free_during_dispatch_is_deferred",
+    "threads",
+])
+def test_python_impl(case):
+    """The cases that check everything in the child."""
+    child.run(CASES, case)
 
 
 def test_python_impl_non_callable_registers_nothing():
@@ -384,21 +388,6 @@ def test_python_impl_raising_loop_callables():
         "remove99 libvirtError KeyError",
         "update 1 RuntimeError",
     ]
-
-
-def test_python_impl_raising_callback_reported_and_loop_continues():
-    child.run(CASES, "raising_callback_reported_and_loop_continues")
-
-
-def test_python_impl_free_during_dispatch_is_deferred():
-    # A loop that frees a registration right inside removeTimeout (which
-    # the protocol forbids) while that registration's callback runs: the
-    # free is deferred until the callback returns, nothing crashes.
-    child.run(CASES, "free_during_dispatch_is_deferred")
-
-
-def test_python_impl_threads():
-    child.run(CASES, "threads")
 
 
 def test_python_impl_asyncio_loop_and_connection():
