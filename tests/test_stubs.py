@@ -34,6 +34,7 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
 import stubcheck  # noqa: E402
+from support import child  # noqa: E402
 
 SURFACE = os.path.join(TESTS_DIR, "data", "libvirt-python-surface.json")
 STUBBED = ("libvirt", "libvirt_qemu", "libvirt_lxc", "libvirtaio")
@@ -177,10 +178,8 @@ def test_mypy_reports_a_wrong_use(tmp_path):
 
 
 def test_typed_sample_runs():
-    result = subprocess.run([sys.executable, TYPED_SAMPLE], env=_clean_env(),
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "typed sample: done" in result.stdout
+    result = child.run(TYPED_SAMPLE, env=_clean_env(), timeout=120, expect=0)
+    assert "typed sample: done" in result.stdout, result.output
 
 
 # ---- the results, checked against their declared types --------------------------
@@ -191,8 +190,8 @@ def _groups():
 
 
 def _run_group(group):
-    proc = subprocess.run([sys.executable, os.path.join(TESTS_DIR, "stubcheck.py"), group],
-                          env=_clean_env(), capture_output=True, text=True, timeout=600)
+    proc = child.run(os.path.join(TESTS_DIR, "stubcheck.py"), group, env=_clean_env(),
+                     timeout=600, expect=None)
     lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     if not lines or lines[-1] != {"done": True}:
         return group, None, f"exit status {proc.returncode}\n{proc.stderr[-3000:]}"
