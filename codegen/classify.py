@@ -80,12 +80,19 @@ class Binding:
     param_types: tuple[tuple[str, str], ...] = ()   # TYPED_SET without a getter
     returns: str = ""                        # handwritten: documented result
     result: str = ""                         # handwritten: the result's Python type
-    exported: bool = True                    # False: in libvirtmod only, not libvirt.py
+    libvirt_function: bool = True            # False: libvirtmod's own function, not libvirt's
     releases: bool = False                   # handwritten: releases self's handle
 
     @property
     def self_class(self) -> str | None:
         return self.pyclass
+
+    @property
+    def reexported(self) -> bool:
+        """Whether libvirt.py (or libvirt_qemu.py, libvirt_lxc.py) imports it
+        from its extension: the module-level functions binding libvirt's.
+        libvirtmod's own stay there (the override imports what it uses)."""
+        return self.pyclass is None and self.libvirt_function
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +107,7 @@ class Override:
     returns: str               # the result, in words (the docstring's)
     result: str                # the result, as a Python type expression
     blocking: bool
-    in_libvirt: bool = True    # False: libvirtmod's own function, not libvirt's
+    libvirt_function: bool = True   # False: libvirtmod's own function, not libvirt's
     info: str = ""
     releases: bool = False     # releases self's handle (close())
 
@@ -156,7 +163,7 @@ def parse_overrides(source) -> dict[str, Override]:
             returns=el.get("returns") or "",
             result=el.get("result"),
             blocking=el.get("blocking", "yes") == "yes",
-            in_libvirt=el.get("libvirt", "yes") == "yes",
+            libvirt_function=el.get("libvirt", "yes") == "yes",
             releases=el.get("releases") == "yes",
             info=inspect.cleandoc(info.text or "") if info is not None else "",
         )
@@ -364,7 +371,7 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
     bindings = []
     functions = dict(api.functions)
     for override in overrides.values():
-        if not override.in_libvirt:
+        if not override.libvirt_function:
             if override.name in functions:
                 raise ClassifyError(f"{override.name}: declared libvirt='no', yet it is libvirt's")
             functions[override.name] = Function(override.name, override.module,
@@ -376,15 +383,15 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
         if override is not None and reason is not None:
             raise ClassifyError(f"{func.name}: hand-written, yet rules.py skips it ({reason})")
         if override is not None:
-            if not override.in_libvirt:
+            if not override.libvirt_function:
                 pyclass, pyname = None, func.name
             bindings.append(Binding(
                 func, HANDWRITTEN,
-                "hand-written override" if override.in_libvirt else "libvirtmod's own function",
+                "hand-written override" if override.libvirt_function else "libvirtmod's own function",
                 pyclass=override.pyclass if override.pyclass is not None else pyclass,
                 pyname=override.pyname or pyname, params=override.params,
                 blocking=override.blocking, returns=override.returns,
-                result=override.result, exported=override.in_libvirt,
+                result=override.result, libvirt_function=override.libvirt_function,
                 releases=override.releases))
             continue
         if reason is not None:
