@@ -18,7 +18,7 @@ import inspect
 from lxml import etree
 
 from . import naming, rules
-from .model import Api, Arg, Function
+from .model import Api, Arg, Function, Struct
 
 GENERATED, HANDWRITTEN, SKIPPED = "generated", "handwritten", "skipped"
 # Only when asked not to be strict (a regeneration report): no rule binds it.
@@ -31,6 +31,8 @@ UUID_OUT = "uuid_out"          # fills a VIR_UUID_BUFLEN byte buffer
 UUIDSTR_OUT = "uuidstr_out"    # fills a VIR_UUID_STRING_BUFLEN char buffer
 LIST_ALL = "list_all"          # allocates an array of handles
 NAME_LIST = "name_list"        # fills a caller array sized by a count function
+STR_LIST = "str_list"          # allocates a char ** array of strings, returns its count
+STRUCT_OUT = "struct_out"      # fills one fixed struct: a list or tuple of its fields
 TYPED_GET = "typed_get"        # typed parameters into a caller array: ask the count, then fetch
 TYPED_GET_ALLOC = "typed_get_alloc"  # typed parameters in an array libvirt allocates
 TYPED_SET = "typed_set"        # typed parameters from a dict, typed like the getter's values
@@ -77,6 +79,7 @@ class Binding:
     params: tuple[Param, ...] = ()
     blocking: bool = True
     count_function: Function | None = None   # NAME_LIST: the count; TYPED_SET: the getter
+    struct: Struct | None = None             # STRUCT_OUT: the struct libvirt fills
     param_types: tuple[tuple[str, str], ...] = ()   # TYPED_SET without a getter
     returns: str = ""                        # handwritten: documented result
     result: str = ""                         # handwritten: the result's Python type
@@ -249,7 +252,7 @@ def _inputs(func: Function, args) -> tuple[Param, ...] | None:
 def _shape(func: Function, api: Api, owner: str | None):
     """(shape, python params, count function) or None if no shape fits."""
     args = list(func.args)
-    if owner is not None:
+    if owner is not None and func.name not in rules.SELF_NOT_PASSED:
         if not args or rules.HANDLE_TYPES.get(args[0].ctype) != owner:
             return None
         args = args[1:]
@@ -267,6 +270,9 @@ def _shape(func: Function, api: Api, owner: str | None):
             return None
         return NAME_LIST, inputs, count
 
+    if func.name in rules.STRUCT_RESULTS:
+        return _struct_shape(func, args, api)
+
     if ret in _PLAIN_RETURNS or ret in rules.HANDLE_TYPES:
         inputs = _inputs(func, args)
         if inputs is not None:
@@ -276,6 +282,11 @@ def _shape(func: Function, api: Api, owner: str | None):
         return typed
     if ret != "int" or not args:
         return None
+    lists = [i for i, t in enumerate(types) if t == "char ***"]
+    if len(lists) == 1:
+        inputs = _inputs(func, args[:lists[0]] + args[lists[0] + 1:])
+        if inputs is not None:
+            return STR_LIST, inputs, None
     last = args[-1]
     if last.ctype == "unsigned char *" and last.name == rules.UUID_ARG and len(args) == 1:
         return UUID_OUT, (), None
@@ -290,6 +301,46 @@ def _shape(func: Function, api: Api, owner: str | None):
             and args[0].ctype[:-3] in rules.HANDLE_TYPES and args[1].ctype == "unsigned int"):
         return LIST_ALL, _inputs(func, args[1:]), None
     return None
+
+
+def _struct_shape(func: Function, args, api: Api):
+    """A function filling the struct its one struct pointer argument points
+    to (rules.STRUCT_RESULTS), with plain inputs around it."""
+    at = next((i for i, a in enumerate(args) if a.ctype.endswith("Ptr")
+               and a.ctype not in rules.HANDLE_TYPES), None)
+    if at is None or func.return_type != "int":
+        return None
+    name = args[at].ctype[:-len("Ptr")]
+    struct = api.structs.get(name) or api.structs.get(name + "Struct")
+    if struct is None:
+        raise ClassifyError(f"{func.name}: no struct in the API for {args[at].ctype}")
+    rest = args[:at] + args[at + 1:]
+    if rest[at:at + 1] and rest[at].ctype == "size_t" and rest[at].name == rules.STRUCT_SIZE_ARG:
+        rest = rest[:at] + rest[at + 1:]
+    inputs = _inputs(func, rest)
+    return None if inputs is None else (STRUCT_OUT, inputs, struct)
+
+
+_BUILD_FORMATS = {"int": "i", "unsigned int": "I", "long": "l", "unsigned long": "k",
+                  "long long": "L", "unsigned long long": "K"}
+
+
+def struct_fields(struct: Struct) -> list[tuple[str, str, str]]:
+    """(Py_BuildValue format, C expression with {s} for the struct, Python
+    type) of each field of a STRUCT_OUT result, in the struct's order."""
+    result = []
+    for field in struct.fields:
+        special = rules.STRUCT_FIELDS.get((struct.name, field.name))
+        if special is not None:
+            result.append(special[:3])
+        elif re.fullmatch(rf"char {re.escape(field.name)}\[\w+\]", field.ctype):
+            result.append(("N", f"lv_str_n({{s}}.{field.name}, sizeof({{s}}.{field.name}))", "str"))
+        elif field.ctype in _BUILD_FORMATS:
+            result.append((_BUILD_FORMATS[field.ctype], f"{{s}}.{field.name}", "int"))
+        else:
+            raise ClassifyError(f"{struct.name}.{field.name}: no conversion for the C type "
+                                f"{field.ctype!r}; add it to STRUCT_FIELDS in codegen/rules.py")
+    return result
 
 
 def _find_pair(types: list[str], first: set[str], second: set[str]) -> int | None:
@@ -408,13 +459,16 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
                 f"{func.return_type} ({', '.join(func.arg_types)})); add a skip "
                 f"reason in codegen/rules.py or a hand-written override")
         kind, params, count = shape
+        struct = None
+        if isinstance(count, Struct):
+            struct, count = count, None
         types = ()
         if func.name in rules.STATIC_TYPED_SETTERS:
             types = param_types(api, rules.STATIC_TYPED_SETTERS[func.name])
         bindings.append(Binding(
             func, GENERATED, kind, pyclass, pyname, kind, params,
             blocking=func.name not in rules.NON_BLOCKING, count_function=count,
-            param_types=types))
+            struct=struct, param_types=types))
     unknown = set(overrides) - set(functions)
     if unknown:
         raise ClassifyError(f"override for unknown function(s): {', '.join(sorted(unknown))}")

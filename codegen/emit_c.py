@@ -252,7 +252,7 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
             pair_exprs.update({p.parts[0]: first, p.parts[1]: second})
     result = []
     args = list(function.args)
-    if binding.pyclass:
+    if binding.pyclass and function.name not in rules.SELF_NOT_PASSED:
         ctype = args[0].ctype
         result.append(f"({ctype})LV_HANDLE(self)")
         args = args[1:]
@@ -276,7 +276,8 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
 def _pinned(binding: Binding) -> list[tuple[str, str]]:
     """(condition, object) of each object whose handle a call without the
     GIL uses: self and the object arguments (whose local is NULL for None)."""
-    pinned = [("", "self")] if binding.pyclass and not binding.releases else []
+    pinned = [("", "self")] if (binding.pyclass and not binding.releases
+                                and binding.function.name not in rules.SELF_NOT_PASSED) else []
     for i, p in enumerate(binding.params):
         if p.kind == "handle":
             pinned.append((f"{_local(p)} != NULL", f"argv[{i}]"))
@@ -421,6 +422,29 @@ def _list_all_body(fn: CFunction) -> str:
         f"{_owner(binding, kind)});\n")
 
 
+def _str_list_body(fn: CFunction) -> str:
+    binding = fn.binding
+    fn.declare("char **items = NULL", "int c_result")
+    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&items'])});")
+    return (body + _fail("c_result < 0", "", _raise(fn))
+            + "    return lv_str_list_free(items, c_result);\n")
+
+
+def _struct_body(fn: CFunction) -> str:
+    binding = fn.binding
+    struct = binding.struct
+    fields = C.struct_fields(struct)
+    fn.declare(f"{struct.name} s", "int c_result")
+    size = ["sizeof(s)"] if any(a.name == rules.STRUCT_SIZE_ARG for a in binding.function.args) else []
+    # A string libvirt leaves unset reads as '' rather than as stack garbage.
+    body = "    memset(&s, 0, sizeof(s));\n" if any(t == "str" for _, _, t in fields) else ""
+    body += _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&s'] + size)});")
+    open_, close = ("(", ")") if rules.STRUCT_RESULTS[binding.function.name] == "tuple" else ("[", "]")
+    values = "".join(f", {expr.format(s='s')}" for _, expr, _ in fields)
+    return (body + _fail("c_result < 0", "", _raise(fn))
+            + f"    return Py_BuildValue(\"{open_}{''.join(f[0] for f in fields)}{close}\"{values});\n")
+
+
 def _name_list_body(fn: CFunction) -> str:
     binding = fn.binding
     func, count = binding.function, binding.count_function
@@ -560,6 +584,8 @@ _SHAPE_BODIES = {
     C.UUIDSTR_OUT: lambda fn: _uuid_body(fn, string=True),
     C.LIST_ALL: _list_all_body,
     C.NAME_LIST: _name_list_body,
+    C.STR_LIST: _str_list_body,
+    C.STRUCT_OUT: _struct_body,
     C.TYPED_GET: _typed_get_body,
     C.TYPED_GET_ALLOC: _typed_get_alloc_body,
     C.TYPED_SET: _typed_set_body,

@@ -1,38 +1,9 @@
-/* src/domain-arrays.c: virDomain: arrays out, CPU maps, buffers, lists in, snapshots. */
+/* src/domain-arrays.c: virDomain: arrays out, CPU maps, buffers, lists in. */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"
 
 /* ---- virDomain: arrays out ---------------------------------------------- */
-
-PyObject *
-lv_impl_virDomainAuthorizedSSHKeysGet(PyObject *self, lv_state *st, const char *user,
-                                      unsigned int flags)
-{
-    char **keys = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainAuthorizedSSHKeysGet(LV_HANDLE(self), user, &keys, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainAuthorizedSSHKeysGet");
-    return lv_str_list_free(keys, n);
-}
-
-PyObject *
-lv_impl_virDomainGetMessages(PyObject *self, lv_state *st, unsigned int flags)
-{
-    char **msgs = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetMessages(LV_HANDLE(self), &msgs, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainGetMessages");
-    return lv_str_list_free(msgs, n);
-}
 
 /* (mountpoint, name, fstype, [device aliases]) of one filesystem. */
 static PyObject *
@@ -349,22 +320,5 @@ lv_impl_virDomainSendKey(PyObject *self, lv_state *st, unsigned int codeset,
     PyMem_Free(codes);
     if (rc < 0)
         return lv_raise(st, "virDomainSendKey");
-    return PyLong_FromLong(rc);
-}
-
-/* ---- virDomain: others ---------------------------------------------------- */
-
-PyObject *
-lv_impl_virDomainRevertToSnapshot(PyObject *self, lv_state *st, virDomainSnapshotPtr snap,
-                                  unsigned int flags)
-{
-    int rc;
-
-    /* The domain is the snapshot's: libvirt takes only the snapshot. */
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainRevertToSnapshot(snap, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainRevertToSnapshot");
     return PyLong_FromLong(rc);
 }

@@ -1,4 +1,5 @@
-/* src/network-storage-secret.c: virNetwork, virStoragePool, virStorageVol, virSecret. */
+/* src/network-storage-secret.c: virNetwork, virSecret (virStoragePool's and virStorageVol's
+ * functions are all generated). */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"
@@ -38,52 +39,6 @@ lv_impl_virNetworkGetDHCPLeases(PyObject *self, lv_state *st, const char *mac,
         virNetworkDHCPLeaseFree(leases[i]);
     free(leases);
     return list;
-}
-
-/* ---- virStoragePool, virStorageVol ----------------------------------------- */
-
-PyObject *
-lv_impl_virStoragePoolGetInfo(PyObject *self, lv_state *st)
-{
-    virStoragePoolInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virStoragePoolGetInfo(LV_HANDLE(self), &info);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virStoragePoolGetInfo");
-    return Py_BuildValue("[iKKK]", info.state, info.capacity, info.allocation, info.available);
-}
-
-/* info() and infoFlags(): [type, capacity, allocation]. */
-static PyObject *
-lv_vol_info(PyObject *self, lv_state *st, int with_flags, unsigned int flags)
-{
-    virStorageVolInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    if (with_flags)
-        rc = virStorageVolGetInfoFlags(LV_HANDLE(self), &info, flags);
-    else
-        rc = virStorageVolGetInfo(LV_HANDLE(self), &info);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, with_flags ? "virStorageVolGetInfoFlags" : "virStorageVolGetInfo");
-    return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
-}
-
-PyObject *
-lv_impl_virStorageVolGetInfo(PyObject *self, lv_state *st)
-{
-    return lv_vol_info(self, st, 0, 0);
-}
-
-PyObject *
-lv_impl_virStorageVolGetInfoFlags(PyObject *self, lv_state *st, unsigned int flags)
-{
-    return lv_vol_info(self, st, 1, flags);
 }
 
 /* ---- virSecret ------------------------------------------------------------- */
