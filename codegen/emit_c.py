@@ -809,12 +809,21 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
         assert not stray, f"methods in an add-on module: {stray}"
 
     out.append(flat_table(bound, core))
-    # The module definition is hand-written (libvirt-override.c, src/qemu.c, src/lxc.c)
-    # around these tables.
+    # libvirtmod's module definition is hand-written (libvirt-override.c)
+    # around these tables; an add-on module's is all src/state.c's lv_ext_init.
     out.append("PyMethodDef lv_module_functions[] = {\n")
     for b in sorted((b for b in bound if not b.pyclass), key=lambda b: b.pyname):
         out.append(method_def(b))
     out.append("    {NULL, NULL, 0, NULL}\n};\n")
+    if not core:
+        row = BY_EXTENSION[extension]
+        out.append(f"\nstatic struct PyModuleDef lv_ext_def = {{\n"
+                   f"    PyModuleDef_HEAD_INIT,\n"
+                   f"    .m_name = \"{extension}\",\n"
+                   f"    .m_doc = {c_string(f'C part of {row.python}: {row.doc}')},\n"
+                   f"}};\n\n"
+                   f"PyMODINIT_FUNC\nPyInit_{extension}(void)\n{{\n"
+                   f"    return lv_ext_init(&lv_ext_def);\n}}\n")
     return "".join(out)
 
 
