@@ -33,6 +33,7 @@ LIST_ALL = "list_all"          # allocates an array of handles
 NAME_LIST = "name_list"        # fills a caller array sized by a count function
 STR_LIST = "str_list"          # allocates a char ** array of strings, returns its count
 STRUCT_OUT = "struct_out"      # fills one fixed struct: a list or tuple of its fields
+RECORD_LIST = "record_list"    # allocates an array of records, each converted by hand-written C
 TYPED_GET = "typed_get"        # typed parameters into a caller array: ask the count, then fetch
 TYPED_GET_ALLOC = "typed_get_alloc"  # typed parameters in an array libvirt allocates
 TYPED_SET = "typed_set"        # typed parameters from a dict, typed like the getter's values
@@ -78,7 +79,8 @@ class Binding:
     shape: str = ""
     params: tuple[Param, ...] = ()
     blocking: bool = True
-    count_function: Function | None = None   # NAME_LIST: the count; TYPED_SET: the getter
+    count_function: Function | None = None   # NAME_LIST: the count; TYPED_SET: the getter;
+                                             # RECORD_LIST: the function freeing a record
     struct: Struct | None = None             # STRUCT_OUT: the struct libvirt fills
     param_types: tuple[tuple[str, str], ...] = ()   # TYPED_SET without a getter
     returns: str = ""                        # handwritten: documented result
@@ -272,6 +274,13 @@ def _shape(func: Function, api: Api, owner: str | None):
 
     if func.name in rules.STRUCT_RESULTS:
         return _struct_shape(func, args, api)
+    if func.name in rules.RECORD_LISTS:
+        records = [i for i, t in enumerate(types) if t.endswith("Ptr **")]
+        free = api.functions.get(types[records[0]][:-len("Ptr **")] + "Free") if records else None
+        inputs = _inputs(func, args[:records[0]] + args[records[0] + 1:]) if records else None
+        if ret != "int" or len(records) != 1 or free is None or inputs is None:
+            return None
+        return RECORD_LIST, inputs, free
 
     if ret in _PLAIN_RETURNS or ret in rules.HANDLE_TYPES:
         inputs = _inputs(func, args)

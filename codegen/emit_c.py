@@ -445,6 +445,19 @@ def _struct_body(fn: CFunction) -> str:
             + f"    return Py_BuildValue(\"{open_}{''.join(f[0] for f in fields)}{close}\"{values});\n")
 
 
+def _record_list_body(fn: CFunction) -> str:
+    binding = fn.binding
+    func = binding.function
+    record_type = next(a.ctype for a in func.args if a.ctype.endswith("Ptr **"))[:-1]
+    fn.declare(f"{record_type}items = NULL", "int c_result", "PyObject *list")
+    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&items'])});")
+    return (body + _fail("c_result < 0", "", _raise(fn))
+            + f"    list = lv_list_of(c_result, {rules.RECORD_LISTS[func.name][0]}, items);\n"
+            "    for (int i = 0; i < c_result; i++)\n"
+            f"        {binding.count_function.name}(items[i]);\n"
+            "    free(items);\n    return list;\n")
+
+
 def _name_list_body(fn: CFunction) -> str:
     binding = fn.binding
     func, count = binding.function, binding.count_function
@@ -586,6 +599,7 @@ _SHAPE_BODIES = {
     C.NAME_LIST: _name_list_body,
     C.STR_LIST: _str_list_body,
     C.STRUCT_OUT: _struct_body,
+    C.RECORD_LIST: _record_list_body,
     C.TYPED_GET: _typed_get_body,
     C.TYPED_GET_ALLOC: _typed_get_alloc_body,
     C.TYPED_SET: _typed_set_body,
@@ -867,5 +881,11 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
     for b in bindings:
         if b.state == C.HANDWRITTEN:
             out.append(f"{impl_prototype(b)};\n")
+    converters = [rules.RECORD_LISTS[b.function.name][0] for b in bindings
+                  if b.state == C.GENERATED and b.shape == C.RECORD_LIST]
+    if converters:
+        out.append("\n/* The hand-written conversions of one record of a generated record list\n"
+                   " * (rules.RECORD_LISTS): record i of the array. */\n")
+        out.extend(f"PyObject *{name}(Py_ssize_t i, void *records);\n" for name in converters)
     out.append(f"\n#endif\n")
     return "".join(out)

@@ -92,6 +92,8 @@ def _generated_result(b: C.Binding, qualify: Callable[[str], str]) -> str:
         return "list[int]" if numeric else "list[str]"
     if b.shape == C.STR_LIST:
         return "list[str]"
+    if b.shape == C.RECORD_LIST:
+        return requalify(rules.RECORD_LISTS[func.name][1], qualify)
     if b.shape == C.STRUCT_OUT:
         types = [t for _, _, t in C.struct_fields(b.struct)]
         if rules.STRUCT_RESULTS[func.name] == "tuple":

@@ -152,6 +152,7 @@ DEFAULTS = {
     "virDomainFSThaw": {"mountpoints": "None"},
     "virDomainAuthorizedSSHKeysSet": {"keys": "None"},
     "virConnectOpenReadOnly": {"name": "None"},
+    "virNetworkGetDHCPLeases": {"mac": "None"},
 }
 
 # Python parameter names that differ from the C argument's: Python keywords,
@@ -263,6 +264,15 @@ STRUCT_RESULTS = {
     "virStorageVolGetInfo": "list",
     "virStorageVolGetInfoFlags": "list",
 }
+# Functions returning an array of records libvirt allocates (a `<type>Ptr **`
+# argument), each record released with <type>Free: the hand-written C
+# function converting record i (src/; its prototype goes into the generated
+# impl header) and the Python type of the list.
+RECORD_LISTS = {
+    "virDomainGetFSInfo": ("lv_fs_info", "list[tuple[str, str, str, list[str]]]"),
+    "virNetworkGetDHCPLeases": ("lv_dhcp_lease", "list[dict[str, Any]]"),
+}
+
 # The `size` argument that STRUCT_RESULTS pass sizeof(struct) in.
 STRUCT_SIZE_ARG = "size"
 # Struct fields returned otherwise than their C type gives: (struct, field)

@@ -5,8 +5,9 @@
 
 /* ---- virDomain: arrays out ---------------------------------------------- */
 
-/* (mountpoint, name, fstype, [device aliases]) of one filesystem. */
-static PyObject *
+/* (mountpoint, name, fstype, [device aliases]) of one filesystem.
+ * fsInfo() is generated (rules.RECORD_LISTS). */
+PyObject *
 lv_fs_info(Py_ssize_t i, void *info)
 {
     virDomainFSInfoPtr fs = ((virDomainFSInfoPtr *)info)[i];
@@ -15,25 +16,6 @@ lv_fs_info(Py_ssize_t i, void *info)
         return NULL;
     return Py_BuildValue("(NNNN)", lv_str(fs->mountpoint), lv_str(fs->name),
                          lv_str(fs->fstype), aliases);
-}
-
-PyObject *
-lv_impl_virDomainGetFSInfo(PyObject *self, lv_state *st, unsigned int flags)
-{
-    PyObject *list;
-    virDomainFSInfoPtr *info = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetFSInfo(LV_HANDLE(self), &info, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainGetFSInfo");
-    list = lv_list_of(n, lv_fs_info, info);
-    for (int i = 0; i < n; i++)
-        virDomainFSInfoFree(info[i]);
-    free(info);
-    return list;
 }
 
 /* libvirt's I/O thread records, with the host's CPU count. */

@@ -8,8 +8,9 @@
 
 /* ---- virNetwork ------------------------------------------------------------- */
 
-/* One DHCP lease as a dict (keys in the reference's order). */
-static PyObject *
+/* One DHCP lease as a dict (keys in the reference's order).
+ * DHCPLeases() is generated (rules.RECORD_LISTS). */
+PyObject *
 lv_dhcp_lease(Py_ssize_t i, void *leases)
 {
     virNetworkDHCPLeasePtr lease = ((virNetworkDHCPLeasePtr *)leases)[i];
@@ -19,26 +20,6 @@ lv_dhcp_lease(Py_ssize_t i, void *leases)
                          "ipaddr", lv_str(lease->ipaddr), "prefix", lease->prefix,
                          "hostname", lv_str(lease->hostname),
                          "clientid", lv_str(lease->clientid), "iaid", lv_str(lease->iaid));
-}
-
-PyObject *
-lv_impl_virNetworkGetDHCPLeases(PyObject *self, lv_state *st, const char *mac,
-                                unsigned int flags)
-{
-    PyObject *list;
-    virNetworkDHCPLeasePtr *leases = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virNetworkGetDHCPLeases(LV_HANDLE(self), mac, &leases, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virNetworkGetDHCPLeases");
-    list = lv_list_of(n, lv_dhcp_lease, leases);
-    for (int i = 0; i < n; i++)
-        virNetworkDHCPLeaseFree(leases[i]);
-    free(leases);
-    return list;
 }
 
 /* ---- virSecret ------------------------------------------------------------- */

@@ -110,6 +110,17 @@ def test_emit_c_returns_a_filled_struct_as_its_fields(bindings):
     assert pytypes.result_type(b) == "list[int]"
 
 
+def test_emit_c_converts_and_frees_each_record_libvirt_allocates(bindings):
+    b = bindings["virDomainGetFSInfo"]
+    assert (b.shape, b.count_function.name) == (classify.RECORD_LIST, "virDomainFSInfoFree")
+    source = emit_c.entry_point(b)
+    assert "virDomainGetFSInfo((virDomainPtr)LV_HANDLE(self), &items, a_flags)" in source
+    assert "list = lv_list_of(c_result, lv_fs_info, items);" in source
+    assert "virDomainFSInfoFree(items[i]);" in source and "free(items);" in source
+    header = emit_c.impl_header("libvirtmod", list(bindings.values()))
+    assert "PyObject *lv_fs_info(Py_ssize_t i, void *records);" in header
+
+
 def test_struct_fields_convert_char_arrays_to_str_and_follow_the_rules():
     struct = model.Struct("virNodeInfo", (model.Arg("model", "char model[32]"),
                                           model.Arg("memory", "unsigned long"),
@@ -183,6 +194,7 @@ def test_every_rule_table_entry_names_a_real_function():
              | {f for f, _ in rules.PARAM_NAMES} | {f for f, _ in rules.NULL_CRASHES}
              | set(rules.NULL_HANDLE_CRASHES) | set(rules.FLAT_ALIASES.values())
              | set(rules.FAILURE_IS_VALUE) | set(rules.SELF_NOT_PASSED) | set(rules.STRUCT_RESULTS)
+             | set(rules.RECORD_LISTS)
              | {f for f, _ in rules.NULL_REFUSED})
     assert sorted(named - set(api.functions)) == []
     fields = {(s.name, f.name) for s in api.structs.values() for f in s.fields}
