@@ -175,9 +175,9 @@ def parse_overrides(source) -> dict[str, Override]:
     return result
 
 
-def _default_for(func: Function, arg_name: str, is_last: bool) -> str | None:
-    if arg_name in rules.DEFAULTS.get(func.name, {}):
-        return rules.DEFAULTS[func.name][arg_name]
+def _default_for(func: Function, arg_name: str, ctype: str) -> str | None:
+    if arg_name in rules.OPTIONAL_PARAMS.get(func.name, ()):
+        return "0" if ctype in rules.INTEGER_TYPES else "None"
     if arg_name == rules.FLAGS_ARG and func.module == "libvirt":
         return rules.FLAGS_DEFAULT
     return None
@@ -190,7 +190,7 @@ def _input_param(func: Function, arg, is_last: bool,
     hand-written function's declaration gives them, instead of the rules."""
     if declared is None:
         name = rules.PARAM_NAMES.get((func.name, arg.name), arg.name)
-        default = _default_for(func, name, is_last)
+        default = _default_for(func, name, arg.ctype)
         handle_none = rules.is_nullable(func.name, arg.name, func.module)
         str_none = default == "None" or rules.is_nullable(func.name, arg.name)
     else:
@@ -226,7 +226,7 @@ def _pair_param(func: Function, first, second) -> Param | None:
     else:
         return None
     name = rules.PARAM_NAMES.get((func.name, named.name), named.name)
-    default = _default_for(func, name, False)
+    default = _default_for(func, name, named.ctype)
     # None for a list of strings passes no strings (NULL and 0), which
     # libvirt can always check; the reference takes it everywhere.
     return Param(name, named.ctype, kind, default,
@@ -383,7 +383,7 @@ def _typed_params_shape(func: Function, args, types, api: Api):
             return None
         getter = None
         if shape == TYPED_SET:
-            default = _default_for(func, args[at].name, False)
+            default = _default_for(func, args[at].name, args[at].ctype)
             dict_param = Param(args[at].name, args[at].ctype, "params", default,
                                nullable=default == "None")
             inputs = inputs[:at] + (dict_param,) + inputs[at:]

@@ -130,29 +130,28 @@ SKIPPED = {
     "virDomainLxcEnterNamespace": "the reference does not expose it either: it moves the whole process into the container's namespaces",
 }
 
-# Extra Python-level parameter defaults, beyond the rule that a trailing
-# 'flags' of the libvirt module defaults to 0.
-DEFAULTS = {
-    "virConnectGetDomainCapabilities": {"emulatorbin": "None", "arch": "None",
-                                        "machine": "None", "virttype": "None"},
-    "virDomainRestoreFlags": {"dxml": "None"},
-    "virDomainSaveFlags": {"dxml": "None"},
-    "virDomainBlockCommit": {"bandwidth": "0"},
-    "virDomainBlockPull": {"bandwidth": "0"},
-    "virDomainBlockRebase": {"bandwidth": "0"},
-    "virDomainMigrate": {"dname": "None", "uri": "None", "bandwidth": "0"},
-    "virDomainMigrate2": {"dxml": "None", "dname": "None", "uri": "None", "bandwidth": "0"},
-    "virDomainMigrateToURI": {"dname": "None", "bandwidth": "0"},
-    "virDomainMigrateToURI2": {"dconnuri": "None", "miguri": "None", "dxml": "None",
-                               "dname": "None", "bandwidth": "0"},
-    "virConnectOpen": {"name": "None"},
-    "virDomainGetGuestInfo": {"types": "0"},
-    "virDomainBlockCopy": {"params": "None"},
-    "virDomainFSFreeze": {"mountpoints": "None"},
-    "virDomainFSThaw": {"mountpoints": "None"},
-    "virDomainAuthorizedSSHKeysSet": {"keys": "None"},
-    "virConnectOpenReadOnly": {"name": "None"},
-    "virNetworkGetDHCPLeases": {"mac": "None"},
+# Parameters the reference makes optional, beyond the rule that a trailing
+# 'flags' of the libvirt module defaults to 0: an int defaults to 0, any
+# other (a string, a list, a dict) to None, which passes NULL.
+OPTIONAL_PARAMS = {
+    "virConnectGetDomainCapabilities": ("emulatorbin", "arch", "machine", "virttype"),
+    "virConnectOpen": ("name",),
+    "virConnectOpenReadOnly": ("name",),
+    "virDomainAuthorizedSSHKeysSet": ("keys",),
+    "virDomainBlockCommit": ("bandwidth",),
+    "virDomainBlockCopy": ("params",),
+    "virDomainBlockPull": ("bandwidth",),
+    "virDomainBlockRebase": ("bandwidth",),
+    "virDomainFSFreeze": ("mountpoints",),
+    "virDomainFSThaw": ("mountpoints",),
+    "virDomainGetGuestInfo": ("types",),
+    "virDomainMigrate": ("dname", "uri", "bandwidth"),
+    "virDomainMigrate2": ("dxml", "dname", "uri", "bandwidth"),
+    "virDomainMigrateToURI": ("dname", "bandwidth"),
+    "virDomainMigrateToURI2": ("dconnuri", "miguri", "dxml", "dname", "bandwidth"),
+    "virDomainRestoreFlags": ("dxml",),
+    "virDomainSaveFlags": ("dxml",),
+    "virNetworkGetDHCPLeases": ("mac",),
 }
 
 # Python parameter names that differ from the C argument's: Python keywords,

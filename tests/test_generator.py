@@ -190,7 +190,7 @@ def test_every_rule_table_entry_names_a_real_function():
         api.merge(model.parse(path))
     named = (set(rules.SKIPPED) | set(rules.NON_BLOCKING) | set(rules.PENDING_REASONS)
              | set(rules.NAME_LISTS) | set(rules.NAME_LISTS.values()) | set(rules.NULL_IS_VALUE)
-             | set(rules.ZERO_IS_FAILURE) | set(rules.DEFAULTS)
+             | set(rules.ZERO_IS_FAILURE) | set(rules.OPTIONAL_PARAMS)
              | {f for f, _ in rules.PARAM_NAMES} | {f for f, _ in rules.NULL_CRASHES}
              | set(rules.NULL_HANDLE_CRASHES) | set(rules.FLAT_ALIASES.values())
              | set(rules.FAILURE_IS_VALUE) | set(rules.SELF_NOT_PASSED) | set(rules.STRUCT_RESULTS)
