@@ -70,8 +70,8 @@ def summary(bindings, full: bool) -> str:
     total = {classify.GENERATED: 0, classify.HANDWRITTEN: 0, classify.SKIPPED: 0}
     own = 0
     for module, items in bindings.items():
-        own += sum(1 for b in items if not b.exported)
-        items = [b for b in items if b.exported]
+        own += sum(1 for b in items if not b.libvirt_function)
+        items = [b for b in items if b.libvirt_function]
         counts = {state: sum(1 for b in items if b.state == state) for state in total}
         for state, n in counts.items():
             total[state] += n

@@ -18,7 +18,7 @@ import inspect
 from lxml import etree
 
 from . import naming, rules
-from .model import Api, Arg, Function
+from .model import Api, Arg, Function, Struct
 
 GENERATED, HANDWRITTEN, SKIPPED = "generated", "handwritten", "skipped"
 # Only when asked not to be strict (a regeneration report): no rule binds it.
@@ -31,6 +31,9 @@ UUID_OUT = "uuid_out"          # fills a VIR_UUID_BUFLEN byte buffer
 UUIDSTR_OUT = "uuidstr_out"    # fills a VIR_UUID_STRING_BUFLEN char buffer
 LIST_ALL = "list_all"          # allocates an array of handles
 NAME_LIST = "name_list"        # fills a caller array sized by a count function
+STR_LIST = "str_list"          # allocates a char ** array of strings, returns its count
+STRUCT_OUT = "struct_out"      # fills one fixed struct: a list or tuple of its fields
+RECORD_LIST = "record_list"    # allocates an array of records, each converted by hand-written C
 TYPED_GET = "typed_get"        # typed parameters into a caller array: ask the count, then fetch
 TYPED_GET_ALLOC = "typed_get_alloc"  # typed parameters in an array libvirt allocates
 TYPED_SET = "typed_set"        # typed parameters from a dict, typed like the getter's values
@@ -76,16 +79,25 @@ class Binding:
     shape: str = ""
     params: tuple[Param, ...] = ()
     blocking: bool = True
-    count_function: Function | None = None   # NAME_LIST: the count; TYPED_SET: the getter
+    count_function: Function | None = None   # NAME_LIST: the count; TYPED_SET: the getter;
+                                             # RECORD_LIST: the function freeing a record
+    struct: Struct | None = None             # STRUCT_OUT: the struct libvirt fills
     param_types: tuple[tuple[str, str], ...] = ()   # TYPED_SET without a getter
     returns: str = ""                        # handwritten: documented result
     result: str = ""                         # handwritten: the result's Python type
-    exported: bool = True                    # False: in libvirtmod only, not libvirt.py
+    libvirt_function: bool = True            # False: libvirtmod's own function, not libvirt's
     releases: bool = False                   # handwritten: releases self's handle
 
     @property
     def self_class(self) -> str | None:
         return self.pyclass
+
+    @property
+    def reexported(self) -> bool:
+        """Whether libvirt.py (or libvirt_qemu.py, libvirt_lxc.py) imports it
+        from its extension: the module-level functions binding libvirt's.
+        libvirtmod's own stay there (the override imports what it uses)."""
+        return self.pyclass is None and self.libvirt_function
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +112,7 @@ class Override:
     returns: str               # the result, in words (the docstring's)
     result: str                # the result, as a Python type expression
     blocking: bool
-    in_libvirt: bool = True    # False: libvirtmod's own function, not libvirt's
+    libvirt_function: bool = True   # False: libvirtmod's own function, not libvirt's
     info: str = ""
     releases: bool = False     # releases self's handle (close())
 
@@ -156,16 +168,16 @@ def parse_overrides(source) -> dict[str, Override]:
             returns=el.get("returns") or "",
             result=el.get("result"),
             blocking=el.get("blocking", "yes") == "yes",
-            in_libvirt=el.get("libvirt", "yes") == "yes",
+            libvirt_function=el.get("libvirt", "yes") == "yes",
             releases=el.get("releases") == "yes",
             info=inspect.cleandoc(info.text or "") if info is not None else "",
         )
     return result
 
 
-def _default_for(func: Function, arg_name: str, is_last: bool) -> str | None:
-    if arg_name in rules.DEFAULTS.get(func.name, {}):
-        return rules.DEFAULTS[func.name][arg_name]
+def _default_for(func: Function, arg_name: str, ctype: str) -> str | None:
+    if arg_name in rules.OPTIONAL_PARAMS.get(func.name, ()):
+        return "0" if ctype in rules.INTEGER_TYPES else "None"
     if arg_name == rules.FLAGS_ARG and func.module == "libvirt":
         return rules.FLAGS_DEFAULT
     return None
@@ -178,7 +190,7 @@ def _input_param(func: Function, arg, is_last: bool,
     hand-written function's declaration gives them, instead of the rules."""
     if declared is None:
         name = rules.PARAM_NAMES.get((func.name, arg.name), arg.name)
-        default = _default_for(func, name, is_last)
+        default = _default_for(func, name, arg.ctype)
         handle_none = rules.is_nullable(func.name, arg.name, func.module)
         str_none = default == "None" or rules.is_nullable(func.name, arg.name)
     else:
@@ -214,7 +226,7 @@ def _pair_param(func: Function, first, second) -> Param | None:
     else:
         return None
     name = rules.PARAM_NAMES.get((func.name, named.name), named.name)
-    default = _default_for(func, name, False)
+    default = _default_for(func, name, named.ctype)
     # None for a list of strings passes no strings (NULL and 0), which
     # libvirt can always check; the reference takes it everywhere.
     return Param(name, named.ctype, kind, default,
@@ -242,7 +254,7 @@ def _inputs(func: Function, args) -> tuple[Param, ...] | None:
 def _shape(func: Function, api: Api, owner: str | None):
     """(shape, python params, count function) or None if no shape fits."""
     args = list(func.args)
-    if owner is not None:
+    if owner is not None and func.name not in rules.SELF_NOT_PASSED:
         if not args or rules.HANDLE_TYPES.get(args[0].ctype) != owner:
             return None
         args = args[1:]
@@ -260,6 +272,16 @@ def _shape(func: Function, api: Api, owner: str | None):
             return None
         return NAME_LIST, inputs, count
 
+    if func.name in rules.STRUCT_RESULTS:
+        return _struct_shape(func, args, api)
+    if func.name in rules.RECORD_LISTS:
+        records = [i for i, t in enumerate(types) if t.endswith("Ptr **")]
+        free = api.functions.get(types[records[0]][:-len("Ptr **")] + "Free") if records else None
+        inputs = _inputs(func, args[:records[0]] + args[records[0] + 1:]) if records else None
+        if ret != "int" or len(records) != 1 or free is None or inputs is None:
+            return None
+        return RECORD_LIST, inputs, free
+
     if ret in _PLAIN_RETURNS or ret in rules.HANDLE_TYPES:
         inputs = _inputs(func, args)
         if inputs is not None:
@@ -269,6 +291,11 @@ def _shape(func: Function, api: Api, owner: str | None):
         return typed
     if ret != "int" or not args:
         return None
+    lists = [i for i, t in enumerate(types) if t == "char ***"]
+    if len(lists) == 1:
+        inputs = _inputs(func, args[:lists[0]] + args[lists[0] + 1:])
+        if inputs is not None:
+            return STR_LIST, inputs, None
     last = args[-1]
     if last.ctype == "unsigned char *" and last.name == rules.UUID_ARG and len(args) == 1:
         return UUID_OUT, (), None
@@ -283,6 +310,46 @@ def _shape(func: Function, api: Api, owner: str | None):
             and args[0].ctype[:-3] in rules.HANDLE_TYPES and args[1].ctype == "unsigned int"):
         return LIST_ALL, _inputs(func, args[1:]), None
     return None
+
+
+def _struct_shape(func: Function, args, api: Api):
+    """A function filling the struct its one struct pointer argument points
+    to (rules.STRUCT_RESULTS), with plain inputs around it."""
+    at = next((i for i, a in enumerate(args) if a.ctype.endswith("Ptr")
+               and a.ctype not in rules.HANDLE_TYPES), None)
+    if at is None or func.return_type != "int":
+        return None
+    name = args[at].ctype[:-len("Ptr")]
+    struct = api.structs.get(name) or api.structs.get(name + "Struct")
+    if struct is None:
+        raise ClassifyError(f"{func.name}: no struct in the API for {args[at].ctype}")
+    rest = args[:at] + args[at + 1:]
+    if rest[at:at + 1] and rest[at].ctype == "size_t" and rest[at].name == rules.STRUCT_SIZE_ARG:
+        rest = rest[:at] + rest[at + 1:]
+    inputs = _inputs(func, rest)
+    return None if inputs is None else (STRUCT_OUT, inputs, struct)
+
+
+_BUILD_FORMATS = {"int": "i", "unsigned int": "I", "long": "l", "unsigned long": "k",
+                  "long long": "L", "unsigned long long": "K"}
+
+
+def struct_fields(struct: Struct) -> list[tuple[str, str, str]]:
+    """(Py_BuildValue format, C expression with {s} for the struct, Python
+    type) of each field of a STRUCT_OUT result, in the struct's order."""
+    result = []
+    for field in struct.fields:
+        special = rules.STRUCT_FIELDS.get((struct.name, field.name))
+        if special is not None:
+            result.append(special[:3])
+        elif re.fullmatch(rf"char {re.escape(field.name)}\[\w+\]", field.ctype):
+            result.append(("N", f"lv_str_n({{s}}.{field.name}, sizeof({{s}}.{field.name}))", "str"))
+        elif field.ctype in _BUILD_FORMATS:
+            result.append((_BUILD_FORMATS[field.ctype], f"{{s}}.{field.name}", "int"))
+        else:
+            raise ClassifyError(f"{struct.name}.{field.name}: no conversion for the C type "
+                                f"{field.ctype!r}; add it to STRUCT_FIELDS in codegen/rules.py")
+    return result
 
 
 def _find_pair(types: list[str], first: set[str], second: set[str]) -> int | None:
@@ -316,7 +383,7 @@ def _typed_params_shape(func: Function, args, types, api: Api):
             return None
         getter = None
         if shape == TYPED_SET:
-            default = _default_for(func, args[at].name, False)
+            default = _default_for(func, args[at].name, args[at].ctype)
             dict_param = Param(args[at].name, args[at].ctype, "params", default,
                                nullable=default == "None")
             inputs = inputs[:at] + (dict_param,) + inputs[at:]
@@ -364,7 +431,7 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
     bindings = []
     functions = dict(api.functions)
     for override in overrides.values():
-        if not override.in_libvirt:
+        if not override.libvirt_function:
             if override.name in functions:
                 raise ClassifyError(f"{override.name}: declared libvirt='no', yet it is libvirt's")
             functions[override.name] = Function(override.name, override.module,
@@ -376,15 +443,15 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
         if override is not None and reason is not None:
             raise ClassifyError(f"{func.name}: hand-written, yet rules.py skips it ({reason})")
         if override is not None:
-            if not override.in_libvirt:
+            if not override.libvirt_function:
                 pyclass, pyname = None, func.name
             bindings.append(Binding(
                 func, HANDWRITTEN,
-                "hand-written override" if override.in_libvirt else "libvirtmod's own function",
+                "hand-written override" if override.libvirt_function else "libvirtmod's own function",
                 pyclass=override.pyclass if override.pyclass is not None else pyclass,
                 pyname=override.pyname or pyname, params=override.params,
                 blocking=override.blocking, returns=override.returns,
-                result=override.result, exported=override.in_libvirt,
+                result=override.result, libvirt_function=override.libvirt_function,
                 releases=override.releases))
             continue
         if reason is not None:
@@ -401,13 +468,16 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
                 f"{func.return_type} ({', '.join(func.arg_types)})); add a skip "
                 f"reason in codegen/rules.py or a hand-written override")
         kind, params, count = shape
+        struct = None
+        if isinstance(count, Struct):
+            struct, count = count, None
         types = ()
         if func.name in rules.STATIC_TYPED_SETTERS:
             types = param_types(api, rules.STATIC_TYPED_SETTERS[func.name])
         bindings.append(Binding(
             func, GENERATED, kind, pyclass, pyname, kind, params,
             blocking=func.name not in rules.NON_BLOCKING, count_function=count,
-            param_types=types))
+            struct=struct, param_types=types))
     unknown = set(overrides) - set(functions)
     if unknown:
         raise ClassifyError(f"override for unknown function(s): {', '.join(sorted(unknown))}")

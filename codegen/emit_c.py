@@ -252,7 +252,7 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
             pair_exprs.update({p.parts[0]: first, p.parts[1]: second})
     result = []
     args = list(function.args)
-    if binding.pyclass:
+    if binding.pyclass and function.name not in rules.SELF_NOT_PASSED:
         ctype = args[0].ctype
         result.append(f"({ctype})LV_HANDLE(self)")
         args = args[1:]
@@ -276,7 +276,8 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
 def _pinned(binding: Binding) -> list[tuple[str, str]]:
     """(condition, object) of each object whose handle a call without the
     GIL uses: self and the object arguments (whose local is NULL for None)."""
-    pinned = [("", "self")] if binding.pyclass and not binding.releases else []
+    pinned = [("", "self")] if (binding.pyclass and not binding.releases
+                                and binding.function.name not in rules.SELF_NOT_PASSED) else []
     for i, p in enumerate(binding.params):
         if p.kind == "handle":
             pinned.append((f"{_local(p)} != NULL", f"argv[{i}]"))
@@ -421,6 +422,42 @@ def _list_all_body(fn: CFunction) -> str:
         f"{_owner(binding, kind)});\n")
 
 
+def _str_list_body(fn: CFunction) -> str:
+    binding = fn.binding
+    fn.declare("char **items = NULL", "int c_result")
+    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&items'])});")
+    return (body + _fail("c_result < 0", "", _raise(fn))
+            + "    return lv_str_list_free(items, c_result);\n")
+
+
+def _struct_body(fn: CFunction) -> str:
+    binding = fn.binding
+    struct = binding.struct
+    fields = C.struct_fields(struct)
+    fn.declare(f"{struct.name} s", "int c_result")
+    size = ["sizeof(s)"] if any(a.name == rules.STRUCT_SIZE_ARG for a in binding.function.args) else []
+    # A string libvirt leaves unset reads as '' rather than as stack garbage.
+    body = "    memset(&s, 0, sizeof(s));\n" if any(t == "str" for _, _, t in fields) else ""
+    body += _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&s'] + size)});")
+    open_, close = ("(", ")") if rules.STRUCT_RESULTS[binding.function.name] == "tuple" else ("[", "]")
+    values = "".join(f", {expr.format(s='s')}" for _, expr, _ in fields)
+    return (body + _fail("c_result < 0", "", _raise(fn))
+            + f"    return Py_BuildValue(\"{open_}{''.join(f[0] for f in fields)}{close}\"{values});\n")
+
+
+def _record_list_body(fn: CFunction) -> str:
+    binding = fn.binding
+    func = binding.function
+    record_type = next(a.ctype for a in func.args if a.ctype.endswith("Ptr **"))[:-1]
+    fn.declare(f"{record_type}items = NULL", "int c_result", "PyObject *list")
+    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&items'])});")
+    return (body + _fail("c_result < 0", "", _raise(fn))
+            + f"    list = lv_list_of(c_result, {rules.RECORD_LISTS[func.name][0]}, items);\n"
+            "    for (int i = 0; i < c_result; i++)\n"
+            f"        {binding.count_function.name}(items[i]);\n"
+            "    free(items);\n    return list;\n")
+
+
 def _name_list_body(fn: CFunction) -> str:
     binding = fn.binding
     func, count = binding.function, binding.count_function
@@ -560,6 +597,9 @@ _SHAPE_BODIES = {
     C.UUIDSTR_OUT: lambda fn: _uuid_body(fn, string=True),
     C.LIST_ALL: _list_all_body,
     C.NAME_LIST: _name_list_body,
+    C.STR_LIST: _str_list_body,
+    C.STRUCT_OUT: _struct_body,
+    C.RECORD_LIST: _record_list_body,
     C.TYPED_GET: _typed_get_body,
     C.TYPED_GET_ALLOC: _typed_get_alloc_body,
     C.TYPED_SET: _typed_set_body,
@@ -783,12 +823,21 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
         assert not stray, f"methods in an add-on module: {stray}"
 
     out.append(flat_table(bound, core))
-    # The module definition is hand-written (libvirt-override.c, src/qemu.c, src/lxc.c)
-    # around these tables.
+    # libvirtmod's module definition is hand-written (libvirt-override.c)
+    # around these tables; an add-on module's is all src/state.c's lv_ext_init.
     out.append("PyMethodDef lv_module_functions[] = {\n")
     for b in sorted((b for b in bound if not b.pyclass), key=lambda b: b.pyname):
         out.append(method_def(b))
     out.append("    {NULL, NULL, 0, NULL}\n};\n")
+    if not core:
+        row = BY_EXTENSION[extension]
+        out.append(f"\nstatic struct PyModuleDef lv_ext_def = {{\n"
+                   f"    PyModuleDef_HEAD_INIT,\n"
+                   f"    .m_name = \"{extension}\",\n"
+                   f"    .m_doc = {c_string(f'C part of {row.python}: {row.doc}')},\n"
+                   f"}};\n\n"
+                   f"PyMODINIT_FUNC\nPyInit_{extension}(void)\n{{\n"
+                   f"    return lv_ext_init(&lv_ext_def);\n}}\n")
     return "".join(out)
 
 
@@ -832,5 +881,11 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
     for b in bindings:
         if b.state == C.HANDWRITTEN:
             out.append(f"{impl_prototype(b)};\n")
+    converters = [rules.RECORD_LISTS[b.function.name][0] for b in bindings
+                  if b.state == C.GENERATED and b.shape == C.RECORD_LIST]
+    if converters:
+        out.append("\n/* The hand-written conversions of one record of a generated record list\n"
+                   " * (rules.RECORD_LISTS): record i of the array. */\n")
+        out.extend(f"PyObject *{name}(Py_ssize_t i, void *records);\n" for name in converters)
     out.append(f"\n#endif\n")
     return "".join(out)

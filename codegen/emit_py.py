@@ -60,7 +60,7 @@ def module_source(module: str, api: Api, combined: Api, bindings: list[C.Binding
                   override_dir: str) -> str:
     extension = MODULES[module].extension
     bound = [b for b in bindings if b.state in (C.GENERATED, C.HANDWRITTEN)]
-    functions = sorted({b.pyname for b in bound if not b.pyclass and b.exported})
+    functions = sorted({b.pyname for b in bound if b.reexported})
     out = [HEADER, f'"""{MODULES[module].doc}"""\n\n', f"import {extension}\n"]
     if functions:
         out.append(f"from {extension} import (  # noqa: F401 (re-exported)\n")

@@ -281,11 +281,11 @@ def module_stub(module: str, api: Api, combined: Api, bindings: list[C.Binding],
     by_name = {b.pyname: b for b in bound if not b.pyclass}
     out = []
     modules = {"libvirt"} if module != "libvirt" else set()
-    reexported: set[str] = set()   # libvirtmod's own functions the override imports
+    imported_by_override: set[str] = set()   # libvirtmod's functions the override imports
 
     def imported(source_module: str, name: str) -> str | None:
         if source_module == row.extension and name in by_name:
-            reexported.add(name)
+            imported_by_override.add(name)
             return f"{_signature(by_name[name], qualify)}\n"
         return None
 
@@ -299,7 +299,7 @@ def module_stub(module: str, api: Api, combined: Api, bindings: list[C.Binding],
     out.append("\n# ---- functions\n\n")
     for name in sorted(by_name):
         b = by_name[name]
-        if b.exported and name not in reexported:
+        if b.reexported and name not in imported_by_override:
             out.append(f"{_signature(b, qualify)}\n")
     out.append(f"\n# ---- from {row.python_overrides}\n\n")
     out.extend(lines)

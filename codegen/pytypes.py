@@ -90,6 +90,15 @@ def _generated_result(b: C.Binding, qualify: Callable[[str], str]) -> str:
     if b.shape == C.NAME_LIST:
         numeric = any(a.ctype == "int *" for a in func.args)
         return "list[int]" if numeric else "list[str]"
+    if b.shape == C.STR_LIST:
+        return "list[str]"
+    if b.shape == C.RECORD_LIST:
+        return requalify(rules.RECORD_LISTS[func.name][1], qualify)
+    if b.shape == C.STRUCT_OUT:
+        types = [t for _, _, t in C.struct_fields(b.struct)]
+        if rules.STRUCT_RESULTS[func.name] == "tuple":
+            return f"tuple[{', '.join(types)}]"
+        return f"list[{' | '.join(dict.fromkeys(types))}]"
     if b.shape in (C.TYPED_GET, C.TYPED_GET_ALLOC):
         return TYPED_PARAMS
     if b.shape == C.TYPED_SET:

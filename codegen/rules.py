@@ -130,28 +130,28 @@ SKIPPED = {
     "virDomainLxcEnterNamespace": "the reference does not expose it either: it moves the whole process into the container's namespaces",
 }
 
-# Extra Python-level parameter defaults, beyond the rule that a trailing
-# 'flags' of the libvirt module defaults to 0.
-DEFAULTS = {
-    "virConnectGetDomainCapabilities": {"emulatorbin": "None", "arch": "None",
-                                        "machine": "None", "virttype": "None"},
-    "virDomainRestoreFlags": {"dxml": "None"},
-    "virDomainSaveFlags": {"dxml": "None"},
-    "virDomainBlockCommit": {"bandwidth": "0"},
-    "virDomainBlockPull": {"bandwidth": "0"},
-    "virDomainBlockRebase": {"bandwidth": "0"},
-    "virDomainMigrate": {"dname": "None", "uri": "None", "bandwidth": "0"},
-    "virDomainMigrate2": {"dxml": "None", "dname": "None", "uri": "None", "bandwidth": "0"},
-    "virDomainMigrateToURI": {"dname": "None", "bandwidth": "0"},
-    "virDomainMigrateToURI2": {"dconnuri": "None", "miguri": "None", "dxml": "None",
-                               "dname": "None", "bandwidth": "0"},
-    "virConnectOpen": {"name": "None"},
-    "virDomainGetGuestInfo": {"types": "0"},
-    "virDomainBlockCopy": {"params": "None"},
-    "virDomainFSFreeze": {"mountpoints": "None"},
-    "virDomainFSThaw": {"mountpoints": "None"},
-    "virDomainAuthorizedSSHKeysSet": {"keys": "None"},
-    "virConnectOpenReadOnly": {"name": "None"},
+# Parameters the reference makes optional, beyond the rule that a trailing
+# 'flags' of the libvirt module defaults to 0: an int defaults to 0, any
+# other (a string, a list, a dict) to None, which passes NULL.
+OPTIONAL_PARAMS = {
+    "virConnectGetDomainCapabilities": ("emulatorbin", "arch", "machine", "virttype"),
+    "virConnectOpen": ("name",),
+    "virConnectOpenReadOnly": ("name",),
+    "virDomainAuthorizedSSHKeysSet": ("keys",),
+    "virDomainBlockCommit": ("bandwidth",),
+    "virDomainBlockCopy": ("params",),
+    "virDomainBlockPull": ("bandwidth",),
+    "virDomainBlockRebase": ("bandwidth",),
+    "virDomainFSFreeze": ("mountpoints",),
+    "virDomainFSThaw": ("mountpoints",),
+    "virDomainGetGuestInfo": ("types",),
+    "virDomainMigrate": ("dname", "uri", "bandwidth"),
+    "virDomainMigrate2": ("dxml", "dname", "uri", "bandwidth"),
+    "virDomainMigrateToURI": ("dname", "bandwidth"),
+    "virDomainMigrateToURI2": ("dconnuri", "miguri", "dxml", "dname", "bandwidth"),
+    "virDomainRestoreFlags": ("dxml",),
+    "virDomainSaveFlags": ("dxml",),
+    "virNetworkGetDHCPLeases": ("mac",),
 }
 
 # Python parameter names that differ from the C argument's: Python keywords,
@@ -163,6 +163,17 @@ PARAM_NAMES = {
     ("virDomainSetIOThreadParams", "iothread_id"): "iothread_val",
     ("virDomainPinIOThread", "iothread_id"): "iothread_val",
     ("virDomainFDAssociate", "fds"): "files",
+    ("virDomainRevertToSnapshot", "snapshot"): "snap",
+    ("virDomainBlockStats", "disk"): "path",
+    ("virDomainInterfaceStats", "device"): "path",
+    ("virDomainGetBlockInfo", "disk"): "path",
+}
+
+# Methods whose C function does not take self's handle: every C argument
+# is a Python parameter, and self is not passed.
+SELF_NOT_PASSED = {
+    "virDomainRevertToSnapshot": "libvirt takes only the snapshot (the domain is the "
+                                 "snapshot's); the reference puts it on virDomain (naming.py)",
 }
 
 # String and object arguments take None, passed to libvirt as NULL, as the
@@ -181,6 +192,8 @@ NULL_CRASHES = {
 # TypeError before libvirt is called.
 NULL_REFUSED = {
     ("virDomainAuthorizedSSHKeysSet", "user"): "its override parses user as str",
+    ("virDomainAuthorizedSSHKeysGet", "user"): "its override parses user as str",
+    ("virConnectGetCPUModelNames", "arch"): "its override parses arch as str",
     ("virDomainFDAssociate", "name"): "its override parses name as str",
 }
 
@@ -230,6 +243,45 @@ NAME_LISTS = {
     "virStoragePoolListVolumes": "virStoragePoolNumOfVolumes",
     "virDomainSnapshotListNames": "virDomainSnapshotNum",
     "virDomainSnapshotListChildrenNames": "virDomainSnapshotNumChildren",
+}
+
+# Functions filling one fixed struct of the caller's (a `<struct>Ptr`
+# argument, with its sizeof in a following `size_t size` where libvirt asks
+# for it), and what the reference returns its fields in, in the struct's
+# order: a list or a tuple.  Each field converts by its C type (a char array
+# to str) unless STRUCT_FIELDS says otherwise.
+STRUCT_RESULTS = {
+    "virDomainBlockStats": "tuple",
+    "virDomainInterfaceStats": "tuple",
+    "virDomainGetBlockInfo": "list",
+    "virDomainGetControlInfo": "list",
+    "virDomainGetJobInfo": "list",
+    "virDomainGetSecurityLabel": "list",
+    "virNodeGetInfo": "list",
+    "virNodeGetSecurityModel": "list",
+    "virStoragePoolGetInfo": "list",
+    "virStorageVolGetInfo": "list",
+    "virStorageVolGetInfoFlags": "list",
+}
+# Functions returning an array of records libvirt allocates (a `<type>Ptr **`
+# argument), each record released with <type>Free: the hand-written C
+# function converting record i (src/; its prototype goes into the generated
+# impl header) and the Python type of the list.
+RECORD_LISTS = {
+    "virDomainGetFSInfo": ("lv_fs_info", "list[tuple[str, str, str, list[str]]]"),
+    "virNetworkGetDHCPLeases": ("lv_dhcp_lease", "list[dict[str, Any]]"),
+}
+
+# The `size` argument that STRUCT_RESULTS pass sizeof(struct) in.
+STRUCT_SIZE_ARG = "size"
+# Struct fields returned otherwise than their C type gives: (struct, field)
+# -> (Py_BuildValue format, C expression with {s} for the struct, Python
+# type, reason).
+STRUCT_FIELDS = {
+    ("virNodeInfo", "memory"): ("k", "{s}.memory >> 10", "int",
+                                "in MiB (libvirt gives KiB), as the reference returns it"),
+    ("virSecurityLabel", "enforcing"): ("N", "PyBool_FromLong({s}.enforcing)", "bool",
+                                        "a bool, as the reference returns it"),
 }
 
 # Typed-parameter setters and the getter whose current values tell the C

@@ -165,39 +165,6 @@ lv_impl_virNodeGetCPUStats(PyObject *self, lv_state *st, int cpu, unsigned int f
 /* ---- virConnect: host information ------------------------------------------ */
 
 PyObject *
-lv_impl_virNodeGetInfo(PyObject *self, lv_state *st)
-{
-    virNodeInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virNodeGetInfo(LV_HANDLE(self), &info);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virNodeGetInfo");
-    /* memory in MiB (libvirt gives KiB), as the binding always did */
-    return Py_BuildValue("[NkIIIIII]", lv_str_n(info.model, sizeof(info.model)),
-                         info.memory >> 10, info.cpus, info.mhz, info.nodes, info.sockets,
-                         info.cores, info.threads);
-}
-
-PyObject *
-lv_impl_virNodeGetSecurityModel(PyObject *self, lv_state *st)
-{
-    virSecurityModel model;
-    int rc;
-
-    memset(&model, 0, sizeof(model));
-    Py_BEGIN_ALLOW_THREADS
-    rc = virNodeGetSecurityModel(LV_HANDLE(self), &model);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virNodeGetSecurityModel");
-    return Py_BuildValue("[NN]", lv_str_n(model.model, sizeof(model.model)),
-                         lv_str_n(model.doi, sizeof(model.doi)));
-}
-
-PyObject *
 lv_impl_virNodeGetMemoryStats(PyObject *self, lv_state *st, int cell, unsigned int flags)
 {
     PyObject *dict;
@@ -378,21 +345,6 @@ lv_impl_virNodeGetCPUMap(PyObject *self, lv_state *st, unsigned int flags)
                                      online);
     free(cpumap);
     return result;
-}
-
-PyObject *
-lv_impl_virConnectGetCPUModelNames(PyObject *self, lv_state *st, const char *arch,
-                                   unsigned int flags)
-{
-    char **models = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virConnectGetCPUModelNames(LV_HANDLE(self), arch, &models, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virConnectGetCPUModelNames");
-    return lv_str_list_free(models, n);
 }
 
 /* ---- module level ------------------------------------------------------ */

@@ -1,41 +1,13 @@
-/* src/domain-arrays.c: virDomain: arrays out, CPU maps, buffers, lists in, snapshots. */
+/* src/domain-arrays.c: virDomain: arrays out, CPU maps, buffers, lists in. */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"
 
 /* ---- virDomain: arrays out ---------------------------------------------- */
 
+/* (mountpoint, name, fstype, [device aliases]) of one filesystem.
+ * fsInfo() is generated (rules.RECORD_LISTS). */
 PyObject *
-lv_impl_virDomainAuthorizedSSHKeysGet(PyObject *self, lv_state *st, const char *user,
-                                      unsigned int flags)
-{
-    char **keys = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainAuthorizedSSHKeysGet(LV_HANDLE(self), user, &keys, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainAuthorizedSSHKeysGet");
-    return lv_str_list_free(keys, n);
-}
-
-PyObject *
-lv_impl_virDomainGetMessages(PyObject *self, lv_state *st, unsigned int flags)
-{
-    char **msgs = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetMessages(LV_HANDLE(self), &msgs, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainGetMessages");
-    return lv_str_list_free(msgs, n);
-}
-
-/* (mountpoint, name, fstype, [device aliases]) of one filesystem. */
-static PyObject *
 lv_fs_info(Py_ssize_t i, void *info)
 {
     virDomainFSInfoPtr fs = ((virDomainFSInfoPtr *)info)[i];
@@ -44,25 +16,6 @@ lv_fs_info(Py_ssize_t i, void *info)
         return NULL;
     return Py_BuildValue("(NNNN)", lv_str(fs->mountpoint), lv_str(fs->name),
                          lv_str(fs->fstype), aliases);
-}
-
-PyObject *
-lv_impl_virDomainGetFSInfo(PyObject *self, lv_state *st, unsigned int flags)
-{
-    PyObject *list;
-    virDomainFSInfoPtr *info = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetFSInfo(LV_HANDLE(self), &info, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainGetFSInfo");
-    list = lv_list_of(n, lv_fs_info, info);
-    for (int i = 0; i < n; i++)
-        virDomainFSInfoFree(info[i]);
-    free(info);
-    return list;
 }
 
 /* libvirt's I/O thread records, with the host's CPU count. */
@@ -349,22 +302,5 @@ lv_impl_virDomainSendKey(PyObject *self, lv_state *st, unsigned int codeset,
     PyMem_Free(codes);
     if (rc < 0)
         return lv_raise(st, "virDomainSendKey");
-    return PyLong_FromLong(rc);
-}
-
-/* ---- virDomain: others ---------------------------------------------------- */
-
-PyObject *
-lv_impl_virDomainRevertToSnapshot(PyObject *self, lv_state *st, virDomainSnapshotPtr snap,
-                                  unsigned int flags)
-{
-    int rc;
-
-    /* The domain is the snapshot's: libvirt takes only the snapshot. */
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainRevertToSnapshot(snap, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainRevertToSnapshot");
     return PyLong_FromLong(rc);
 }

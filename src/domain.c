@@ -1,9 +1,7 @@
-/* src/domain.c: virDomain: info, state, memory stats, scheduler, time, fixed structs out. */
+/* src/domain.c: virDomain: info, state, memory stats, scheduler, time, jobs, labels, errors. */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"
-
-#include <string.h>
 
 /* ---- virDomain --------------------------------------------------------- */
 
@@ -295,52 +293,7 @@ lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned 
     return PyLong_FromLong(rc);
 }
 
-/* ---- virDomain: fixed structs out -------------------------------------- */
-
-PyObject *
-lv_impl_virDomainBlockStats(PyObject *self, lv_state *st, const char *path)
-{
-    virDomainBlockStatsStruct stats;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainBlockStats(LV_HANDLE(self), path, &stats, sizeof(stats));
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainBlockStats");
-    return Py_BuildValue("(LLLLL)", stats.rd_req, stats.rd_bytes, stats.wr_req,
-                         stats.wr_bytes, stats.errs);
-}
-
-PyObject *
-lv_impl_virDomainInterfaceStats(PyObject *self, lv_state *st, const char *path)
-{
-    virDomainInterfaceStatsStruct stats;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainInterfaceStats(LV_HANDLE(self), path, &stats, sizeof(stats));
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainInterfaceStats");
-    return Py_BuildValue("(LLLLLLLL)", stats.rx_bytes, stats.rx_packets, stats.rx_errs,
-                         stats.rx_drop, stats.tx_bytes, stats.tx_packets, stats.tx_errs,
-                         stats.tx_drop);
-}
-
-PyObject *
-lv_impl_virDomainGetBlockInfo(PyObject *self, lv_state *st, const char *path, unsigned int flags)
-{
-    virDomainBlockInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetBlockInfo(LV_HANDLE(self), path, &info, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetBlockInfo");
-    return Py_BuildValue("[KKK]", info.capacity, info.allocation, info.physical);
-}
+/* ---- virDomain: block jobs, security labels, errors, job and CPU stats --- */
 
 PyObject *
 lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, const char *path,
@@ -360,64 +313,13 @@ lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, const char *path,
                          "cur", info.cur, "end", info.end);
 }
 
-PyObject *
-lv_impl_virDomainGetControlInfo(PyObject *self, lv_state *st, unsigned int flags)
-{
-    virDomainControlInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetControlInfo(LV_HANDLE(self), &info, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetControlInfo");
-    return Py_BuildValue("[IIK]", info.state, info.details, info.stateTime);
-}
-
-PyObject *
-lv_impl_virDomainGetJobInfo(PyObject *self, lv_state *st)
-{
-    virDomainJobInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetJobInfo(LV_HANDLE(self), &info);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetJobInfo");
-    return Py_BuildValue("[iKKKKKKKKKKK]", info.type, info.timeElapsed, info.timeRemaining,
-                         info.dataTotal, info.dataProcessed, info.dataRemaining,
-                         info.memTotal, info.memProcessed, info.memRemaining,
-                         info.fileTotal, info.fileProcessed, info.fileRemaining);
-}
-
-/* [label, enforcing] of a security label. */
-static PyObject *
-lv_security_label(const virSecurityLabel *label)
-{
-    return Py_BuildValue("[NN]", lv_str_n(label->label, sizeof(label->label)),
-                         PyBool_FromLong(label->enforcing));
-}
-
-PyObject *
-lv_impl_virDomainGetSecurityLabel(PyObject *self, lv_state *st)
-{
-    virSecurityLabel label;
-    int rc;
-
-    memset(&label, 0, sizeof(label));
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetSecurityLabel(LV_HANDLE(self), &label);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetSecurityLabel");
-    return lv_security_label(&label);
-}
-
+/* [label, enforcing] of security label i, as securityLabel() (generated) gives one. */
 static PyObject *
 lv_security_label_item(Py_ssize_t i, void *labels)
 {
-    return lv_security_label(&((virSecurityLabelPtr)labels)[i]);
+    virSecurityLabelPtr label = &((virSecurityLabelPtr)labels)[i];
+    return Py_BuildValue("[NN]", lv_str_n(label->label, sizeof(label->label)),
+                         PyBool_FromLong(label->enforcing));
 }
 
 PyObject *

@@ -1,7 +1,7 @@
-/* src/lxc.c: libvirtmod_lxc: its module definition and hand-written LXC function. */
+/* src/lxc.c: libvirtmod_lxc: its hand-written LXC function. */
 /*
  * Its objects are libvirtmod's: the module keeps libvirtmod imported and
- * uses its state (lv_ext_init).
+ * uses its state; its definition is generated (lv_ext_init, src/state.c).
  */
 #include "typewrappers.h"
 #include "libvirtmod_lxc-impl.h"
@@ -37,16 +37,4 @@ lv_impl_virDomainLxcOpenNamespace(PyObject *module, lv_state *st, virDomainPtr d
     }
     free(fds);
     return list;
-}
-
-static struct PyModuleDef lv_ext_def = {
-    PyModuleDef_HEAD_INIT,
-    .m_name = "libvirtmod_lxc",
-    .m_doc = "C part of the libvirt Python binding's LXC-specific functions.",
-};
-
-PyMODINIT_FUNC
-PyInit_libvirtmod_lxc(void)
-{
-    return lv_ext_init(&lv_ext_def);
 }

@@ -1,4 +1,5 @@
-/* src/network-storage-secret.c: virNetwork, virStoragePool, virStorageVol, virSecret. */
+/* src/network-storage-secret.c: virNetwork, virSecret (virStoragePool's and virStorageVol's
+ * functions are all generated). */
 
 #include "typewrappers.h"
 #include "libvirtmod-impl.h"
@@ -7,8 +8,9 @@
 
 /* ---- virNetwork ------------------------------------------------------------- */
 
-/* One DHCP lease as a dict (keys in the reference's order). */
-static PyObject *
+/* One DHCP lease as a dict (keys in the reference's order).
+ * DHCPLeases() is generated (rules.RECORD_LISTS). */
+PyObject *
 lv_dhcp_lease(Py_ssize_t i, void *leases)
 {
     virNetworkDHCPLeasePtr lease = ((virNetworkDHCPLeasePtr *)leases)[i];
@@ -18,72 +20,6 @@ lv_dhcp_lease(Py_ssize_t i, void *leases)
                          "ipaddr", lv_str(lease->ipaddr), "prefix", lease->prefix,
                          "hostname", lv_str(lease->hostname),
                          "clientid", lv_str(lease->clientid), "iaid", lv_str(lease->iaid));
-}
-
-PyObject *
-lv_impl_virNetworkGetDHCPLeases(PyObject *self, lv_state *st, const char *mac,
-                                unsigned int flags)
-{
-    PyObject *list;
-    virNetworkDHCPLeasePtr *leases = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virNetworkGetDHCPLeases(LV_HANDLE(self), mac, &leases, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virNetworkGetDHCPLeases");
-    list = lv_list_of(n, lv_dhcp_lease, leases);
-    for (int i = 0; i < n; i++)
-        virNetworkDHCPLeaseFree(leases[i]);
-    free(leases);
-    return list;
-}
-
-/* ---- virStoragePool, virStorageVol ----------------------------------------- */
-
-PyObject *
-lv_impl_virStoragePoolGetInfo(PyObject *self, lv_state *st)
-{
-    virStoragePoolInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virStoragePoolGetInfo(LV_HANDLE(self), &info);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virStoragePoolGetInfo");
-    return Py_BuildValue("[iKKK]", info.state, info.capacity, info.allocation, info.available);
-}
-
-/* info() and infoFlags(): [type, capacity, allocation]. */
-static PyObject *
-lv_vol_info(PyObject *self, lv_state *st, int with_flags, unsigned int flags)
-{
-    virStorageVolInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    if (with_flags)
-        rc = virStorageVolGetInfoFlags(LV_HANDLE(self), &info, flags);
-    else
-        rc = virStorageVolGetInfo(LV_HANDLE(self), &info);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, with_flags ? "virStorageVolGetInfoFlags" : "virStorageVolGetInfo");
-    return Py_BuildValue("[iKK]", info.type, info.capacity, info.allocation);
-}
-
-PyObject *
-lv_impl_virStorageVolGetInfo(PyObject *self, lv_state *st)
-{
-    return lv_vol_info(self, st, 0, 0);
-}
-
-PyObject *
-lv_impl_virStorageVolGetInfoFlags(PyObject *self, lv_state *st, unsigned int flags)
-{
-    return lv_vol_info(self, st, 1, flags);
 }
 
 /* ---- virSecret ------------------------------------------------------------- */

@@ -1,7 +1,7 @@
-/* src/qemu.c: libvirtmod_qemu: module definition, QEMU functions, monitor events. */
+/* src/qemu.c: libvirtmod_qemu: QEMU functions, monitor events. */
 /*
  * Its objects are libvirtmod's: the module keeps libvirtmod imported and
- * uses its state (lv_ext_init).
+ * uses its state; its definition is generated (lv_ext_init, src/state.c).
  */
 #include "typewrappers.h"
 #include "callbacks.h"
@@ -137,16 +137,4 @@ lv_impl_virConnectDomainQemuMonitorEventDeregister(PyObject *module, lv_state *s
     if (rc < 0)
         return lv_raise(st, "virConnectDomainQemuMonitorEventDeregister");
     Py_RETURN_NONE;
-}
-
-static struct PyModuleDef lv_ext_def = {
-    PyModuleDef_HEAD_INIT,
-    .m_name = "libvirtmod_qemu",
-    .m_doc = "C part of the libvirt Python binding's QEMU-specific functions.",
-};
-
-PyMODINIT_FUNC
-PyInit_libvirtmod_qemu(void)
-{
-    return lv_ext_init(&lv_ext_def);
 }

@@ -14,7 +14,7 @@ API = os.path.join(ROOT, "api")
 sys.path.insert(0, ROOT)
 
 import generator  # noqa: E402
-from codegen import classify, emit_c, emit_py, model, rules  # noqa: E402
+from codegen import classify, emit_c, emit_py, model, pytypes, rules  # noqa: E402
 from codegen.modules import MODULES  # noqa: E402
 
 sys.path.remove(ROOT)
@@ -68,6 +68,8 @@ def test_model_refuses_a_symbol_defined_twice(mini):
     ("virDomainGetUUIDString", "virDomain", "UUIDString", classify.UUIDSTR_OUT),
     ("virConnectListAllDomains", "virConnect", "listAllDomains", classify.LIST_ALL),
     ("virConnectListDefinedDomains", "virConnect", "listDefinedDomains", classify.NAME_LIST),
+    ("virDomainGetMessages", "virDomain", "messages", classify.STR_LIST),
+    ("virDomainRevertToSnapshot", "virDomain", "revertToSnapshot", classify.PLAIN),
 ])
 def test_classify_binds_each_shape(bindings, func, pyclass, pyname, shape):
     b = bindings[func]
@@ -81,6 +83,54 @@ def test_classify_joins_argument_pairs_into_one_parameter(bindings):
     freeze = bindings["virDomainFSFreeze"]
     assert [(p.name, p.kind, p.default) for p in freeze.params] == [
         ("mountpoints", "str_array", "None"), ("flags", "int", "0")]
+
+
+def test_a_method_whose_c_function_does_not_take_self_passes_every_argument(bindings):
+    b = bindings["virDomainRevertToSnapshot"]
+    assert [(p.name, p.kind, p.handle_class) for p in b.params] == [
+        ("snap", "handle", "virDomainSnapshot"), ("flags", "int", None)]
+    source = emit_c.entry_point(b)
+    assert "virDomainRevertToSnapshot((virDomainSnapshotPtr)a_snap, a_flags)" in source
+    assert "LV_HANDLE(self)" not in source and "lv_call_enter(self)" not in source
+
+
+def test_emit_c_frees_the_string_list_libvirt_allocates(bindings):
+    source = emit_c.entry_point(bindings["virDomainGetMessages"])
+    assert "virDomainGetMessages((virDomainPtr)LV_HANDLE(self), &items, a_flags)" in source
+    assert "return lv_str_list_free(items, c_result);" in source
+
+
+def test_emit_c_returns_a_filled_struct_as_its_fields(bindings):
+    b = bindings["virStoragePoolGetInfo"]
+    assert (b.shape, b.struct.name) == (classify.STRUCT_OUT, "virStoragePoolInfo")
+    source = emit_c.entry_point(b)
+    assert "virStoragePoolGetInfo((virStoragePoolPtr)LV_HANDLE(self), &s)" in source
+    assert 'return Py_BuildValue("[iK]", s.state, s.capacity);' in source
+    assert "memset" not in source
+    assert pytypes.result_type(b) == "list[int]"
+
+
+def test_emit_c_converts_and_frees_each_record_libvirt_allocates(bindings):
+    b = bindings["virDomainGetFSInfo"]
+    assert (b.shape, b.count_function.name) == (classify.RECORD_LIST, "virDomainFSInfoFree")
+    source = emit_c.entry_point(b)
+    assert "virDomainGetFSInfo((virDomainPtr)LV_HANDLE(self), &items, a_flags)" in source
+    assert "list = lv_list_of(c_result, lv_fs_info, items);" in source
+    assert "virDomainFSInfoFree(items[i]);" in source and "free(items);" in source
+    header = emit_c.impl_header("libvirtmod", list(bindings.values()))
+    assert "PyObject *lv_fs_info(Py_ssize_t i, void *records);" in header
+
+
+def test_struct_fields_convert_char_arrays_to_str_and_follow_the_rules():
+    struct = model.Struct("virNodeInfo", (model.Arg("model", "char model[32]"),
+                                          model.Arg("memory", "unsigned long"),
+                                          model.Arg("cpus", "unsigned int")))
+    assert classify.struct_fields(struct) == [
+        ("N", "lv_str_n({s}.model, sizeof({s}.model))", "str"),
+        ("k", "{s}.memory >> 10", "int"),     # rules.STRUCT_FIELDS: MiB
+        ("I", "{s}.cpus", "int")]
+    with pytest.raises(classify.ClassifyError, match="virNodeInfo.cpus"):
+        classify.struct_fields(model.Struct("virNodeInfo", (model.Arg("cpus", "double"),)))
 
 
 def test_classify_gives_flags_a_default_and_keeps_required_parameters(bindings):
@@ -140,11 +190,15 @@ def test_every_rule_table_entry_names_a_real_function():
         api.merge(model.parse(path))
     named = (set(rules.SKIPPED) | set(rules.NON_BLOCKING) | set(rules.PENDING_REASONS)
              | set(rules.NAME_LISTS) | set(rules.NAME_LISTS.values()) | set(rules.NULL_IS_VALUE)
-             | set(rules.ZERO_IS_FAILURE) | set(rules.DEFAULTS)
+             | set(rules.ZERO_IS_FAILURE) | set(rules.OPTIONAL_PARAMS)
              | {f for f, _ in rules.PARAM_NAMES} | {f for f, _ in rules.NULL_CRASHES}
              | set(rules.NULL_HANDLE_CRASHES) | set(rules.FLAT_ALIASES.values())
-             | set(rules.FAILURE_IS_VALUE))
+             | set(rules.FAILURE_IS_VALUE) | set(rules.SELF_NOT_PASSED) | set(rules.STRUCT_RESULTS)
+             | set(rules.RECORD_LISTS)
+             | {f for f, _ in rules.NULL_REFUSED})
     assert sorted(named - set(api.functions)) == []
+    fields = {(s.name, f.name) for s in api.structs.values() for f in s.fields}
+    assert sorted(set(rules.STRUCT_FIELDS) - fields) == []
 
 
 # ---- emit ------------------------------------------------------------------
