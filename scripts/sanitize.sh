@@ -16,9 +16,6 @@
 #   them, CI unset here): the preloaded runtime's XDR interceptors crash
 #   libvirt's remote client (libtirpc's XDR) with no binding loaded at all.
 #   The main test run has them.
-# - tests/test_overrides_fake.py: its children, with fake libvirt calls
-#   preloaded after the sanitizer runtime, hang at start (not yet
-#   understood).
 # - reports from the reference binding (the differential tests run it in
 #   child processes, where it crashes by design): a report counts when
 #   one of its frames is ours (the lv_ functions).
