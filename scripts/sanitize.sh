@@ -12,10 +12,8 @@
 #   our leaks from CPython's; tests/ checks ours with refcounts and RSS.
 # - the one-definition rule across libraries (detect_odr_violation=0):
 #   three extensions link typewrappers.c each, by design (one .so each).
-# - the tests that need a private libvirtd (tests/qemu_daemon.py skips
-#   them, CI unset here): the preloaded runtime's XDR interceptors crash
-#   libvirt's remote client (libtirpc's XDR) with no binding loaded at all.
-#   The main test run has them.
+# - the private libvirtd and virtlogd themselves (tests/qemu_daemon.py
+#   starts them without the runtimes): they are not under test.
 # - reports from the reference binding (the differential tests run it in
 #   child processes, where it crashes by design): a report counts when
 #   one of its frames is ours (the lv_ functions).
@@ -34,8 +32,15 @@ fi
 REPORTS="$PWD/build/sanitize/reports"
 rm -rf "$REPORTS"
 mkdir -p "$REPORTS"
-runtimes="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)"
+# libtirpc right after the runtimes: ASan binds its XDR interceptors when
+# it starts, and glibc's XDR functions are compatibility symbols it cannot
+# bind to (see tests/support/sanitizer.py).
+libvirt_so="$(pkg-config --variable=libdir libvirt)/libvirt.so.0"
+tirpc="$(ldd "$libvirt_so" | awk '$1 ~ /^libtirpc/ { print $3 }')"
+runtimes="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)${tirpc:+:$tirpc}"
 status=0
+# CI unset: what this machine lacks (QEMU, the reference binding) skips
+# here; the main test run is the one that insists on it.
 env -u CI LD_PRELOAD="$runtimes" PYTHONMALLOC=malloc \
     ASAN_OPTIONS="detect_leaks=0:detect_odr_violation=0:abort_on_error=1:log_path=$REPORTS/asan" \
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$REPORTS/ubsan" \
