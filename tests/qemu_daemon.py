@@ -73,6 +73,8 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
+from support import sanitizer
+
 __all__ = [
     "QemuDaemon", "start_vnc_guest", "guest_xml", "vnc_port",
     "embedded_root", "make_x509_pki", "make_sasl_db", "missing_requirements",
@@ -103,10 +105,8 @@ def qemu_binary():
 
 def missing_requirements(need_sasl=False, need_x509=False):
     """Why this machine cannot run a private libvirtd + QEMU, or None."""
-    if "libasan" in os.environ.get("LD_PRELOAD", ""):
-        # scripts/sanitize.sh; the main test run has the daemon tests.
-        return ("the AddressSanitizer runtime is preloaded: its XDR interceptors crash "
-                "libvirt's remote client, whose XDR is libtirpc's")
+    if sanitizer.REMOTE_CLIENT_BROKEN:
+        return sanitizer.REMOTE_CLIENT_BROKEN
     if os.geteuid() != 0:
         return "needs root (libvirtd/QEMU in a private mount namespace)"
     for tool, name in ((LIBVIRTD, "libvirtd"), (VIRTLOGD, "virtlogd"),
@@ -278,9 +278,8 @@ def daemon_env():
     configures libvirt for the client side, and less the sanitizer runtimes
     scripts/sanitize.sh preloads into the tests (the daemons are not under
     test)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("LIBVIRT_", "VIR_", "ASAN_", "UBSAN_"))
-           and k not in ("LD_PRELOAD", "PYTHONMALLOC")}
+    env = {k: v for k, v in sanitizer.without_runtime(os.environ).items()
+           if not k.startswith(("LIBVIRT_", "VIR_"))}
     env.setdefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
     return env
 

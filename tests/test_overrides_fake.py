@@ -22,20 +22,14 @@ from support import child, sanitizer
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_SOURCE = os.path.join(HERE, "data", "fake_calls.c")
 
-# Under scripts/sanitize.sh the children with the fakes preloaded after the
-# sanitizer runtime hang at start (seen, not yet understood): left to the
-# main test run.
-pytestmark = pytest.mark.skipif(sanitizer.ASAN_PRELOADED,
-                                reason="the fakes' children hang under the preloaded ASan runtime")
-
-
 @pytest.fixture(scope="session")
 def fake_lib(tmp_path_factory):
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None or shutil.which("pkg-config") is None:
         pytest.skip("needs a C compiler and pkg-config")
-    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libvirt", "libvirt-qemu",
-                            "libvirt-lxc"], capture_output=True, text=True)
+    # Headers only: fake_calls.c says why libvirt is not linked in.
+    flags = subprocess.run(["pkg-config", "--cflags", "libvirt", "libvirt-qemu", "libvirt-lxc"],
+                           capture_output=True, text=True)
     if flags.returncode != 0:
         pytest.skip("pkg-config does not know libvirt")
     out = str(tmp_path_factory.mktemp("fake") / "fake_calls.so")

@@ -4,6 +4,14 @@
  * their results.  Built as a shared library and loaded with LD_PRELOAD in
  * a child Python process: these definitions take the place of libvirt's.
  * Each returns fixed, recognisable data (or echoes its arguments back).
+ *
+ * libvirt is not linked in: as a dependency of a preloaded library its
+ * own dependencies (gnutls, p11-kit) would run their constructors before
+ * the preloaded AddressSanitizer runtime's, and p11-kit's newlocale()
+ * starts ASan from inside glibc's locale lock, which ASan's start-up takes
+ * again (dlerror -> gettext): the lock is left broken and the child hangs
+ * at its first setlocale.  The few libvirt functions used here are looked
+ * up in the copy the binding has loaded by then (libvirt_function()).
  */
 #define _GNU_SOURCE
 #include <libvirt/libvirt.h>
@@ -16,6 +24,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* `name` in the libvirt the binding loaded (with RTLD_LOCAL, so outside
+ * the global scope dlsym(RTLD_DEFAULT) and RTLD_NEXT search). */
+static void *
+libvirt_function(const char *name)
+{
+    void *lib = dlopen("libvirt.so.0", RTLD_NOW | RTLD_NOLOAD);
+    void *function;
+    if (lib == NULL)
+        abort();
+    function = dlsym(lib, name);
+    dlclose(lib);   /* RTLD_NOLOAD took a reference; the binding keeps its own */
+    if (function == NULL)
+        abort();
+    return function;
+}
 
 int
 virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk, virDomainBlockJobInfoPtr info,
@@ -54,13 +78,19 @@ int
 virDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params, int *nparams,
                      unsigned int flags)
 {
+    int (*add_ullong)(virTypedParameterPtr *, int *, int *, const char *, unsigned long long) =
+        libvirt_function("virTypedParamsAddULLong");
+    int (*add_string)(virTypedParameterPtr *, int *, int *, const char *, const char *) =
+        libvirt_function("virTypedParamsAddString");
+    int (*add_boolean)(virTypedParameterPtr *, int *, int *, const char *, int) =
+        libvirt_function("virTypedParamsAddBoolean");
     int max = 0;
     *params = NULL;
     *nparams = 0;
     *type = VIR_DOMAIN_JOB_COMPLETED;
-    virTypedParamsAddULLong(params, nparams, &max, VIR_DOMAIN_JOB_TIME_ELAPSED, 42 + flags);
-    virTypedParamsAddString(params, nparams, &max, "fake_string", "text");
-    virTypedParamsAddBoolean(params, nparams, &max, "fake_bool", 1);
+    add_ullong(params, nparams, &max, VIR_DOMAIN_JOB_TIME_ELAPSED, 42 + flags);
+    add_string(params, nparams, &max, "fake_string", "text");
+    add_boolean(params, nparams, &max, "fake_bool", 1);
     return 0;
 }
 
@@ -250,7 +280,7 @@ virSecretFree(virSecretPtr secret)
     int (*real)(virSecretPtr);
     if (secret == FAKE_SECRET)
         return 0;
-    real = (int (*)(virSecretPtr))dlsym(RTLD_NEXT, "virSecretFree");
+    real = libvirt_function("virSecretFree");
     return real(secret);
 }
 
