@@ -47,9 +47,9 @@ lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
  *
  * The data is received into the module's stream buffer and copied into a
  * bytes of exactly its size.  Allocating a result of the asked size per
- * call (256 KiB, above glibc's trim threshold) and copying a short read
- * into a second one made glibc shrink and regrow the heap on every chunk:
- * three brk calls and 64 page faults per chunk.  The buffer is taken and
+ * call (recv(262144) is the usual) and copying a short read into a second
+ * one made glibc shrink and regrow the heap on every chunk: three brk
+ * calls and about 96 page faults per 256 KiB chunk.  The buffer is taken and
  * given back with the GIL held; a call made while another has it (another
  * thread's, on any stream) or asking for more uses a buffer of its own. */
 #define LV_STREAM_BUF_SIZE (256 * 1024)
