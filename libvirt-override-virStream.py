@@ -57,14 +57,20 @@ class virStream:
             self._send_chunk(data)
 
     def _send_chunk(self, data: bytes) -> None:
+        # The chunk itself, as the reference sends it: copying each 256 KiB
+        # chunk made glibc shrink and regrow its heap per chunk.  What a
+        # partial send leaves (the reference drops it) is sent as bytes.
+        sent = self.send(data)
         view = memoryview(data)
-        while view:
-            sent = self.send(bytes(view))
+        while True:
             if sent < 0:
                 # -2: the stream would block, which only a nonblocking stream reports
                 libvirtmod.virResetLastError()
                 raise libvirtError("sendAll() needs a blocking stream")
             view = view[sent:]
+            if not view:
+                return
+            sent = self.send(bytes(view))
 
     def sparseRecvAll(self, handler: "Callable[[virStream, bytes, Any], object]",
                       holeHandler: "Callable[[virStream, int, Any], object]",

@@ -106,6 +106,10 @@ typedef struct lv_state {
     struct lv_reg *close_regs;
     int close_serial;
     struct lv_close_call *close_inflight;
+    /* src/streams.c: the buffer recv() and recvFlags() receive into
+     * (allocated at first use), and whether a call is using it. */
+    char *stream_buf;
+    int stream_buf_busy;
 } lv_state;
 
 /* The state of libvirtmod, from a type defined by it (or a subclass);

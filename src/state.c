@@ -86,6 +86,12 @@ lv_clear_state(lv_state *st)
         Py_CLEAR(st->memory_stat_keys[i]);
     Py_CLEAR(st->event_opaque_type);
     /* legacy_regs, close_regs, close_inflight: see lv_state. */
+    /* A recv() still running without the GIL (a daemon thread at exit)
+     * writes into the stream buffer: it is then left to the process. */
+    if (!st->stream_buf_busy) {
+        PyMem_Free(st->stream_buf);
+        st->stream_buf = NULL;
+    }
 }
 
 /* ---- libvirtmod_qemu / libvirtmod_lxc module support ---------------- */

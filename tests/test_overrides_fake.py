@@ -105,6 +105,11 @@ def test_stream_recv_send(fake_lib):
     run_fake(fake_lib, "stream_recv_send")
 
 
+def test_stream_recv_from_two_threads(fake_lib):
+    run_fake(fake_lib, "stream_recv_two_streams_two_threads")
+    run_fake(fake_lib, "stream_recv_one_stream_two_threads")
+
+
 def test_stream_recv_all(fake_lib):
     run_fake(fake_lib, "stream_recv_all")
     run_fake(fake_lib, "stream_recv_all_nonblocking_refused", FAKE_STREAM_BLOCK='1')

@@ -202,6 +202,28 @@ def case_stream_recv_send():
     assert st.send(memoryview(b"abcdef")[1:]) == 5
 
 
+def stream_recv_in_two_threads(first, second):
+    # first.recv(5) waits in libvirt, holding the module's receive buffer,
+    # until second.recv(6) has received: that one needs a buffer of its own.
+    import threading
+    got = {}
+    waiter = threading.Thread(target=lambda: got.update(first=first.recv(5)))
+    waiter.start()
+    got["second"] = second.recv(6)
+    waiter.join()
+    assert got == {"first": b"AAAAA", "second": b"BBBBBB"}, got
+
+
+def case_stream_recv_two_streams_two_threads():
+    stream_recv_in_two_threads(conn.newStream(0), conn.newStream(0))
+
+
+def case_stream_recv_one_stream_two_threads():
+    st = conn.newStream(0)
+    stream_recv_in_two_threads(st, st)
+    assert st.recv(2) == b"he"
+
+
 def case_stream_recv_all():
     st = conn.newStream(0)
     chunks = []

@@ -307,9 +307,39 @@ virSecretGetValue(virSecretPtr secret, size_t *size, unsigned int flags)
 /* Streams: recv() hands out "hello world" in pieces of up to 4 bytes; a
  * request for 3 bytes (or FAKE_STREAM_BLOCK in the environment) "would
  * block"; recvFlags() stops at a hole when asked to; send() takes all but
- * 3-byte buffers. */
+ * 3-byte buffers.  Requests for 5 and 6 bytes, from two threads, meet in
+ * here: the 5-byte one fills its buffer with "AAAAA", then waits until
+ * the 6-byte one has filled its own with "BBBBBB" (the results show
+ * whether the binding gave the two calls one buffer). */
 static const char stream_data[] = "hello world";
 static size_t stream_pos;
+static int recv_entered[2], recv_gate[2];
+
+__attribute__((constructor)) static void
+fake_stream_pipes(void)
+{
+    if (pipe(recv_entered) < 0 || pipe(recv_gate) < 0)
+        abort();
+}
+
+static int
+stream_meet(char *data, size_t nbytes)
+{
+    char c = 0;
+
+    if (nbytes == 5) {
+        memset(data, 'A', nbytes);
+        if (write(recv_entered[1], &c, 1) != 1 || read(recv_gate[0], &c, 1) != 1)
+            abort();
+    } else {
+        if (read(recv_entered[0], &c, 1) != 1)
+            abort();
+        memset(data, 'B', nbytes);
+        if (write(recv_gate[1], &c, 1) != 1)
+            abort();
+    }
+    return (int)nbytes;
+}
 
 int
 virStreamRecv(virStreamPtr st, char *data, size_t nbytes)
@@ -317,6 +347,8 @@ virStreamRecv(virStreamPtr st, char *data, size_t nbytes)
     size_t n = sizeof(stream_data) - 1 - stream_pos;
     if (nbytes == 3 || getenv("FAKE_STREAM_BLOCK") != NULL)
         return -2;
+    if (nbytes == 5 || nbytes == 6)
+        return stream_meet(data, nbytes);
     if (n > nbytes)
         n = nbytes;
     if (n > 4)
