@@ -48,7 +48,8 @@ def entry_name(binding: Binding) -> str:
 
 def impl_name(binding: Binding) -> str:
     """The hand-written function a hand-written binding's entry point calls."""
-    return "lv_impl_" + binding.function.name
+    shared = rules.SHARED_IMPLS.get(binding.function.name)
+    return shared[0] if shared else "lv_impl_" + binding.function.name
 
 
 def call_flags(binding: Binding) -> str:
@@ -610,6 +611,9 @@ def _impl_call(fn: CFunction) -> str:
     """Calling the hand-written impl with the converted arguments."""
     binding = fn.binding
     args = ["self" if binding.pyclass else "module", fn.state()]
+    shared = rules.SHARED_IMPLS.get(binding.function.name)
+    if shared:
+        args.append(shared[1])
     for p in binding.params:
         args += [_local(p), _local(p) + "_len"] if p.kind in _PAIRS else [_local(p)]
     call = f"{impl_name(binding)}({', '.join(args)})"
@@ -878,8 +882,12 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
            f" * converted by its generated entry point ({extension}-generated.c). */\n"
            f"#ifndef {guard}\n#define {guard}\n\n",
            '#include "typewrappers.h"\n', f"#include <{BY_EXTENSION[extension].c_header}>\n\n"]
+    shared_headers = sorted({rules.SHARED_IMPLS[b.function.name][2] for b in bindings
+                             if b.function.name in rules.SHARED_IMPLS})
+    out.extend(f'#include "{h}"    /* impls shared by several functions (rules.SHARED_IMPLS) */\n'
+               for h in shared_headers)
     for b in bindings:
-        if b.state == C.HANDWRITTEN:
+        if b.state == C.HANDWRITTEN and b.function.name not in rules.SHARED_IMPLS:
             out.append(f"{impl_prototype(b)};\n")
     converters = [rules.RECORD_LISTS[b.function.name][0] for b in bindings
                   if b.state == C.GENERATED and b.shape == C.RECORD_LIST]

@@ -245,6 +245,18 @@ NAME_LISTS = {
     "virDomainSnapshotListChildrenNames": "virDomainSnapshotNumChildren",
 }
 
+# Hand-written functions that share one impl, which takes a leading
+# argument (after self and the module state) saying which of them it is:
+# name -> (the impl, that argument, the header declaring the impl).
+_EVENT_FAMILY = "only the family table (src/callbacks.h) differs between the families"
+SHARED_IMPLS = {
+    f"virConnect{fam}Event{verb}Any": (f"lv_event_{verb.lower()}_any", f"&lv_{var}_family",
+                                       "callbacks.h", _EVENT_FAMILY)
+    for fam, var in (("Domain", "domain"), ("Network", "network"), ("StoragePool", "pool"),
+                     ("NodeDevice", "nodedev"), ("Secret", "secret"))
+    for verb in ("Register", "Deregister")
+}
+
 # Functions filling one fixed struct of the caller's (a `<struct>Ptr`
 # argument, with its sizeof in a following `size_t size` where libvirt asks
 # for it), and what the reference returns its fields in, in the struct's

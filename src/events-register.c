@@ -41,10 +41,8 @@ lv_event_register(lv_state *st, const lv_event_family *fam, PyObject *self, void
     return callback_id;
 }
 
-/* <family>EventRegisterAny(obj, eventID, cb, opaque) on the connection
- * `self`: libvirt's callback id. */
-static PyObject *
-lv_event_register_any(lv_state *st, const lv_event_family *fam, PyObject *self, void *obj,
+PyObject *
+lv_event_register_any(PyObject *self, lv_state *st, const lv_event_family *fam, void *obj,
                       int id, PyObject *cb, PyObject *opaque)
 {
     int callback_id;
@@ -58,9 +56,9 @@ lv_event_register_any(lv_state *st, const lv_event_family *fam, PyObject *self, 
 }
 
 /* Deregistering: libvirt frees the registration (now, or once an event
- * being dispatched to it returns).  None, like the reference binding. */
-static PyObject *
-lv_event_deregister_any(lv_state *st, const lv_event_family *fam, PyObject *self, int id)
+ * being dispatched to it returns). */
+PyObject *
+lv_event_deregister_any(PyObject *self, lv_state *st, const lv_event_family *fam, int id)
 {
     int rc;
 
@@ -70,76 +68,6 @@ lv_event_deregister_any(lv_state *st, const lv_event_family *fam, PyObject *self
     if (rc < 0)
         return lv_raise(st, fam->dereg_cname);
     Py_RETURN_NONE;
-}
-
-/* The five families' entry points, written out: the generator finds each
- * lv_impl_<name> by its name. */
-
-PyObject *
-lv_impl_virConnectDomainEventRegisterAny(PyObject *self, lv_state *st, virDomainPtr dom,
-                                         int eventID, PyObject *cb, PyObject *opaque)
-{
-    return lv_event_register_any(st, &lv_domain_family, self, dom, eventID, cb, opaque);
-}
-
-PyObject *
-lv_impl_virConnectDomainEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
-{
-    return lv_event_deregister_any(st, &lv_domain_family, self, callbackID);
-}
-
-PyObject *
-lv_impl_virConnectNetworkEventRegisterAny(PyObject *self, lv_state *st, virNetworkPtr net,
-                                          int eventID, PyObject *cb, PyObject *opaque)
-{
-    return lv_event_register_any(st, &lv_network_family, self, net, eventID, cb, opaque);
-}
-
-PyObject *
-lv_impl_virConnectNetworkEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
-{
-    return lv_event_deregister_any(st, &lv_network_family, self, callbackID);
-}
-
-PyObject *
-lv_impl_virConnectStoragePoolEventRegisterAny(PyObject *self, lv_state *st,
-                                              virStoragePoolPtr pool, int eventID,
-                                              PyObject *cb, PyObject *opaque)
-{
-    return lv_event_register_any(st, &lv_pool_family, self, pool, eventID, cb, opaque);
-}
-
-PyObject *
-lv_impl_virConnectStoragePoolEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
-{
-    return lv_event_deregister_any(st, &lv_pool_family, self, callbackID);
-}
-
-PyObject *
-lv_impl_virConnectNodeDeviceEventRegisterAny(PyObject *self, lv_state *st,
-                                             virNodeDevicePtr dev, int eventID,
-                                             PyObject *cb, PyObject *opaque)
-{
-    return lv_event_register_any(st, &lv_nodedev_family, self, dev, eventID, cb, opaque);
-}
-
-PyObject *
-lv_impl_virConnectNodeDeviceEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
-{
-    return lv_event_deregister_any(st, &lv_nodedev_family, self, callbackID);
-}
-
-PyObject *
-lv_impl_virConnectSecretEventRegisterAny(PyObject *self, lv_state *st, virSecretPtr secret,
-                                         int eventID, PyObject *cb, PyObject *opaque)
-{
-    return lv_event_register_any(st, &lv_secret_family, self, secret, eventID, cb, opaque);
-}
-
-PyObject *
-lv_impl_virConnectSecretEventDeregisterAny(PyObject *self, lv_state *st, int callbackID)
-{
-    return lv_event_deregister_any(st, &lv_secret_family, self, callbackID);
 }
 
 /* ---- domainEventRegister / domainEventDeregister (legacy) ---------------- */
