@@ -121,6 +121,17 @@ def test_released_in_the_callback_and_wrapped_again():
         == [[0, True, 0]] * 2
 
 
+def test_released_in_the_callback_while_another_thread_calls_it():
+    events, raised, codes = run_case(("released_during_calls", 200), env=perturbed_env())
+    # Every loop ended with libvirtError once the object read as released:
+    # VIR_ERR_INVALID_DOMAIN (7), or none at all (None) when the generated
+    # entry point read the handle after releasing the GIL, found it NULL,
+    # and the release pending on the call's leave (virDomainFree, which
+    # resets the thread's last error) wiped libvirt's error first; the
+    # same before objects were lent.
+    assert events == raised == 200 and set(codes) <= {7, None}, codes
+
+
 def test_other_families_and_the_legacy_registration():
     names, answers = run_case(("legacy_kept_and_dropped",), env=perturbed_env())
     assert names == ["lent-legacy"] * 2 and [a[0] for a in answers] == ["lent-legacy"] * 2
