@@ -51,6 +51,10 @@ typedef struct {
     unsigned int busy;
     void *release_pending;
     unsigned char kind;
+    /* The handle is one libvirt lends to a callback, with no reference of
+     * ours (lv_wrap_lent): the object must not outlive the callback
+     * unless lv_object_settle takes one. */
+    unsigned char lent;
 } lv_object;
 
 #define LV_HANDLE(obj) (((lv_object *)(obj))->handle)
@@ -196,6 +200,16 @@ PyObject *lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner);
 /* The Python object to record as owner of a `kind` result obtained
  * through `self` (self itself, or one of its owners). */
 PyObject *lv_owner_for(PyObject *self, lv_kind kind);
+/* Wrap a handle libvirt lends for the duration of a callback, taking no
+ * reference (GIL held; free-threaded builds take one: see
+ * lv_object_settle).  NULL with an exception on failure. */
+PyObject *lv_wrap_lent(lv_state *st, lv_kind kind, void *handle, PyObject *owner);
+/* After the callback that got `obj` from lv_wrap_lent returned, before
+ * libvirt takes the handle back (GIL held): consumes the caller's
+ * reference.  When that was the last one, the object goes without a
+ * libvirt call; when something else keeps the object, it takes its own
+ * reference to the handle now. */
+void lv_object_settle(PyObject *obj);
 /* A list of wrapped handles, freeing the C array (and the handles on error). */
 PyObject *lv_wrap_list(lv_state *st, lv_kind kind, void **handles, int n, PyObject *owner);
 

@@ -180,7 +180,9 @@ def python_participant():
 
     tasks = {f"{label} {mode}": compile_task(mode, first, second)
              for label, first, second, *_ in SCENARIOS for mode in MODES}
+    import libvirtmod
     info = {"module": getattr(libvirt, "__file__", None),
+            "extension": getattr(libvirtmod, "__file__", None),
             "libvirt_version": libvirt.getVersion(),
             "python": sys.version.split()[0]}
     return tasks, (lambda: len(stamps)), info

@@ -111,23 +111,30 @@ lv_reg_free(void *opaque)
 PyObject *
 lv_reg_object(lv_reg *r, lv_kind kind, void *handle)
 {
-    int rc;
-
     if (handle == NULL)
         Py_RETURN_NONE;
-    rc = lv_kinds[kind].ref_handle(handle);
-    if (rc < 0) {
+#ifdef Py_GIL_DISABLED
+    /* Reference counts are no proof that no other thread holds the
+     * object: take the reference up front. */
+    if (lv_kinds[kind].ref_handle(handle) < 0) {
         PyErr_Format(PyExc_RuntimeError, "libvirt passed an invalid %s to a callback",
                      lv_kinds[kind].name);
         return NULL;
     }
     return lv_wrap(r->st, kind, handle, r->owner);
+#else
+    /* Most callbacks drop the object: lv_call_cb takes a reference only
+     * for one that outlives the call. */
+    return lv_wrap_lent(r->st, kind, handle, r->owner);
+#endif
 }
 
 void
 lv_call_cb(PyObject *cb, PyObject *owner, PyObject *obj, PyObject *rest, PyObject *opaque)
 {
     PyObject *args = NULL, *result = NULL;
+    /* Ours until the call is over and its exception reported. */
+    PyObject *kept = obj != NULL && obj != Py_None ? Py_NewRef(obj) : NULL;
 
     /* The callback may deregister itself, releasing what the
      * registration holds: keep our own references meanwhile. */
@@ -156,6 +163,8 @@ lv_call_cb(PyObject *cb, PyObject *owner, PyObject *obj, PyObject *rest, PyObjec
         PyErr_WriteUnraisable(cb);
     Py_XDECREF(result);
     Py_DECREF(cb);
+    if (kept != NULL)
+        lv_object_settle(kept);
 }
 
 PyObject *

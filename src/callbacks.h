@@ -79,14 +79,16 @@ void lv_reg_release(lv_reg *r);
 void lv_reg_free(void *opaque);
 
 /* A new Python object for a handle libvirt lends to a callback (GIL
- * held): takes its own reference to it; owned by the registration's
- * connection.  None for NULL. */
+ * held), owned by the registration's connection; None for NULL.  For
+ * lv_call_cb only: the object is lent (lv_wrap_lent) until lv_call_cb
+ * settles it. */
 PyObject *lv_reg_object(lv_reg *r, lv_kind kind, void *handle);
 
 /* Call cb(owner, [obj,] *rest, opaque) (GIL held).  `obj` (a new
- * reference, or NULL for none) and `rest` (a new tuple, or NULL when
- * making the arguments failed with an exception set) are consumed.  An
- * exception goes to sys.unraisablehook; delivery goes on. */
+ * reference from lv_reg_object, or NULL for none) and `rest` (a new
+ * tuple, or NULL when making the arguments failed with an exception set)
+ * are consumed; obj is settled (lv_object_settle) once the call is over.
+ * An exception goes to sys.unraisablehook; delivery goes on. */
 void lv_call_cb(PyObject *cb, PyObject *owner, PyObject *obj, PyObject *rest, PyObject *opaque);
 
 /* r->cb(r->owner, [obj,] *rest, r->opaque): see lv_call_cb. */

@@ -50,13 +50,14 @@ lv_domain_stats_item(Py_ssize_t i, void *ctx)
 {
     lv_domain_stats *s = ctx;
     virDomainStatsRecordPtr record = s->records[i];
-    PyObject *dom = NULL, *stats = NULL, *pair = NULL;
+    PyObject *dom, *stats = NULL, *pair = NULL;
 
-    /* The records own their domain references: take one of our own. */
-    if (virDomainRef(record->dom) == 0)
-        dom = lv_wrap(s->st, LV_DOMAIN, record->dom, s->conn);
-    else
-        lv_raise(s->st, "virDomainRef");
+    /* The wrapper takes over the record's domain reference (lv_wrap
+     * releases it on failure): a virDomainRef here and a virDomainFree in
+     * lv_domain_stats_free would cost two debug-logged libvirt calls per
+     * domain for nothing. */
+    dom = lv_wrap(s->st, LV_DOMAIN, record->dom, s->conn);
+    record->dom = NULL;
     if (dom != NULL)
         stats = lv_typed_params_to_dict(s->st, record->params, record->nparams);
     if (stats != NULL)
@@ -66,13 +67,32 @@ lv_domain_stats_item(Py_ssize_t i, void *ctx)
     return pair;
 }
 
+/* virDomainStatsRecordListFree's work, for records some of whose domains
+ * were taken over: it would call virDomainFree(NULL), which reports an
+ * invalid-domain error to the error handler.  libvirt allocates the
+ * records with g_malloc, which is malloc. */
+static void
+lv_domain_stats_free(virDomainStatsRecordPtr *records)
+{
+    if (records == NULL)
+        return;
+    for (virDomainStatsRecordPtr *next = records; *next != NULL; next++) {
+        virTypedParamsFree((*next)->params, (*next)->nparams);
+        /* Left by an error that ended the list early. */
+        if ((*next)->dom != NULL)
+            virDomainFree((*next)->dom);
+        free(*next);
+    }
+    free(records);
+}
+
 /* [(virDomain, dict), ...] from libvirt's stats records, which are freed. */
 static PyObject *
 lv_domain_stats_list(lv_state *st, PyObject *conn, virDomainStatsRecordPtr *records, int n)
 {
     lv_domain_stats s = {st, conn, records};
     PyObject *list = lv_list_of(n, lv_domain_stats_item, &s);
-    virDomainStatsRecordListFree(records);
+    lv_domain_stats_free(records);
     return list;
 }
 

@@ -62,6 +62,16 @@ lv_object_release(PyObject *self)
     /* Forget the handle first: later calls must see a released object
      * (libvirt reports NULL as invalid), not a released pointer. */
     obj->handle = NULL;
+    if (obj->lent) {
+        /* libvirt's reference, not ours: nothing to free.  But a call
+         * running in another thread may outlast the callback that lent
+         * the handle: it gets a reference of its own to release. */
+        obj->lent = 0;
+        if (obj->busy == 0)
+            return 0;
+        if (lv_kinds[obj->kind].ref_handle(handle) < 0)
+            return -1;
+    }
     if (obj->busy > 0) {
         obj->release_pending = handle;
         return 0;
@@ -320,11 +330,24 @@ lv_add_types(PyObject *module, lv_state *st, PyMethodDef *const methods[LV_NKIND
     return 0;
 }
 
+/* A new object of st's class for `kind` holding `handle`, or NULL. */
+static lv_object *
+lv_alloc(lv_state *st, lv_kind kind, void *handle, PyObject *owner)
+{
+    lv_object *obj = (lv_object *)PyType_GenericAlloc(st->classes[kind], 0);
+    if (obj == NULL)
+        return NULL;
+    obj->handle = handle;
+    obj->st = st;
+    obj->kind = (unsigned char)kind;
+    obj->owner = Py_XNewRef(owner);
+    return obj;
+}
+
 PyObject *
 lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner)
 {
-    PyTypeObject *cls = st->classes[kind];
-    lv_object *obj = (lv_object *)PyType_GenericAlloc(cls, 0);
+    lv_object *obj = lv_alloc(st, kind, handle, owner);
     if (obj == NULL) {
         int (*release)(void *) = lv_kinds[kind].free_handle;
         Py_BEGIN_ALLOW_THREADS
@@ -332,11 +355,43 @@ lv_wrap(lv_state *st, lv_kind kind, void *handle, PyObject *owner)
         Py_END_ALLOW_THREADS
         return NULL;
     }
-    obj->handle = handle;
-    obj->st = st;
-    obj->kind = (unsigned char)kind;
-    obj->owner = Py_XNewRef(owner);
     return (PyObject *)obj;
+}
+
+PyObject *
+lv_wrap_lent(lv_state *st, lv_kind kind, void *handle, PyObject *owner)
+{
+    lv_object *obj = lv_alloc(st, kind, handle, owner);
+    if (obj == NULL)
+        return NULL;
+    obj->lent = 1;
+    return (PyObject *)obj;
+}
+
+void
+lv_object_settle(PyObject *self)
+{
+    lv_object *obj = (lv_object *)self;
+
+    if (obj->lent) {
+        obj->lent = 0;
+        /* Our reference the only one left: nothing kept the object (a
+         * weak reference does not keep it; a call in flight would hold a
+         * reference).  It goes now, with the handle forgotten first, so
+         * that deallocating it frees nothing of libvirt's.  A __del__
+         * assigned to the class could resurrect it: such an object is
+         * kept like any other. */
+        if (Py_REFCNT(self) == 1 && obj->busy == 0
+            && (destructor)PyType_GetSlot(Py_TYPE(self), Py_tp_finalize) == lv_object_finalize) {
+            obj->handle = NULL;
+        } else if (lv_kinds[obj->kind].ref_handle(obj->handle) < 0) {
+            /* Cannot happen for a handle libvirt just passed; if it did,
+             * the object reads as released rather than outliving it. */
+            obj->handle = NULL;
+            virResetLastError();
+        }
+    }
+    Py_DECREF(self);
 }
 
 PyObject *
