@@ -4,17 +4,26 @@
 
 #include <string.h>
 
-PyObject *
-lv_error_tuple(virErrorPtr err)
+/* libvirt's error as the 9-tuple of virGetLastError(); `message` is
+ * err->message as a str or None (a new reference, stolen; NULL: making it
+ * failed). */
+static PyObject *
+lv_error_tuple_with(virErrorPtr err, PyObject *message)
 {
     /* Built by hand: this is on the path of every failing call, and
      * Py_BuildValue would parse its format string each time. */
     PyObject *items[] = {
-        PyLong_FromLong(err->code), PyLong_FromLong(err->domain), lv_str(err->message),
+        PyLong_FromLong(err->code), PyLong_FromLong(err->domain), message,
         PyLong_FromLong(err->level), lv_str(err->str1), lv_str(err->str2), lv_str(err->str3),
         PyLong_FromLong(err->int1), PyLong_FromLong(err->int2),
     };
     return lv_tuple_steal(Py_ARRAY_LENGTH(items), items);
+}
+
+PyObject *
+lv_error_tuple(virErrorPtr err)
+{
+    return lv_error_tuple_with(err, lv_str(err->message));
 }
 
 PyObject *
@@ -24,10 +33,22 @@ lv_raise(lv_state *st, const char *func)
     PyObject *message, *details, *args, *exc;
     PyObject *cls = st->error_class;
 
-    if (err != NULL && err->code != VIR_ERR_OK) {
-        details = lv_error_tuple(err);
-        message = err->message ? PyUnicode_DecodeUTF8(err->message, strlen(err->message), "replace")
-                               : PyUnicode_FromFormat("%s() failed", func);
+    if (err != NULL && err->code != VIR_ERR_OK && err->message != NULL) {
+        /* The exception's text decodes invalid UTF-8 with "replace", the
+         * tuple's with "surrogateescape" (as lv_str); for valid UTF-8, the
+         * usual case, one str serves both. */
+        size_t len = strlen(err->message);
+        message = PyUnicode_DecodeUTF8(err->message, len, NULL);
+        if (message == NULL && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
+            PyErr_Clear();
+            message = PyUnicode_DecodeUTF8(err->message, len, "replace");
+            details = lv_error_tuple(err);
+        } else {
+            details = lv_error_tuple_with(err, Py_XNewRef(message));
+        }
+    } else if (err != NULL && err->code != VIR_ERR_OK) {
+        details = lv_error_tuple_with(err, Py_NewRef(Py_None));
+        message = PyUnicode_FromFormat("%s() failed", func);
     } else {
         details = Py_NewRef(Py_None);
         message = PyUnicode_FromFormat("%s() failed", func);
