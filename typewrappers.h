@@ -85,6 +85,14 @@ typedef struct lv_state {
     PyObject *error_class;                /* libvirt.libvirtError once registered */
     PyObject *error_handler;              /* registerErrorHandler()'s callable, or NULL */
     PyObject *error_context;
+    /* The error tuple lv_error_callback last gave the handler, with the
+     * ints it was made from: lv_raise reuses it when the thread's last
+     * error still holds the same values (src/errors.c). */
+    struct {
+        PyObject *tuple;
+        int code, domain, int1, int2;
+        virErrorLevel level;
+    } handed_error;
     /* memoryStats() keys, made once: a result dict then costs no string
      * allocation or hashing per key. */
     PyObject *memory_stat_keys[VIR_DOMAIN_MEMORY_STAT_NR];
@@ -216,6 +224,8 @@ PyObject *lv_raise_for(PyObject *self, const char *func);
 PyObject *lv_raise_released(PyObject *self);
 /* libvirt's error as the 9-tuple libvirt.virGetLastError() returns. */
 PyObject *lv_error_tuple(virErrorPtr err);
+/* The error tuple lv_error_callback makes for the handler, kept for lv_raise. */
+PyObject *lv_handed_error_tuple(lv_state *st, virErrorPtr err);
 
 /* ==== arguments: Python -> C (typewrappers.c) =========================== */
 

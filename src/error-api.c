@@ -19,7 +19,7 @@ lv_error_callback(void *opaque, virErrorPtr err)
         /* Hold our own references: the handler may replace itself. */
         Py_INCREF(handler);
         context = Py_NewRef(st->error_context ? st->error_context : Py_None);
-        details = lv_error_tuple(err);
+        details = lv_handed_error_tuple(st, err);
         result = details ? PyObject_CallFunctionObjArgs(handler, context, details, NULL) : NULL;
         if (result == NULL)
             PyErr_WriteUnraisable(handler);
