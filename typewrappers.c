@@ -523,53 +523,6 @@ lv_dict_set(lv_state *st, PyObject *dict, const char *key, PyObject *value)
 
 /* ---- results ----------------------------------------------------------- */
 
-/* Whether the n new references `items` are all there; if one is missing
- * (its conversion failed, an exception is set), drops the others. */
-static int
-lv_items_made(Py_ssize_t n, PyObject **items)
-{
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (items[i] == NULL) {
-            for (Py_ssize_t j = 0; j < n; j++)
-                Py_XDECREF(items[j]);
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* The type checks of a single generic fill cost a stable-ABI call per
- * item: one loop per sequence type instead. */
-PyObject *
-lv_list_steal(Py_ssize_t n, PyObject **items)
-{
-    if (!lv_items_made(n, items))
-        return NULL;
-    PyObject *list = PyList_New(n);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (list != NULL)
-            PyList_SetItem(list, i, items[i]);
-        else
-            Py_DECREF(items[i]);
-    }
-    return list;
-}
-
-PyObject *
-lv_tuple_steal(Py_ssize_t n, PyObject **items)
-{
-    if (!lv_items_made(n, items))
-        return NULL;
-    PyObject *tuple = PyTuple_New(n);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (tuple != NULL)
-            PyTuple_SetItem(tuple, i, items[i]);
-        else
-            Py_DECREF(items[i]);
-    }
-    return tuple;
-}
-
 PyObject *
 lv_list_of(Py_ssize_t n, PyObject *(*item)(Py_ssize_t i, void *ctx), void *ctx)
 {

@@ -312,9 +312,28 @@ PyObject *lv_str_n(const char *s, size_t size);
  * strings and array). */
 PyObject *lv_str_list(char **strings, Py_ssize_t n);
 PyObject *lv_str_list_free(char **strings, int n);
-/* A new list (tuple) holding `n` new references (stolen, NULL-checked). */
-PyObject *lv_list_steal(Py_ssize_t n, PyObject **items);
-PyObject *lv_tuple_steal(Py_ssize_t n, PyObject **items);
+/* A list of the n new references `items` (stolen); if one is NULL (its
+ * conversion failed, an exception is set), drops the others and returns
+ * NULL.  Inline: with n a constant the loops unroll, which matters on the
+ * hot paths of info() and state(). */
+static inline PyObject *
+lv_list_steal(Py_ssize_t n, PyObject **items)
+{
+    PyObject *list = NULL;
+    Py_ssize_t i;
+
+    for (i = 0; i < n && items[i] != NULL; i++)
+        ;
+    if (i == n)
+        list = PyList_New(n);
+    for (i = 0; i < n; i++) {
+        if (list != NULL)
+            PyList_SetItem(list, i, items[i]);
+        else
+            Py_XDECREF(items[i]);
+    }
+    return list;
+}
 /* A list of the n new references item(i, ctx) makes (NULL: an exception,
  * which ends the list: NULL then). */
 PyObject *lv_list_of(Py_ssize_t n, PyObject *(*item)(Py_ssize_t i, void *ctx), void *ctx);
