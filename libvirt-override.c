@@ -22,10 +22,12 @@ lv_bind_methods(PyObject *cls, PyMethodDef *methods)
         PyObject *name = PyUnicode_InternFromString(def->ml_name);
         if (name == NULL)
             goto error;
-        int present = PySequence_Contains(own, name);
-        PyObject *descr = present == 0 ? PyDescr_NewMethod((PyTypeObject *)cls, def) : NULL;
-        int rc = descr != NULL ? PyObject_SetAttr(cls, name, descr) : present > 0 ? 0 : -1;
-        Py_XDECREF(descr);
+        int rc = PySequence_Contains(own, name);   /* 1: defined in Python */
+        if (rc == 0) {
+            PyObject *descr = PyDescr_NewMethod((PyTypeObject *)cls, def);
+            rc = descr != NULL ? PyObject_SetAttr(cls, name, descr) : -1;
+            Py_XDECREF(descr);
+        }
         Py_DECREF(name);
         if (rc < 0)
             goto error;
