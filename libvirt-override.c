@@ -8,6 +8,37 @@ PyDoc_STRVAR(lv_register_doc,
 "exception class for libvirt errors, then one subclass of each C type\n"
 "in the order of libvirtmod's types.");
 
+/* Gives `cls` descriptors of its C base's methods, bound to `cls` itself:
+ * CPython's specialized calls of method descriptors (3.11 on) require
+ * self's type to be exactly the descriptor's, and every result is an
+ * instance of `cls`.  A method `cls` defines in Python is left alone. */
+static int
+lv_bind_methods(PyObject *cls, PyMethodDef *methods)
+{
+    PyObject *own = PyObject_GetAttrString(cls, "__dict__");
+    if (own == NULL)
+        return -1;
+    for (PyMethodDef *def = methods; def->ml_name != NULL; def++) {
+        PyObject *name = PyUnicode_InternFromString(def->ml_name);
+        if (name == NULL)
+            goto error;
+        int rc = PySequence_Contains(own, name);   /* 1: defined in Python */
+        if (rc == 0) {
+            PyObject *descr = PyDescr_NewMethod((PyTypeObject *)cls, def);
+            rc = descr != NULL ? PyObject_SetAttr(cls, name, descr) : -1;
+            Py_XDECREF(descr);
+        }
+        Py_DECREF(name);
+        if (rc < 0)
+            goto error;
+    }
+    Py_DECREF(own);
+    return 0;
+error:
+    Py_DECREF(own);
+    return -1;
+}
+
 static PyObject *
 lv_register(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -29,6 +60,11 @@ lv_register(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                          2 + kind, lv_kinds[kind].name);
             return NULL;
         }
+    }
+    for (int kind = 0; kind < LV_NKINDS; kind++) {
+        if ((PyTypeObject *)args[1 + kind] != st->base_types[kind]
+            && lv_bind_methods(args[1 + kind], lv_class_methods[kind]) < 0)
+            return NULL;
     }
     lv_setref(&st->error_class, Py_NewRef(args[0]));
     for (int kind = 0; kind < LV_NKINDS; kind++)

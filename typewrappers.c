@@ -523,37 +523,6 @@ lv_dict_set(lv_state *st, PyObject *dict, const char *key, PyObject *value)
 
 /* ---- results ----------------------------------------------------------- */
 
-/* `seq`, a new list or tuple of n items (NULL: making it failed), filled
- * with the n new references `items` (stolen, NULL-checked). */
-static PyObject *
-lv_fill_steal(PyObject *seq, Py_ssize_t n, PyObject **items)
-{
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (items[i] == NULL || seq == NULL) {
-            Py_CLEAR(seq);
-            Py_XDECREF(items[i]);
-            continue;
-        }
-        if (PyList_Check(seq))
-            PyList_SetItem(seq, i, items[i]);
-        else
-            PyTuple_SetItem(seq, i, items[i]);
-    }
-    return seq;
-}
-
-PyObject *
-lv_list_steal(Py_ssize_t n, PyObject **items)
-{
-    return lv_fill_steal(PyList_New(n), n, items);
-}
-
-PyObject *
-lv_tuple_steal(Py_ssize_t n, PyObject **items)
-{
-    return lv_fill_steal(PyTuple_New(n), n, items);
-}
-
 PyObject *
 lv_list_of(Py_ssize_t n, PyObject *(*item)(Py_ssize_t i, void *ctx), void *ctx)
 {

@@ -89,6 +89,14 @@ typedef struct lv_state {
     PyObject *error_class;                /* libvirt.libvirtError once registered */
     PyObject *error_handler;              /* registerErrorHandler()'s callable, or NULL */
     PyObject *error_context;
+    /* The error tuple lv_error_callback last gave the handler, with the
+     * ints it was made from: lv_raise reuses it when the thread's last
+     * error still holds the same values (src/errors.c). */
+    struct {
+        PyObject *tuple;
+        int code, domain, int1, int2;
+        virErrorLevel level;
+    } handed_error;
     /* memoryStats() keys, made once: a result dict then costs no string
      * allocation or hashing per key. */
     PyObject *memory_stat_keys[VIR_DOMAIN_MEMORY_STAT_NR];
@@ -234,6 +242,8 @@ PyObject *lv_raise_for(PyObject *self, const char *func);
 PyObject *lv_raise_released(PyObject *self);
 /* libvirt's error as the 9-tuple libvirt.virGetLastError() returns. */
 PyObject *lv_error_tuple(virErrorPtr err);
+/* The error tuple lv_error_callback makes for the handler, kept for lv_raise. */
+PyObject *lv_handed_error_tuple(lv_state *st, virErrorPtr err);
 
 /* ==== arguments: Python -> C (typewrappers.c) =========================== */
 
@@ -320,9 +330,28 @@ PyObject *lv_str_n(const char *s, size_t size);
  * strings and array). */
 PyObject *lv_str_list(char **strings, Py_ssize_t n);
 PyObject *lv_str_list_free(char **strings, int n);
-/* A new list (tuple) holding `n` new references (stolen, NULL-checked). */
-PyObject *lv_list_steal(Py_ssize_t n, PyObject **items);
-PyObject *lv_tuple_steal(Py_ssize_t n, PyObject **items);
+/* A list of the n new references `items` (stolen); if one is NULL (its
+ * conversion failed, an exception is set), drops the others and returns
+ * NULL.  Inline: with n a constant the loops unroll, which matters on the
+ * hot paths of info() and state(). */
+static inline PyObject *
+lv_list_steal(Py_ssize_t n, PyObject **items)
+{
+    PyObject *list = NULL;
+    Py_ssize_t i;
+
+    for (i = 0; i < n && items[i] != NULL; i++)
+        ;
+    if (i == n)
+        list = PyList_New(n);
+    for (i = 0; i < n; i++) {
+        if (list != NULL)
+            PyList_SetItem(list, i, items[i]);
+        else
+            Py_XDECREF(items[i]);
+    }
+    return list;
+}
 /* A list of the n new references item(i, ctx) makes (NULL: an exception,
  * which ends the list: NULL then). */
 PyObject *lv_list_of(Py_ssize_t n, PyObject *(*item)(Py_ssize_t i, void *ctx), void *ctx);

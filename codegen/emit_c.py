@@ -53,10 +53,10 @@ def impl_name(binding: Binding) -> str:
 
 
 def call_flags(binding: Binding) -> str:
+    # Not METH_METHOD: the state is at hand in self (LV_STATE), and
+    # CPython's call specializations skip METH_METHOD descriptors.
     if not binding.params:
         return "METH_NOARGS"
-    if binding.pyclass:
-        return "METH_METHOD | METH_FASTCALL | METH_KEYWORDS"
     return "METH_FASTCALL | METH_KEYWORDS"
 
 
@@ -66,8 +66,8 @@ def prototype(binding: Binding) -> str:
         first = "self" if binding.pyclass else "module"
         return f"PyObject *{name}(PyObject *{first}, PyObject *Py_UNUSED(ignored))"
     if binding.pyclass:
-        return (f"PyObject *{name}(PyObject *self, PyTypeObject *defining_class, "
-                f"PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)")
+        return (f"PyObject *{name}(PyObject *self, PyObject *const *args, "
+                f"Py_ssize_t nargs, PyObject *kwnames)")
     return (f"PyObject *{name}(PyObject *module, PyObject *const *args, "
             f"Py_ssize_t nargs, PyObject *kwnames)")
 
@@ -310,8 +310,9 @@ def _blocking(fn: CFunction, stmt: str) -> str:
 
 
 def _has_state(binding: Binding) -> bool:
-    """Whether the entry point can look up the module state on entry (it
-    has defining_class or the module); NOARGS methods read it from self."""
+    """Whether the entry point reads the module state into `st` on entry
+    (methods with parameters, functions); NOARGS methods use LV_STATE(self)
+    where they need it."""
     return bool(binding.params) or not binding.pyclass
 
 
@@ -630,7 +631,7 @@ def _impl_call(fn: CFunction) -> str:
 
 def _state_expr(binding: Binding) -> str:
     if binding.pyclass:
-        return "PyType_GetModuleState(defining_class)"
+        return "LV_STATE(self)"
     return "LV_MODULE_STATE(module)"
 
 

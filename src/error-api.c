@@ -19,7 +19,7 @@ lv_error_callback(void *opaque, virErrorPtr err)
         /* Hold our own references: the handler may replace itself. */
         Py_INCREF(handler);
         context = Py_NewRef(st->error_context ? st->error_context : Py_None);
-        details = lv_error_tuple(err);
+        details = lv_handed_error_tuple(st, err);
         result = details ? PyObject_CallFunctionObjArgs(handler, context, details, NULL) : NULL;
         if (result == NULL)
             PyErr_WriteUnraisable(handler);
@@ -62,6 +62,7 @@ lv_impl_virSetErrorFunc(PyObject *module, lv_state *st, PyObject *f, PyObject *c
         virSetErrorFunc(NULL, NULL);
         Py_CLEAR(st->error_handler);
         Py_CLEAR(st->error_context);
+        Py_CLEAR(st->handed_error.tuple);
     } else {
         lv_setref(&st->error_handler, Py_NewRef(f));
         lv_setref(&st->error_context, Py_NewRef(ctx));

@@ -60,6 +60,7 @@ lv_traverse_state(lv_state *st, visitproc visit, void *arg)
     Py_VISIT(st->error_class);
     Py_VISIT(st->error_handler);
     Py_VISIT(st->error_context);
+    Py_VISIT(st->handed_error.tuple);
     Py_VISIT(st->err_name);
     for (size_t i = 0; i < Py_ARRAY_LENGTH(st->key_cache); i++)
         Py_VISIT(st->key_cache[i]);
@@ -79,6 +80,7 @@ lv_clear_state(lv_state *st)
     Py_CLEAR(st->error_class);
     Py_CLEAR(st->error_handler);
     Py_CLEAR(st->error_context);
+    Py_CLEAR(st->handed_error.tuple);
     Py_CLEAR(st->err_name);
     for (size_t i = 0; i < Py_ARRAY_LENGTH(st->key_cache); i++)
         Py_CLEAR(st->key_cache[i]);

@@ -185,6 +185,68 @@ def test_handler_called_with_ctx_and_err(conn, handler_calls, cdirect):
     assert err == cdirect.last_error()
 
 
+def _fail_lookup_with_handler(conn, during_first_call):
+    """A failing lookup with a handler that runs `during_first_call` the
+    first time it is called; (the exception, the tuples the handler got)."""
+    calls = []
+
+    def handler(ctx, err):
+        calls.append(err)
+        if len(calls) == 1:
+            during_first_call()
+
+    libvirt.registerErrorHandler(handler, None)
+    try:
+        return _fail_lookup(conn), calls
+    finally:
+        libvirt.registerErrorHandler(None, None)
+
+
+def test_handler_failing_call_of_its_own_is_the_error_raised(conn):
+    # The handler's own failure replaces the thread's last error before the
+    # outer call raises: the outer exception carries it, as in the reference.
+    inner = []
+
+    def fail_network_lookup():
+        with pytest.raises(libvirt.libvirtError) as ei:
+            conn.networkLookupByName("no-such-network")
+        inner.append(ei.value)
+
+    e, calls = _fail_lookup_with_handler(conn, fail_network_lookup)
+    assert [err[0] for err in calls] == [libvirt.VIR_ERR_NO_DOMAIN, libvirt.VIR_ERR_NO_NETWORK]
+    assert e.get_error_code() == libvirt.VIR_ERR_NO_NETWORK
+    assert e.err == inner[0].err == calls[1]
+    assert str(e) == e.err[2] == inner[0].err[2]
+    assert e.get_str2() == "no network with matching name 'no-such-network'"
+
+
+def test_handler_successful_call_of_its_own_leaves_no_error(conn):
+    # A successful call resets the last error: the outer exception has no
+    # err and the generic message, as in the reference.
+    e, calls = _fail_lookup_with_handler(conn, conn.getVersion)
+    assert [err[0] for err in calls] == [libvirt.VIR_ERR_NO_DOMAIN]
+    assert e.err is None
+    assert e.get_error_code() is None
+    assert str(e) == "virDomainLookupByName() failed"
+
+
+def test_handler_and_exception_get_equal_tuples_each_failure(conn, cdirect):
+    errs = []
+    libvirt.registerErrorHandler(lambda ctx, err: errs.append(err), None)
+    try:
+        first = _fail_lookup(conn)
+        with pytest.raises(libvirt.libvirtError) as ei:
+            conn.networkLookupByName("no-such-network")
+        last = cdirect.last_error()
+        again = _fail_lookup(conn)
+    finally:
+        libvirt.registerErrorHandler(None, None)
+    assert errs == [first.err, ei.value.err, again.err]
+    assert ei.value.err == last
+    assert first.err == again.err != ei.value.err
+    assert str(first) == first.err[2] and str(ei.value) == ei.value.err[2]
+
+
 def test_handler_called_before_exception_propagates(conn):
     events = []
     libvirt.registerErrorHandler(lambda c, err: events.append(("handler", c)),

@@ -86,3 +86,43 @@ def test_wrappers_are_released_without_a_python_finalizer(conn):
     del dom
     assert len(gc.get_objects()) <= handle_count
     assert type(libvirt.virDomain.__dict__.get("__del__", None)) is not type(lambda: None)
+
+
+def test_c_methods_are_bound_to_the_classes_results_are_made_of(conn):
+    # Each class of libvirt.py holds descriptors of its C base's methods bound
+    # to itself (CPython's specialized calls need self's type to be the
+    # descriptor's own); calls, signatures and docs are the C methods'.
+    dom = conn.lookupByName("test")
+    own = vars(libvirt.virDomain)
+    assert type(dom) is libvirt.virDomain
+    assert own["info"].__objclass__ is libvirt.virDomain
+    assert own["info"].__doc__ == vars(libvirtmod.virDomain)["info"].__doc__
+    assert own["state"](dom) == dom.state() == libvirtmod.virDomain.state(dom)
+    assert len(own["info"](dom)) == 5
+    assert own["state"].__text_signature__ == "($self, flags=0)"
+    assert vars(libvirt.virConnect)["lookupByName"](conn, "test").name() == "test"
+    with pytest.raises(TypeError):
+        own["info"](conn)
+
+
+def test_a_method_a_class_defines_in_python_is_not_replaced(conn):
+    # _register leaves alone what a registered class defines itself.
+    classes = [getattr(libvirt, name) for name in (
+        "virConnect", "virDomain", "virNetwork", "virNetworkPort", "virInterface",
+        "virStoragePool", "virStorageVol", "virNodeDevice", "virSecret", "virNWFilter",
+        "virNWFilterBinding", "virStream", "virDomainSnapshot", "virDomainCheckpoint")]
+
+    class Domain(libvirt.virDomain):
+        def info(self):
+            return "python"
+
+    try:
+        libvirtmod._register(libvirt.libvirtError, *[Domain if c is libvirt.virDomain else c
+                                                     for c in classes])
+        dom = conn.lookupByName("test")
+        assert type(dom) is Domain
+        assert dom.info() == "python"
+        assert vars(Domain)["state"].__objclass__ is Domain and dom.state() == [1, 0]
+    finally:
+        libvirtmod._register(libvirt.libvirtError, *classes)
+    assert type(conn.lookupByName("test")) is libvirt.virDomain
