@@ -253,9 +253,8 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
             pair_exprs.update({p.parts[0]: first, p.parts[1]: second})
     result = []
     args = list(function.args)
-    if binding.pyclass and function.name not in rules.SELF_NOT_PASSED:
-        ctype = args[0].ctype
-        result.append(f"({ctype})LV_HANDLE(self)")
+    if _passes_self(binding):
+        result.append("c_self")   # read under the GIL by _self_handle()
         args = args[1:]
     extra = list(extra)
     for arg in args:
@@ -277,8 +276,7 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
 def _pinned(binding: Binding) -> list[tuple[str, str]]:
     """(condition, object) of each object whose handle a call without the
     GIL uses: self and the object arguments (whose local is NULL for None)."""
-    pinned = [("", "self")] if (binding.pyclass and not binding.releases
-                                and binding.function.name not in rules.SELF_NOT_PASSED) else []
+    pinned = [("", "self")] if _passes_self(binding) and not binding.releases else []
     for i, p in enumerate(binding.params):
         if p.kind == "handle":
             pinned.append((f"{_local(p)} != NULL", f"argv[{i}]"))
@@ -296,17 +294,35 @@ def _count_in_flight(binding: Binding, call: str) -> str:
     return out
 
 
-def _without_gil(binding: Binding, statements: str) -> str:
+def _passes_self(binding: Binding) -> bool:
+    return bool(binding.pyclass) and binding.function.name not in rules.SELF_NOT_PASSED
+
+
+def _self_handle(fn: CFunction) -> str:
+    """Reading self's handle into c_self, under the GIL: a release by
+    another thread once the GIL is dropped clears the object's field (and
+    leaves the handle to this call, counted in flight)."""
+    binding = fn.binding
+    if not _passes_self(binding):
+        return ""
+    ctype = binding.function.args[0].ctype
+    fn.declare(_c_decl(ctype, "c_self"))
+    return f"    c_self = ({ctype})LV_HANDLE(self);\n"
+
+
+def _without_gil(fn: CFunction, statements: str) -> str:
     """`statements` (indented) run with the GIL released and the call's
     objects counted in flight."""
-    return (_count_in_flight(binding, "lv_call_enter") + "    Py_BEGIN_ALLOW_THREADS\n"
-            + statements + "    Py_END_ALLOW_THREADS\n" + _count_in_flight(binding, "lv_call_leave"))
+    binding = fn.binding
+    return (_count_in_flight(binding, "lv_call_enter") + _self_handle(fn)
+            + "    Py_BEGIN_ALLOW_THREADS\n" + statements + "    Py_END_ALLOW_THREADS\n"
+            + _count_in_flight(binding, "lv_call_leave"))
 
 
 def _blocking(fn: CFunction, stmt: str) -> str:
     if fn.binding.blocking:
-        return _without_gil(fn.binding, f"    {stmt}\n")
-    return f"    {stmt}\n"
+        return _without_gil(fn, f"    {stmt}\n")
+    return f"{_self_handle(fn)}    {stmt}\n"
 
 
 def _has_state(binding: Binding) -> bool:
@@ -467,7 +483,7 @@ def _name_list_body(fn: CFunction) -> str:
     numeric = array_arg.ctype == "int *"
     fn.declare(f"{'int ' if numeric else 'char *'}*items", "int count", "int c_result = -1")
     # Counting and fetching in one release of the GIL.
-    body = (_without_gil(binding,
+    body = (_without_gil(fn,
                          f"    count = {count.name}({_call_args(binding, [], function=count)});\n"
                          "    items = count > 0 ? calloc(count, sizeof(*items)) : NULL;\n"
                          "    if (count == 0)\n        c_result = 0;\n"
@@ -505,7 +521,7 @@ def _fetch_typed_params(fn: CFunction, getter, array: str, count: str, flags: st
         args = _call_args(binding, [params_arg, f"&{count}"], flags or None, getter)
         return f"{getter.name}({args})"
     assert binding.blocking
-    return (_without_gil(binding,
+    return (_without_gil(fn,
                          f"    c_result = {call('NULL')};\n"
                          f"    if (c_result >= 0 && {count} > 0) {{\n"
                          f"        {array} = calloc({count}, sizeof(*{array}));\n"
