@@ -50,43 +50,37 @@ lv_state_import(PyObject **module_ref)
     return (lv_state *)PyModule_GetState(core);
 }
 
+/* Every strong reference the state holds, each given to `ref` (Py_VISIT
+ * to traverse, Py_CLEAR to clear): one list, so that the two agree. */
+#define LV_STATE_REFERENCES(st, ref)                                       \
+    do {                                                                   \
+        for (int i_ = 0; i_ < LV_NKINDS; i_++) {                           \
+            ref((st)->base_types[i_]);                                     \
+            ref((st)->classes[i_]);                                        \
+        }                                                                  \
+        ref((st)->error_class);                                            \
+        ref((st)->error_handler);                                          \
+        ref((st)->error_context);                                          \
+        ref((st)->handed_error.tuple);                                     \
+        ref((st)->err_name);                                               \
+        for (size_t i_ = 0; i_ < Py_ARRAY_LENGTH((st)->key_cache); i_++)   \
+            ref((st)->key_cache[i_]);                                      \
+        for (int i_ = 0; i_ < VIR_DOMAIN_MEMORY_STAT_NR; i_++)             \
+            ref((st)->memory_stat_keys[i_]);                               \
+        ref((st)->event_opaque_type);                                      \
+    } while (0)
+
 int
 lv_traverse_state(lv_state *st, visitproc visit, void *arg)
 {
-    for (int i = 0; i < LV_NKINDS; i++) {
-        Py_VISIT(st->base_types[i]);
-        Py_VISIT(st->classes[i]);
-    }
-    Py_VISIT(st->error_class);
-    Py_VISIT(st->error_handler);
-    Py_VISIT(st->error_context);
-    Py_VISIT(st->handed_error.tuple);
-    Py_VISIT(st->err_name);
-    for (size_t i = 0; i < Py_ARRAY_LENGTH(st->key_cache); i++)
-        Py_VISIT(st->key_cache[i]);
-    for (int i = 0; i < VIR_DOMAIN_MEMORY_STAT_NR; i++)
-        Py_VISIT(st->memory_stat_keys[i]);
-    Py_VISIT(st->event_opaque_type);
+    LV_STATE_REFERENCES(st, Py_VISIT);
     return 0;
 }
 
 void
 lv_clear_state(lv_state *st)
 {
-    for (int i = 0; i < LV_NKINDS; i++) {
-        Py_CLEAR(st->base_types[i]);
-        Py_CLEAR(st->classes[i]);
-    }
-    Py_CLEAR(st->error_class);
-    Py_CLEAR(st->error_handler);
-    Py_CLEAR(st->error_context);
-    Py_CLEAR(st->handed_error.tuple);
-    Py_CLEAR(st->err_name);
-    for (size_t i = 0; i < Py_ARRAY_LENGTH(st->key_cache); i++)
-        Py_CLEAR(st->key_cache[i]);
-    for (int i = 0; i < VIR_DOMAIN_MEMORY_STAT_NR; i++)
-        Py_CLEAR(st->memory_stat_keys[i]);
-    Py_CLEAR(st->event_opaque_type);
+    LV_STATE_REFERENCES(st, Py_CLEAR);
     /* legacy_regs, close_regs, close_inflight: see lv_state. */
     /* A recv() still running without the GIL (a daemon thread at exit)
      * writes into the stream buffer: it is then left to the process. */
