@@ -64,6 +64,18 @@ def case_mini_calls(extension, bindings):
     # the hand-written impl, called through its generated parsing
     info = dom.info()
     assert isinstance(info, list) and len(info) == 5 and all(isinstance(v, int) for v in info)
+    # str_list: the strings libvirt allocates, freed
+    assert dom.messages() == []
+    # struct_out: the fields of the struct filled, in the struct's order
+    pool = conn.storagePoolLookupByName("default-pool")
+    state, capacity = pool.info()
+    assert state == 2 and capacity > 0
+    # record_list: each record converted by the hand-written C, then freed
+    assert dom.fsInfo() == [("/", "vda1", "ext4", ["vda"]), ("/boot", "vda2", "ext4", ["vda"])]
+    # a method whose C function does not take self: only the snapshot passed
+    snap = dom.snapshotCreateXML("<domainsnapshot><name>s1</name></domainsnapshot>")
+    assert dom.revertToSnapshot(snap) == 0
+    raises(TypeError, dom.revertToSnapshot, dom)
     # argument errors come from the generated parsing
     raises(TypeError, dom.XMLDesc, "0")
     raises(OverflowError, dom.XMLDesc, -1)
