@@ -49,6 +49,7 @@ PyObject *
 lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *cb,
                                         PyObject *opaque)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     lv_close_call call, **link;
     lv_reg *r;
     int rc;
@@ -62,7 +63,7 @@ lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *
     st->close_inflight = &call;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virConnectRegisterCloseCallback(LV_HANDLE(self), lv_close_cb, r, lv_reg_free);
+    rc = virConnectRegisterCloseCallback(self_handle, lv_close_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
 
     for (link = &st->close_inflight; *link != &call; link = &(*link)->next)
@@ -80,11 +81,12 @@ lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *
 PyObject *
 lv_impl_virConnectUnregisterCloseCallback(PyObject *self, lv_state *st)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     lv_reg *r, *next, *orphans = NULL;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virConnectUnregisterCloseCallback(LV_HANDLE(self), lv_close_cb);
+    rc = virConnectUnregisterCloseCallback(self_handle, lv_close_cb);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virConnectUnregisterCloseCallback");

@@ -36,13 +36,14 @@ lv_iothread_info(Py_ssize_t i, void *ctx)
 PyObject *
 lv_impl_virDomainGetIOThreadInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *list;
     lv_iothreads threads = {NULL, 0};
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    threads.ncpus = virNodeGetCPUMap(virDomainGetConnect(LV_HANDLE(self)), NULL, NULL, 0);
-    n = threads.ncpus < 0 ? -1 : virDomainGetIOThreadInfo(LV_HANDLE(self), &threads.info, flags);
+    threads.ncpus = virNodeGetCPUMap(virDomainGetConnect(self_handle), NULL, NULL, 0);
+    n = threads.ncpus < 0 ? -1 : virDomainGetIOThreadInfo(self_handle, &threads.info, flags);
     Py_END_ALLOW_THREADS
     if (threads.ncpus < 0)
         return lv_raise(st, "virNodeGetCPUMap");
@@ -77,12 +78,13 @@ PyObject *
 lv_impl_virDomainInterfaceAddresses(PyObject *self, lv_state *st, unsigned int source,
                                     unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *dict;
     virDomainInterfacePtr *ifaces = NULL;
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainInterfaceAddresses(LV_HANDLE(self), &ifaces, source, flags);
+    n = virDomainInterfaceAddresses(self_handle, &ifaces, source, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainInterfaceAddresses");
@@ -154,7 +156,8 @@ lv_vcpu_info(Py_ssize_t i, void *info)
 PyObject *
 lv_impl_virDomainGetVcpus(PyObject *self, lv_state *st)
 {
-    virDomainPtr dom = LV_HANDLE(self);
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
+    virDomainPtr dom = self_handle;
     virVcpuInfoPtr info;
     lv_vcpu_maps m;
     PyObject *infos = NULL, *maps = NULL;
@@ -190,7 +193,8 @@ lv_impl_virDomainGetVcpus(PyObject *self, lv_state *st)
 PyObject *
 lv_impl_virDomainGetVcpuPinInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    virDomainPtr dom = LV_HANDLE(self);
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
+    virDomainPtr dom = self_handle;
     PyObject *list;
     lv_vcpu_maps m;
     int rc;
@@ -212,7 +216,8 @@ lv_impl_virDomainGetVcpuPinInfo(PyObject *self, lv_state *st, unsigned int flags
 PyObject *
 lv_impl_virDomainGetEmulatorPinInfo(PyObject *self, lv_state *st, unsigned int flags)
 {
-    virDomainPtr dom = LV_HANDLE(self);
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
+    virDomainPtr dom = self_handle;
     PyObject *result;
     unsigned char *cpumap;
     int ncpus, maplen, rc;
@@ -242,6 +247,7 @@ static PyObject *
 lv_peek(PyObject *self, lv_state *st, const char *func, int block, const char *disk,
         unsigned long long offset, size_t size, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *buffer;
     int rc;
 
@@ -255,9 +261,9 @@ lv_peek(PyObject *self, lv_state *st, const char *func, int block, const char *d
      * without the GIL. */
     Py_BEGIN_ALLOW_THREADS
     if (block)
-        rc = virDomainBlockPeek(LV_HANDLE(self), disk, offset, size, PyBytes_AsString(buffer), flags);
+        rc = virDomainBlockPeek(self_handle, disk, offset, size, PyBytes_AsString(buffer), flags);
     else
-        rc = virDomainMemoryPeek(LV_HANDLE(self), offset, size, PyBytes_AsString(buffer), flags);
+        rc = virDomainMemoryPeek(self_handle, offset, size, PyBytes_AsString(buffer), flags);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         Py_DECREF(buffer);
@@ -287,6 +293,7 @@ lv_impl_virDomainSendKey(PyObject *self, lv_state *st, unsigned int codeset,
                          unsigned int holdtime, PyObject *keycodes, int nkeycodes,
                          unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     unsigned int *codes, ncodes;
     int rc;
 
@@ -297,7 +304,7 @@ lv_impl_virDomainSendKey(PyObject *self, lv_state *st, unsigned int codeset,
     if (lv_arg_uint_array(keycodes, "keycodes", &codes, &ncodes) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainSendKey(LV_HANDLE(self), codeset, holdtime, codes, nkeycodes, flags);
+    rc = virDomainSendKey(self_handle, codeset, holdtime, codes, nkeycodes, flags);
     Py_END_ALLOW_THREADS
     PyMem_Free(codes);
     if (rc < 0)

@@ -8,11 +8,12 @@
 PyObject *
 lv_impl_virDomainGetInfo(PyObject *self, lv_state *st)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virDomainInfo info;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetInfo(LV_HANDLE(self), &info);
+    rc = virDomainGetInfo(self_handle, &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetInfo");
@@ -29,10 +30,11 @@ lv_impl_virDomainGetInfo(PyObject *self, lv_state *st)
 PyObject *
 lv_impl_virDomainGetState(PyObject *self, lv_state *st, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     int state, reason, rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetState(LV_HANDLE(self), &state, &reason, flags);
+    rc = virDomainGetState(self_handle, &state, &reason, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetState");
@@ -72,12 +74,13 @@ lv_memory_stat_keys_init(lv_state *st)
 PyObject *
 lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
     int n;
     PyObject *dict;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainMemoryStats(LV_HANDLE(self), stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+    n = virDomainMemoryStats(self_handle, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainMemoryStats");
@@ -102,11 +105,12 @@ lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st)
 PyObject *
 lv_impl_virDomainGetSchedulerType(PyObject *self, lv_state *st)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     int nparams = 0;
     char *type;
 
     Py_BEGIN_ALLOW_THREADS
-    type = virDomainGetSchedulerType(LV_HANDLE(self), &nparams);
+    type = virDomainGetSchedulerType(self_handle, &nparams);
     Py_END_ALLOW_THREADS
     if (type == NULL)
         return lv_raise(st, "virDomainGetSchedulerType");
@@ -159,13 +163,14 @@ lv_libvirt_params_free(virTypedParameterPtr params, int nparams)
 static PyObject *
 lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virTypedParameterPtr params = NULL;
     int nparams = 0;
     PyObject *dict;
     const char *func = with_flags ? "virDomainGetSchedulerParametersFlags"
                                   : "virDomainGetSchedulerParameters";
 
-    switch (lv_get_scheduler_params(LV_HANDLE(self), with_flags, flags, &params, &nparams)) {
+    switch (lv_get_scheduler_params(self_handle, with_flags, flags, &params, &nparams)) {
     case -1:
         return lv_raise(st, func);
     case -2:
@@ -192,6 +197,7 @@ static PyObject *
 lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
                             int with_flags, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virTypedParameterPtr known = NULL, params = NULL;
     int nknown = 0, nparams = 0, rc;
     const char *func = with_flags ? "virDomainSetSchedulerParametersFlags"
@@ -200,7 +206,7 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
     if (lv_arg_params_dict(dict, 0) < 0)   /* before asking libvirt, as the reference */
         return NULL;
     /* The current parameters tell each value's C type. */
-    switch (lv_get_scheduler_params(LV_HANDLE(self), with_flags,
+    switch (lv_get_scheduler_params(self_handle, with_flags,
                                     flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG),
                                     &known, &nknown)) {
     case -1:
@@ -214,9 +220,9 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     if (with_flags)
-        rc = virDomainSetSchedulerParametersFlags(LV_HANDLE(self), params, nparams, flags);
+        rc = virDomainSetSchedulerParametersFlags(self_handle, params, nparams, flags);
     else
-        rc = virDomainSetSchedulerParameters(LV_HANDLE(self), params, nparams);
+        rc = virDomainSetSchedulerParameters(self_handle, params, nparams);
     Py_END_ALLOW_THREADS
     lv_typed_params_free(params, nparams);
     if (rc < 0)
@@ -240,12 +246,13 @@ lv_impl_virDomainSetSchedulerParametersFlags(PyObject *self, lv_state *st, PyObj
 PyObject *
 lv_impl_virDomainGetTime(PyObject *self, lv_state *st, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     unsigned int nseconds = 0;
     long long seconds = 0;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetTime(LV_HANDLE(self), &seconds, &nseconds, flags);
+    rc = virDomainGetTime(self_handle, &seconds, &nseconds, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetTime");
@@ -255,6 +262,7 @@ lv_impl_virDomainGetTime(PyObject *self, lv_state *st, unsigned int flags)
 PyObject *
 lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *value;
     unsigned int nseconds = 0;
     long long seconds = 0;
@@ -286,7 +294,7 @@ lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned 
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainSetTime(LV_HANDLE(self), seconds, nseconds, flags);
+    rc = virDomainSetTime(self_handle, seconds, nseconds, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainSetTime");
@@ -299,11 +307,12 @@ PyObject *
 lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, const char *path,
                                  unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virDomainBlockJobInfo info;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetBlockJobInfo(LV_HANDLE(self), path, &info, flags);
+    rc = virDomainGetBlockJobInfo(self_handle, path, &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetBlockJobInfo");
@@ -325,12 +334,13 @@ lv_security_label_item(Py_ssize_t i, void *labels)
 PyObject *
 lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virSecurityLabelPtr labels = NULL;
     PyObject *list;
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetSecurityLabelList(LV_HANDLE(self), &labels);
+    n = virDomainGetSecurityLabelList(self_handle, &labels);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainGetSecurityLabelList");
@@ -342,12 +352,13 @@ lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
 PyObject *
 lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *dict;
     virDomainDiskErrorPtr errors = NULL;
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetDiskErrors(LV_HANDLE(self), NULL, 0, flags);
+    n = virDomainGetDiskErrors(self_handle, NULL, 0, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainGetDiskErrors");
@@ -356,7 +367,7 @@ lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
             return PyErr_NoMemory();
         int max = n;
         Py_BEGIN_ALLOW_THREADS
-        n = virDomainGetDiskErrors(LV_HANDLE(self), errors, max, flags);
+        n = virDomainGetDiskErrors(self_handle, errors, max, flags);
         Py_END_ALLOW_THREADS
         if (n < 0) {
             PyMem_Free(errors);
@@ -379,12 +390,13 @@ lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
 PyObject *
 lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *dict;
     virTypedParameterPtr params = NULL;
     int type = 0, nparams = 0, rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetJobStats(LV_HANDLE(self), &type, &params, &nparams, flags);
+    rc = virDomainGetJobStats(self_handle, &type, &params, &nparams, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetJobStats");
@@ -403,7 +415,8 @@ lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, unsigned int flags)
 PyObject *
 lv_impl_virDomainGetCPUStats(PyObject *self, lv_state *st, int total, unsigned int flags)
 {
-    virDomainPtr dom = LV_HANDLE(self);
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
+    virDomainPtr dom = self_handle;
     PyObject *list = NULL;
     virTypedParameterPtr params = NULL;
     int ncpus = 1, nparams, chunk, rc = 0;

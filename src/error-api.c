@@ -43,8 +43,9 @@ lv_impl_virGetLastError(PyObject *module, lv_state *st)
 PyObject *
 lv_impl_virConnGetLastError(PyObject *self, lv_state *st)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     /* A connection's error slot always exists: code 0 when empty. */
-    virErrorPtr err = virConnGetLastError(LV_HANDLE(self));
+    virErrorPtr err = virConnGetLastError(self_handle);
     if (err == NULL)
         return lv_raise(st, "virConnGetLastError");
     return lv_error_tuple(err);

@@ -13,6 +13,7 @@ static int
 lv_event_register(lv_state *st, const lv_event_family *fam, PyObject *self, void *obj, int id,
                   lv_reg *r)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     int callback_id;
 
     if (id < 0 || id >= fam->nids || fam->callbacks[id] == NULL) {
@@ -25,7 +26,7 @@ lv_event_register(lv_state *st, const lv_event_family *fam, PyObject *self, void
         return -1;
     }
     Py_BEGIN_ALLOW_THREADS
-    callback_id = fam->reg(LV_HANDLE(self), obj, id, fam->callbacks[id], r, lv_reg_free);
+    callback_id = fam->reg(self_handle, obj, id, fam->callbacks[id], r, lv_reg_free);
     /* Recorded at once: r is libvirt's now, freed only through the id
      * (which no one else knows yet), or with the connection (which r
      * keeps). */
@@ -60,10 +61,11 @@ lv_event_register_any(PyObject *self, lv_state *st, const lv_event_family *fam, 
 PyObject *
 lv_event_deregister_any(PyObject *self, lv_state *st, const lv_event_family *fam, int id)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = fam->dereg(LV_HANDLE(self), id);
+    rc = fam->dereg(self_handle, id);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, fam->dereg_cname);
@@ -126,6 +128,7 @@ PyObject *
 lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb,
                                       PyObject *opaque)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *callbacks;
     lv_reg *r;
     int rc;
@@ -146,7 +149,7 @@ lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb
     r->on_free = lv_legacy_unlink;
     lv_reg_link(&st->legacy_regs, r);
     Py_BEGIN_ALLOW_THREADS
-    rc = virConnectDomainEventRegister(LV_HANDLE(self), lv_legacy_cb, r, lv_reg_free);
+    rc = virConnectDomainEventRegister(self_handle, lv_legacy_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         /* Not taken by libvirt.  (Callables other threads added to r
@@ -161,6 +164,7 @@ lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb
 PyObject *
 lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *cb)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     lv_reg *r;
     int rc;
 
@@ -177,7 +181,7 @@ lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *
      * new registration must not join it meanwhile. */
     lv_legacy_unlink(r);
     Py_BEGIN_ALLOW_THREADS
-    rc = virConnectDomainEventDeregister(LV_HANDLE(self), lv_legacy_cb);
+    rc = virConnectDomainEventDeregister(self_handle, lv_legacy_cb);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virConnectDomainEventDeregister");

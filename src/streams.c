@@ -9,6 +9,7 @@
 PyObject *
 lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *data;
     char *buf;
     Py_ssize_t len;
@@ -33,7 +34,7 @@ lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    rc = virStreamSend(LV_HANDLE(self), buf, len);
+    rc = virStreamSend(self_handle, buf, len);
     Py_END_ALLOW_THREADS
     Py_DECREF(data);
     if (rc == -1)
@@ -57,6 +58,7 @@ lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
 static PyObject *
 lv_stream_recv(PyObject *self, lv_state *st, size_t nbytes, int with_flags, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     char *buf;
     int shared, rc;
     PyObject *result = NULL;
@@ -77,9 +79,9 @@ lv_stream_recv(PyObject *self, lv_state *st, size_t nbytes, int with_flags, unsi
     }
     Py_BEGIN_ALLOW_THREADS
     if (with_flags)
-        rc = virStreamRecvFlags(LV_HANDLE(self), buf, nbytes, flags);
+        rc = virStreamRecvFlags(self_handle, buf, nbytes, flags);
     else
-        rc = virStreamRecv(LV_HANDLE(self), buf, nbytes);
+        rc = virStreamRecv(self_handle, buf, nbytes);
     Py_END_ALLOW_THREADS
     if (rc >= 0)
         result = PyBytes_FromStringAndSize(buf, rc);
@@ -109,11 +111,12 @@ lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, size_t nbytes, unsigned
 PyObject *
 lv_impl_virStreamRecvHole(PyObject *self, lv_state *st, unsigned int flags)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     long long length = 0;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virStreamRecvHole(LV_HANDLE(self), &length, flags);
+    rc = virStreamRecvHole(self_handle, &length, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virStreamRecvHole");
@@ -134,13 +137,14 @@ PyObject *
 lv_impl_virStreamEventAddCallback(PyObject *self, lv_state *st, int events, PyObject *cb,
                                   PyObject *opaque)
 {
+    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     lv_reg *r;
     int rc;
 
     if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = virStreamEventAddCallback(LV_HANDLE(self), events, lv_stream_cb, r, lv_reg_free);
+    rc = virStreamEventAddCallback(self_handle, events, lv_stream_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         lv_reg_release(r);
