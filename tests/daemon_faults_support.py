@@ -47,6 +47,8 @@ import time
 import traceback
 import weakref
 
+from support.memory import rss_kib
+
 import qemu_daemon as qd
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -352,14 +354,6 @@ class CloseRecorder:
 
     def reasons(self):
         return [c["reason"] for c in self.calls]
-
-
-def rss_kib():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import os
 import sys
 
 from support import child, sanitizer
+from support.memory import rss_kib
 
 URI = "test:///default"
 HERE = os.path.abspath(__file__)
@@ -48,11 +49,6 @@ MINI_XML = """<node>
 
 
 # ---- the child: one operation, repeated ----------------------------------
-
-def _rss_kib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
-
 
 def _operations(libvirt, tmpdir):
     """name -> (number of calls, function making one call)."""
@@ -161,11 +157,11 @@ def _measure(libvirt, name, tmpdir):
     for _ in range(min(WARMUP, calls // 2)):
         op()
     gc.collect()
-    before = _rss_kib()
+    before = rss_kib()
     for _ in range(calls):
         op()
     gc.collect()
-    after = _rss_kib()
+    after = rss_kib()
     return {"calls": calls, "before_kib": before, "growth_kib": after - before}
 
 

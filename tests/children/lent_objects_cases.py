@@ -27,6 +27,7 @@ sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import libvirt  # noqa: E402
 
 from support import child  # noqa: E402
+from support.memory import rss_kib  # noqa: E402
 
 DOMAIN_XML = ("<domain type='test'><name>%s</name><uuid>%s</uuid><memory>8192</memory>"
               "<os><type>hvm</type></os></domain>")
@@ -464,14 +465,6 @@ def case_ref_free_counts(uri, log_path):
 
 
 # ---- many events ------------------------------------------------------------------
-
-def rss_kib():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS in /proc/self/status")
-
 
 def live_domains():
     return sum(1 for o in gc.get_objects() if isinstance(o, libvirt.virDomain))
