@@ -4,7 +4,8 @@
 Pipeline (one module of codegen/ per stage):
   model     parse libvirt-api.xml, libvirt-qemu-api.xml, libvirt-lxc-api.xml
   classify  decide for every function: generated, hand-written or skipped
-  emit_c    the C glue of libvirtmod, libvirtmod_qemu, libvirtmod_lxc
+  emit_c    the C entry point of each bound function
+  emit_module  the rest of the C glue of libvirtmod, libvirtmod_qemu, libvirtmod_lxc
   emit_py   libvirt.py, libvirt_qemu.py, libvirt_lxc.py
   emit_pyi  their type stubs (.pyi), and libvirtaio.pyi
 
@@ -22,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:   # run as a script; imported, its importer put it there
     sys.path.insert(0, HERE)
 
-from codegen import api_diff, classify, emit_c, emit_py, emit_pyi, model  # noqa: E402
+from codegen import api_diff, classify, emit_module, emit_py, emit_pyi, model  # noqa: E402
 from codegen.modules import MODULES  # noqa: E402
 
 
@@ -104,12 +105,12 @@ def generate(api_paths: dict[str, str], override_dir: str, output: str,
              full_list: bool = False, quiet: bool = False, stubs: str | None = None) -> None:
     apis, combined, bindings = load(api_paths, override_dir)
     os.makedirs(output, exist_ok=True)
-    write(os.path.join(output, "lv-kinds.h"), emit_c.kinds_header())
+    write(os.path.join(output, "lv-kinds.h"), emit_module.kinds_header())
     for module, items in bindings.items():
         extension = MODULES[module].extension
         write(os.path.join(output, f"{extension}-generated.c"),
-              emit_c.module_source(extension, items))
-        write(os.path.join(output, f"{extension}-impl.h"), emit_c.impl_header(extension, items))
+              emit_module.module_source(extension, items))
+        write(os.path.join(output, f"{extension}-impl.h"), emit_module.impl_header(extension, items))
         pymodule = MODULES[module].python
         write(os.path.join(output, f"{pymodule}.py"),
               emit_py.module_source(module, apis[module], combined, items, override_dir))

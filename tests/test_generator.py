@@ -14,7 +14,7 @@ API = os.path.join(ROOT, "api")
 sys.path.insert(0, ROOT)
 
 import generator  # noqa: E402
-from codegen import classify, emit_c, emit_py, model, pytypes, rules  # noqa: E402
+from codegen import classify, emit_c, emit_module, emit_py, model, pytypes, rules  # noqa: E402
 from codegen.modules import MODULES  # noqa: E402
 
 sys.path.remove(ROOT)
@@ -108,7 +108,7 @@ def test_a_filled_struct_is_returned_as_its_fields(bindings):
 def test_each_record_libvirt_allocates_is_converted_by_its_declared_converter(bindings):
     b = bindings["virDomainGetFSInfo"]
     assert (b.shape, b.count_function.name) == (classify.RECORD_LIST, "virDomainFSInfoFree")
-    header = emit_c.impl_header("libvirtmod", list(bindings.values()))
+    header = emit_module.impl_header("libvirtmod", list(bindings.values()))
     assert "PyObject *lv_fs_info(Py_ssize_t i, void *records);" in header
 
 
