@@ -58,10 +58,10 @@ typedef struct {
 } lv_object;
 
 /* Read under the GIL.  A call that releases the GIL reads self's handle
- * first, once self is counted in flight (generated: c_self; hand-written:
- * self_handle at the top of the impl, whose entry point counted self): a
- * release by another thread meanwhile clears the field, but leaves the
- * handle itself to the last call in flight. */
+ * first, once self is counted in flight (the generated entry point, into
+ * c_self, which it also passes to a hand-written impl): a release by
+ * another thread meanwhile clears the field, but leaves the handle itself
+ * to the last call in flight. */
 #define LV_HANDLE(obj) (((lv_object *)(obj))->handle)
 #define LV_STATE(obj) (((lv_object *)(obj))->st)
 

@@ -623,10 +623,29 @@ _SHAPE_BODIES = {
 }
 
 
+def impl_takes_handle(binding: Binding) -> bool:
+    """Whether a hand-written impl gets self's handle, typed as its class's
+    C handle (rules.CLASSES): the methods whose self libvirt takes as its
+    first argument, but not the one releasing self (it has no handle to
+    use)."""
+    return (_passes_self(binding) and not binding.releases
+            and binding.function.args[0].ctype == rules.CLASSES[binding.pyclass][0])
+
+
+def impl_handle_name(binding: Binding) -> str:
+    """The impl's parameter for self's handle: libvirt's name of it."""
+    name = binding.function.args[0].name
+    assert name not in {p.name for p in binding.params}, binding.function.name
+    return name
+
+
 def _impl_call(fn: CFunction) -> str:
     """Calling the hand-written impl with the converted arguments."""
     binding = fn.binding
     args = ["self" if binding.pyclass else "module", fn.state()]
+    takes_handle = impl_takes_handle(binding)
+    if takes_handle:
+        args.append("c_self")
     shared = rules.SHARED_IMPLS.get(binding.function.name)
     if shared:
         args.append(shared[1])
@@ -635,8 +654,10 @@ def _impl_call(fn: CFunction) -> str:
     call = f"{impl_name(binding)}({', '.join(args)})"
     cleanup = _pair_cleanup(binding)
     # The impl may release the GIL around libvirt calls: its objects count
-    # as in flight throughout.
+    # as in flight throughout, and self's handle is read once counted.
     enter = _count_in_flight(binding, "lv_call_enter")
+    if takes_handle:
+        enter += _self_handle(fn)
     if not cleanup and not enter:
         return f"    return {call};\n"
     fn.declare("PyObject *result")

@@ -11,7 +11,8 @@ from . import classify as C
 from . import rules
 from .classify import Binding
 from .emit_c import (HEADER, PAIRED_KINDS, c_string, call_flags, docstring, entry_name,
-                     entry_point, impl_name, kind_enum)
+                     entry_point, impl_handle_name, impl_name, impl_takes_handle,
+                     kind_enum)
 from .modules import BY_EXTENSION
 
 
@@ -194,10 +195,13 @@ _IMPL_TYPES = {"str": "const char *", "double": "double", "bool": "int",
 
 def impl_parameters(binding: Binding) -> list[str]:
     """The C parameters of a hand-written binding's impl function: the
-    object or module, the module state, then each Python parameter as its
+    object or module, the module state, self's handle where the impl gets
+    it (emit_c.impl_takes_handle), then each Python parameter as its
     declaration converts it (two C parameters for a list: items, count)."""
     first = "PyObject *self" if binding.pyclass else "PyObject *module"
     result = [first, "lv_state *st"]
+    if impl_takes_handle(binding):
+        result.append(f"{rules.CLASSES[binding.pyclass][0]} {impl_handle_name(binding)}")
     for p in binding.params:
         if p.kind in PAIRED_KINDS:
             item = {"fd_array": "int *", "uint_array": "unsigned int *"}[p.kind]

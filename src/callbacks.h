@@ -168,12 +168,13 @@ extern const lv_event_family lv_nodedev_family;
 extern const lv_event_family lv_secret_family;
 
 /* <family>EventRegisterAny(obj, eventID, cb, opaque) and
- * <family>EventDeregisterAny(callbackID) on the connection `self`, for
- * every family (rules.SHARED_IMPLS): libvirt's callback id, and None as
- * the reference binding returns. */
-PyObject *lv_event_register_any(PyObject *self, lv_state *st, const lv_event_family *fam,
-                                void *obj, int id, PyObject *cb, PyObject *opaque);
-PyObject *lv_event_deregister_any(PyObject *self, lv_state *st, const lv_event_family *fam,
-                                  int id);
+ * <family>EventDeregisterAny(callbackID) on the connection `self` (its
+ * handle `conn`), for every family (rules.SHARED_IMPLS): libvirt's
+ * callback id, and None as the reference binding returns. */
+PyObject *lv_event_register_any(PyObject *self, lv_state *st, virConnectPtr conn,
+                                const lv_event_family *fam, void *obj, int id, PyObject *cb,
+                                PyObject *opaque);
+PyObject *lv_event_deregister_any(PyObject *self, lv_state *st, virConnectPtr conn,
+                                  const lv_event_family *fam, int id);
 
 #endif

@@ -46,10 +46,9 @@ lv_close_cb(virConnectPtr conn, int reason, void *opaque)
 }
 
 PyObject *
-lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *cb,
-                                        PyObject *opaque)
+lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, virConnectPtr conn,
+                                        PyObject *cb, PyObject *opaque)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     lv_close_call call, **link;
     lv_reg *r;
     int rc;
@@ -63,7 +62,7 @@ lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *
     st->close_inflight = &call;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virConnectRegisterCloseCallback(self_handle, lv_close_cb, r, lv_reg_free);
+    rc = virConnectRegisterCloseCallback(conn, lv_close_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
 
     for (link = &st->close_inflight; *link != &call; link = &(*link)->next)
@@ -79,14 +78,13 @@ lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, PyObject *
 }
 
 PyObject *
-lv_impl_virConnectUnregisterCloseCallback(PyObject *self, lv_state *st)
+lv_impl_virConnectUnregisterCloseCallback(PyObject *self, lv_state *st, virConnectPtr conn)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     lv_reg *r, *next, *orphans = NULL;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virConnectUnregisterCloseCallback(self_handle, lv_close_cb);
+    rc = virConnectUnregisterCloseCallback(conn, lv_close_cb);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virConnectUnregisterCloseCallback");

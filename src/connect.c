@@ -97,15 +97,14 @@ lv_domain_stats_list(lv_state *st, PyObject *conn, virDomainStatsRecordPtr *reco
 }
 
 PyObject *
-lv_impl_virConnectGetAllDomainStats(PyObject *self, lv_state *st, unsigned int stats,
-                                    unsigned int flags)
+lv_impl_virConnectGetAllDomainStats(PyObject *self, lv_state *st, virConnectPtr conn,
+                                    unsigned int stats, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virDomainStatsRecordPtr *records = NULL;
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virConnectGetAllDomainStats(self_handle, stats, &records, flags);
+    n = virConnectGetAllDomainStats(conn, stats, &records, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virConnectGetAllDomainStats");
@@ -113,8 +112,8 @@ lv_impl_virConnectGetAllDomainStats(PyObject *self, lv_state *st, unsigned int s
 }
 
 PyObject *
-lv_impl_virDomainListGetStats(PyObject *self, lv_state *st, PyObject *doms_arg,
-                              unsigned int stats, unsigned int flags)
+lv_impl_virDomainListGetStats(PyObject *self, lv_state *st, PyObject *doms_arg, unsigned int stats,
+                              unsigned int flags)
 {
     PyObject *seq;
     virDomainStatsRecordPtr *records = NULL;
@@ -159,19 +158,19 @@ lv_impl_virDomainListGetStats(PyObject *self, lv_state *st, PyObject *doms_arg,
 }
 
 PyObject *
-lv_impl_virNodeGetCPUStats(PyObject *self, lv_state *st, int cpu, unsigned int flags)
+lv_impl_virNodeGetCPUStats(PyObject *self, lv_state *st, virConnectPtr conn, int cpu,
+                           unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *dict = NULL;
     int nparams = 0, rc;
     virNodeCPUStatsPtr params = NULL;
 
     /* Count, then fetch, in one release of the GIL. */
     Py_BEGIN_ALLOW_THREADS
-    rc = virNodeGetCPUStats(self_handle, cpu, NULL, &nparams, flags);
+    rc = virNodeGetCPUStats(conn, cpu, NULL, &nparams, flags);
     if (rc >= 0 && nparams > 0) {
         params = calloc(nparams, sizeof(*params));
-        rc = params != NULL ? virNodeGetCPUStats(self_handle, cpu, params, &nparams, flags) : -2;
+        rc = params != NULL ? virNodeGetCPUStats(conn, cpu, params, &nparams, flags) : -2;
     }
     Py_END_ALLOW_THREADS
     if (rc < 0) {
@@ -187,22 +186,22 @@ lv_impl_virNodeGetCPUStats(PyObject *self, lv_state *st, int cpu, unsigned int f
 /* ---- virConnect: host information ------------------------------------------ */
 
 PyObject *
-lv_impl_virNodeGetMemoryStats(PyObject *self, lv_state *st, int cell, unsigned int flags)
+lv_impl_virNodeGetMemoryStats(PyObject *self, lv_state *st, virConnectPtr conn, int cell,
+                              unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *dict;
     int nparams = 0, rc;
     virNodeMemoryStatsPtr params = NULL;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virNodeGetMemoryStats(self_handle, cell, NULL, &nparams, flags);
+    rc = virNodeGetMemoryStats(conn, cell, NULL, &nparams, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virNodeGetMemoryStats");
     if (nparams > 0 && (params = PyMem_Calloc(nparams, sizeof(*params))) == NULL)
         return PyErr_NoMemory();
     Py_BEGIN_ALLOW_THREADS
-    rc = nparams ? virNodeGetMemoryStats(self_handle, cell, params, &nparams, flags) : 0;
+    rc = nparams ? virNodeGetMemoryStats(conn, cell, params, &nparams, flags) : 0;
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         PyMem_Free(params);
@@ -221,9 +220,9 @@ lv_ullong_item(Py_ssize_t i, void *values)
 }
 
 PyObject *
-lv_impl_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, int start, int maxcells)
+lv_impl_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, virConnectPtr conn, int start,
+                                  int maxcells)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *list;
     int n;
     unsigned long long *mems;
@@ -232,7 +231,7 @@ lv_impl_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, int start, int m
     if ((mems = PyMem_Calloc(maxcells > 0 ? maxcells : 1, sizeof(*mems))) == NULL)
         return PyErr_NoMemory();
     Py_BEGIN_ALLOW_THREADS
-    n = virNodeGetCellsFreeMemory(self_handle, mems, start, maxcells);
+    n = virNodeGetCellsFreeMemory(conn, mems, start, maxcells);
     Py_END_ALLOW_THREADS
     if (n < 0) {
         PyMem_Free(mems);
@@ -246,11 +245,10 @@ lv_impl_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, int start, int m
 }
 
 PyObject *
-lv_impl_virNodeGetFreePages(PyObject *self, lv_state *st, unsigned int *pages,
+lv_impl_virNodeGetFreePages(PyObject *self, lv_state *st, virConnectPtr conn, unsigned int *pages,
                             unsigned int npages, int start, unsigned int ncells,
                             unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *result = NULL;
     unsigned long long *counts = NULL;
     int n;
@@ -266,7 +264,7 @@ lv_impl_virNodeGetFreePages(PyObject *self, lv_state *st, unsigned int *pages,
         goto done;
     }
     Py_BEGIN_ALLOW_THREADS
-    n = virNodeGetFreePages(self_handle, npages, pages, start, ncells, counts, flags);
+    n = virNodeGetFreePages(conn, npages, pages, start, ncells, counts, flags);
     Py_END_ALLOW_THREADS
     if (n < 0) {
         lv_raise(st, "virNodeGetFreePages");
@@ -303,10 +301,9 @@ done:
 }
 
 PyObject *
-lv_impl_virNodeAllocPages(PyObject *self, lv_state *st, PyObject *pages, int start,
-                          unsigned int ncells, unsigned int flags)
+lv_impl_virNodeAllocPages(PyObject *self, lv_state *st, virConnectPtr conn, PyObject *pages,
+                          int start, unsigned int ncells, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *items = NULL, *result = NULL;
     unsigned int *sizes = NULL;
     unsigned long long *counts = NULL;
@@ -343,7 +340,7 @@ lv_impl_virNodeAllocPages(PyObject *self, lv_state *st, PyObject *pages, int sta
             goto done;
     }
     Py_BEGIN_ALLOW_THREADS
-    rc = virNodeAllocPages(self_handle, (unsigned int)npages, sizes, counts, start, ncells,
+    rc = virNodeAllocPages(conn, (unsigned int)npages, sizes, counts, start, ncells,
                            flags);
     Py_END_ALLOW_THREADS
     result = rc < 0 ? lv_raise(st, "virNodeAllocPages") : PyLong_FromLong(rc);
@@ -355,15 +352,14 @@ done:
 }
 
 PyObject *
-lv_impl_virNodeGetCPUMap(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virNodeGetCPUMap(PyObject *self, lv_state *st, virConnectPtr conn, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     unsigned int online = 0;
     unsigned char *cpumap = NULL;
     int ncpus;
 
     Py_BEGIN_ALLOW_THREADS
-    ncpus = virNodeGetCPUMap(self_handle, &cpumap, &online, flags);
+    ncpus = virNodeGetCPUMap(conn, &cpumap, &online, flags);
     Py_END_ALLOW_THREADS
     if (ncpus < 0)
         return lv_raise(st, "virNodeGetCPUMap");

@@ -34,16 +34,16 @@ lv_iothread_info(Py_ssize_t i, void *ctx)
 }
 
 PyObject *
-lv_impl_virDomainGetIOThreadInfo(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virDomainGetIOThreadInfo(PyObject *self, lv_state *st, virDomainPtr dom,
+                                 unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *list;
     lv_iothreads threads = {NULL, 0};
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    threads.ncpus = virNodeGetCPUMap(virDomainGetConnect(self_handle), NULL, NULL, 0);
-    n = threads.ncpus < 0 ? -1 : virDomainGetIOThreadInfo(self_handle, &threads.info, flags);
+    threads.ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
+    n = threads.ncpus < 0 ? -1 : virDomainGetIOThreadInfo(dom, &threads.info, flags);
     Py_END_ALLOW_THREADS
     if (threads.ncpus < 0)
         return lv_raise(st, "virNodeGetCPUMap");
@@ -75,16 +75,15 @@ lv_interface_addresses(virDomainInterfacePtr iface)
 }
 
 PyObject *
-lv_impl_virDomainInterfaceAddresses(PyObject *self, lv_state *st, unsigned int source,
-                                    unsigned int flags)
+lv_impl_virDomainInterfaceAddresses(PyObject *self, lv_state *st, virDomainPtr dom,
+                                    unsigned int source, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *dict;
     virDomainInterfacePtr *ifaces = NULL;
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainInterfaceAddresses(self_handle, &ifaces, source, flags);
+    n = virDomainInterfaceAddresses(dom, &ifaces, source, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainInterfaceAddresses");
@@ -154,23 +153,21 @@ lv_vcpu_info(Py_ssize_t i, void *info)
 }
 
 PyObject *
-lv_impl_virDomainGetVcpus(PyObject *self, lv_state *st)
+lv_impl_virDomainGetVcpus(PyObject *self, lv_state *st, virDomainPtr domain)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
-    virDomainPtr dom = self_handle;
     virVcpuInfoPtr info;
     lv_vcpu_maps m;
     PyObject *infos = NULL, *maps = NULL;
     int n;
 
-    if (lv_vcpu_maps_new(st, dom, &m) < 0)
+    if (lv_vcpu_maps_new(st, domain, &m) < 0)
         return NULL;
     if ((info = PyMem_Calloc(m.nvcpus ? m.nvcpus : 1, sizeof(*info))) == NULL) {
         PyMem_Free(m.maps);
         return PyErr_NoMemory();
     }
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetVcpus(dom, info, m.nvcpus, m.maps, m.maplen);
+    n = virDomainGetVcpus(domain, info, m.nvcpus, m.maps, m.maplen);
     Py_END_ALLOW_THREADS
     if (n < 0) {
         lv_raise(st, "virDomainGetVcpus");
@@ -191,18 +188,17 @@ lv_impl_virDomainGetVcpus(PyObject *self, lv_state *st)
 /* ---- virDomain: CPU maps ------------------------------------------------ */
 
 PyObject *
-lv_impl_virDomainGetVcpuPinInfo(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virDomainGetVcpuPinInfo(PyObject *self, lv_state *st, virDomainPtr domain,
+                                unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
-    virDomainPtr dom = self_handle;
     PyObject *list;
     lv_vcpu_maps m;
     int rc;
 
-    if (lv_vcpu_maps_new(st, dom, &m) < 0)
+    if (lv_vcpu_maps_new(st, domain, &m) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetVcpuPinInfo(dom, m.nvcpus, m.maps, m.maplen, flags);
+    rc = virDomainGetVcpuPinInfo(domain, m.nvcpus, m.maps, m.maplen, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         PyMem_Free(m.maps);
@@ -214,16 +210,15 @@ lv_impl_virDomainGetVcpuPinInfo(PyObject *self, lv_state *st, unsigned int flags
 }
 
 PyObject *
-lv_impl_virDomainGetEmulatorPinInfo(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virDomainGetEmulatorPinInfo(PyObject *self, lv_state *st, virDomainPtr domain,
+                                    unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
-    virDomainPtr dom = self_handle;
     PyObject *result;
     unsigned char *cpumap;
     int ncpus, maplen, rc;
 
     Py_BEGIN_ALLOW_THREADS
-    ncpus = virNodeGetCPUMap(virDomainGetConnect(dom), NULL, NULL, 0);
+    ncpus = virNodeGetCPUMap(virDomainGetConnect(domain), NULL, NULL, 0);
     Py_END_ALLOW_THREADS
     if (ncpus < 0)
         return lv_raise(st, "virNodeGetCPUMap");
@@ -231,7 +226,7 @@ lv_impl_virDomainGetEmulatorPinInfo(PyObject *self, lv_state *st, unsigned int f
     if ((cpumap = PyMem_Calloc(maplen ? maplen : 1, 1)) == NULL)
         return PyErr_NoMemory();
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetEmulatorPinInfo(dom, cpumap, maplen, flags);
+    rc = virDomainGetEmulatorPinInfo(domain, cpumap, maplen, flags);
     Py_END_ALLOW_THREADS
     /* 0 (no pinning) leaves the map clear: all False */
     result = rc < 0 ? lv_raise(st, "virDomainGetEmulatorPinInfo")
@@ -244,10 +239,9 @@ lv_impl_virDomainGetEmulatorPinInfo(PyObject *self, lv_state *st, unsigned int f
 
 /* size bytes read by a peek function into a new bytes object. */
 static PyObject *
-lv_peek(PyObject *self, lv_state *st, const char *func, int block, const char *disk,
+lv_peek(lv_state *st, virDomainPtr dom, const char *func, int block, const char *disk,
         unsigned long long offset, size_t size, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *buffer;
     int rc;
 
@@ -261,9 +255,9 @@ lv_peek(PyObject *self, lv_state *st, const char *func, int block, const char *d
      * without the GIL. */
     Py_BEGIN_ALLOW_THREADS
     if (block)
-        rc = virDomainBlockPeek(self_handle, disk, offset, size, PyBytes_AsString(buffer), flags);
+        rc = virDomainBlockPeek(dom, disk, offset, size, PyBytes_AsString(buffer), flags);
     else
-        rc = virDomainMemoryPeek(self_handle, offset, size, PyBytes_AsString(buffer), flags);
+        rc = virDomainMemoryPeek(dom, offset, size, PyBytes_AsString(buffer), flags);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         Py_DECREF(buffer);
@@ -273,27 +267,26 @@ lv_peek(PyObject *self, lv_state *st, const char *func, int block, const char *d
 }
 
 PyObject *
-lv_impl_virDomainBlockPeek(PyObject *self, lv_state *st, const char *disk,
+lv_impl_virDomainBlockPeek(PyObject *self, lv_state *st, virDomainPtr dom, const char *disk,
                            unsigned long long offset, size_t size, unsigned int flags)
 {
-    return lv_peek(self, st, "virDomainBlockPeek", 1, disk, offset, size, flags);
+    return lv_peek(st, dom, "virDomainBlockPeek", 1, disk, offset, size, flags);
 }
 
 PyObject *
-lv_impl_virDomainMemoryPeek(PyObject *self, lv_state *st, unsigned long long start,
-                            size_t size, unsigned int flags)
+lv_impl_virDomainMemoryPeek(PyObject *self, lv_state *st, virDomainPtr dom,
+                            unsigned long long start, size_t size, unsigned int flags)
 {
-    return lv_peek(self, st, "virDomainMemoryPeek", 0, NULL, start, size, flags);
+    return lv_peek(st, dom, "virDomainMemoryPeek", 0, NULL, start, size, flags);
 }
 
 /* ---- virDomain: lists in ------------------------------------------------ */
 
 PyObject *
-lv_impl_virDomainSendKey(PyObject *self, lv_state *st, unsigned int codeset,
+lv_impl_virDomainSendKey(PyObject *self, lv_state *st, virDomainPtr domain, unsigned int codeset,
                          unsigned int holdtime, PyObject *keycodes, int nkeycodes,
                          unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     unsigned int *codes, ncodes;
     int rc;
 
@@ -304,7 +297,7 @@ lv_impl_virDomainSendKey(PyObject *self, lv_state *st, unsigned int codeset,
     if (lv_arg_uint_array(keycodes, "keycodes", &codes, &ncodes) < 0)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainSendKey(self_handle, codeset, holdtime, codes, nkeycodes, flags);
+    rc = virDomainSendKey(domain, codeset, holdtime, codes, nkeycodes, flags);
     Py_END_ALLOW_THREADS
     PyMem_Free(codes);
     if (rc < 0)

@@ -6,14 +6,13 @@
 /* ---- virDomain --------------------------------------------------------- */
 
 PyObject *
-lv_impl_virDomainGetInfo(PyObject *self, lv_state *st)
+lv_impl_virDomainGetInfo(PyObject *self, lv_state *st, virDomainPtr domain)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virDomainInfo info;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetInfo(self_handle, &info);
+    rc = virDomainGetInfo(domain, &info);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetInfo");
@@ -28,13 +27,12 @@ lv_impl_virDomainGetInfo(PyObject *self, lv_state *st)
 }
 
 PyObject *
-lv_impl_virDomainGetState(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virDomainGetState(PyObject *self, lv_state *st, virDomainPtr domain, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     int state, reason, rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetState(self_handle, &state, &reason, flags);
+    rc = virDomainGetState(domain, &state, &reason, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetState");
@@ -72,15 +70,14 @@ lv_memory_stat_keys_init(lv_state *st)
 }
 
 PyObject *
-lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st)
+lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st, virDomainPtr dom)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
     int n;
     PyObject *dict;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainMemoryStats(self_handle, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+    n = virDomainMemoryStats(dom, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainMemoryStats");
@@ -103,14 +100,13 @@ lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st)
 }
 
 PyObject *
-lv_impl_virDomainGetSchedulerType(PyObject *self, lv_state *st)
+lv_impl_virDomainGetSchedulerType(PyObject *self, lv_state *st, virDomainPtr domain)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     int nparams = 0;
     char *type;
 
     Py_BEGIN_ALLOW_THREADS
-    type = virDomainGetSchedulerType(self_handle, &nparams);
+    type = virDomainGetSchedulerType(domain, &nparams);
     Py_END_ALLOW_THREADS
     if (type == NULL)
         return lv_raise(st, "virDomainGetSchedulerType");
@@ -161,16 +157,16 @@ lv_libvirt_params_free(virTypedParameterPtr params, int nparams)
 }
 
 static PyObject *
-lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned int flags)
+lv_scheduler_parameters(lv_state *st, virDomainPtr domain, int with_flags,
+                        unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virTypedParameterPtr params = NULL;
     int nparams = 0;
     PyObject *dict;
     const char *func = with_flags ? "virDomainGetSchedulerParametersFlags"
                                   : "virDomainGetSchedulerParameters";
 
-    switch (lv_get_scheduler_params(self_handle, with_flags, flags, &params, &nparams)) {
+    switch (lv_get_scheduler_params(domain, with_flags, flags, &params, &nparams)) {
     case -1:
         return lv_raise(st, func);
     case -2:
@@ -182,22 +178,22 @@ lv_scheduler_parameters(PyObject *self, lv_state *st, int with_flags, unsigned i
 }
 
 PyObject *
-lv_impl_virDomainGetSchedulerParameters(PyObject *self, lv_state *st)
+lv_impl_virDomainGetSchedulerParameters(PyObject *self, lv_state *st, virDomainPtr domain)
 {
-    return lv_scheduler_parameters(self, st, 0, 0);
+    return lv_scheduler_parameters(st, domain, 0, 0);
 }
 
 PyObject *
-lv_impl_virDomainGetSchedulerParametersFlags(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virDomainGetSchedulerParametersFlags(PyObject *self, lv_state *st, virDomainPtr domain,
+                                             unsigned int flags)
 {
-    return lv_scheduler_parameters(self, st, 1, flags);
+    return lv_scheduler_parameters(st, domain, 1, flags);
 }
 
 static PyObject *
-lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
+lv_set_scheduler_parameters(lv_state *st, virDomainPtr domain, PyObject *dict,
                             int with_flags, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virTypedParameterPtr known = NULL, params = NULL;
     int nknown = 0, nparams = 0, rc;
     const char *func = with_flags ? "virDomainSetSchedulerParametersFlags"
@@ -206,7 +202,7 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
     if (lv_arg_params_dict(dict, 0) < 0)   /* before asking libvirt, as the reference */
         return NULL;
     /* The current parameters tell each value's C type. */
-    switch (lv_get_scheduler_params(self_handle, with_flags,
+    switch (lv_get_scheduler_params(domain, with_flags,
                                     flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG),
                                     &known, &nknown)) {
     case -1:
@@ -220,9 +216,9 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     if (with_flags)
-        rc = virDomainSetSchedulerParametersFlags(self_handle, params, nparams, flags);
+        rc = virDomainSetSchedulerParametersFlags(domain, params, nparams, flags);
     else
-        rc = virDomainSetSchedulerParameters(self_handle, params, nparams);
+        rc = virDomainSetSchedulerParameters(domain, params, nparams);
     Py_END_ALLOW_THREADS
     lv_typed_params_free(params, nparams);
     if (rc < 0)
@@ -231,28 +227,28 @@ lv_set_scheduler_parameters(PyObject *self, lv_state *st, PyObject *dict,
 }
 
 PyObject *
-lv_impl_virDomainSetSchedulerParameters(PyObject *self, lv_state *st, PyObject *params)
+lv_impl_virDomainSetSchedulerParameters(PyObject *self, lv_state *st, virDomainPtr domain,
+                                        PyObject *params)
 {
-    return lv_set_scheduler_parameters(self, st, params, 0, 0);
+    return lv_set_scheduler_parameters(st, domain, params, 0, 0);
 }
 
 PyObject *
-lv_impl_virDomainSetSchedulerParametersFlags(PyObject *self, lv_state *st, PyObject *params,
-                                             unsigned int flags)
+lv_impl_virDomainSetSchedulerParametersFlags(PyObject *self, lv_state *st, virDomainPtr domain,
+                                             PyObject *params, unsigned int flags)
 {
-    return lv_set_scheduler_parameters(self, st, params, 1, flags);
+    return lv_set_scheduler_parameters(st, domain, params, 1, flags);
 }
 
 PyObject *
-lv_impl_virDomainGetTime(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virDomainGetTime(PyObject *self, lv_state *st, virDomainPtr dom, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     unsigned int nseconds = 0;
     long long seconds = 0;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetTime(self_handle, &seconds, &nseconds, flags);
+    rc = virDomainGetTime(dom, &seconds, &nseconds, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetTime");
@@ -260,9 +256,9 @@ lv_impl_virDomainGetTime(PyObject *self, lv_state *st, unsigned int flags)
 }
 
 PyObject *
-lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned int flags)
+lv_impl_virDomainSetTime(PyObject *self, lv_state *st, virDomainPtr dom, PyObject *time,
+                         unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *value;
     unsigned int nseconds = 0;
     long long seconds = 0;
@@ -294,7 +290,7 @@ lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned 
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainSetTime(self_handle, seconds, nseconds, flags);
+    rc = virDomainSetTime(dom, seconds, nseconds, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainSetTime");
@@ -304,15 +300,14 @@ lv_impl_virDomainSetTime(PyObject *self, lv_state *st, PyObject *time, unsigned 
 /* ---- virDomain: block jobs, security labels, errors, job and CPU stats --- */
 
 PyObject *
-lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, const char *path,
+lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, virDomainPtr dom, const char *path,
                                  unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virDomainBlockJobInfo info;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetBlockJobInfo(self_handle, path, &info, flags);
+    rc = virDomainGetBlockJobInfo(dom, path, &info, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetBlockJobInfo");
@@ -332,15 +327,14 @@ lv_security_label_item(Py_ssize_t i, void *labels)
 }
 
 PyObject *
-lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
+lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st, virDomainPtr domain)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     virSecurityLabelPtr labels = NULL;
     PyObject *list;
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetSecurityLabelList(self_handle, &labels);
+    n = virDomainGetSecurityLabelList(domain, &labels);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainGetSecurityLabelList");
@@ -350,15 +344,14 @@ lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st)
 }
 
 PyObject *
-lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, virDomainPtr dom, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *dict;
     virDomainDiskErrorPtr errors = NULL;
     int n;
 
     Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetDiskErrors(self_handle, NULL, 0, flags);
+    n = virDomainGetDiskErrors(dom, NULL, 0, flags);
     Py_END_ALLOW_THREADS
     if (n < 0)
         return lv_raise(st, "virDomainGetDiskErrors");
@@ -367,7 +360,7 @@ lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
             return PyErr_NoMemory();
         int max = n;
         Py_BEGIN_ALLOW_THREADS
-        n = virDomainGetDiskErrors(self_handle, errors, max, flags);
+        n = virDomainGetDiskErrors(dom, errors, max, flags);
         Py_END_ALLOW_THREADS
         if (n < 0) {
             PyMem_Free(errors);
@@ -388,15 +381,14 @@ lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, unsigned int flags)
 }
 
 PyObject *
-lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, virDomainPtr domain, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *dict;
     virTypedParameterPtr params = NULL;
     int type = 0, nparams = 0, rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetJobStats(self_handle, &type, &params, &nparams, flags);
+    rc = virDomainGetJobStats(domain, &type, &params, &nparams, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virDomainGetJobStats");
@@ -413,10 +405,9 @@ lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, unsigned int flags)
 #define LV_CPU_STATS_PARAMS_MAX 2048
 
 PyObject *
-lv_impl_virDomainGetCPUStats(PyObject *self, lv_state *st, int total, unsigned int flags)
+lv_impl_virDomainGetCPUStats(PyObject *self, lv_state *st, virDomainPtr domain, int total,
+                             unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
-    virDomainPtr dom = self_handle;
     PyObject *list = NULL;
     virTypedParameterPtr params = NULL;
     int ncpus = 1, nparams, chunk, rc = 0;
@@ -424,8 +415,8 @@ lv_impl_virDomainGetCPUStats(PyObject *self, lv_state *st, int total, unsigned i
     /* How many CPUs (per-CPU statistics only) and parameters per CPU. */
     Py_BEGIN_ALLOW_THREADS
     if (!total)
-        ncpus = virDomainGetCPUStats(dom, NULL, 0, 0, 0, flags);
-    nparams = ncpus < 0 ? -1 : virDomainGetCPUStats(dom, NULL, 0, total ? -1 : 0, 1, flags);
+        ncpus = virDomainGetCPUStats(domain, NULL, 0, 0, 0, flags);
+    nparams = ncpus < 0 ? -1 : virDomainGetCPUStats(domain, NULL, 0, total ? -1 : 0, 1, flags);
     Py_END_ALLOW_THREADS
     if (ncpus < 0 || nparams < 0)
         return lv_raise(st, "virDomainGetCPUStats");
@@ -441,7 +432,7 @@ lv_impl_virDomainGetCPUStats(PyObject *self, lv_state *st, int total, unsigned i
         if (nparams > 0) {
             memset(params, 0, (size_t)nparams * count * sizeof(*params));
             Py_BEGIN_ALLOW_THREADS
-            rc = virDomainGetCPUStats(dom, params, nparams, total ? -1 : start, count, flags);
+            rc = virDomainGetCPUStats(domain, params, nparams, total ? -1 : start, count, flags);
             Py_END_ALLOW_THREADS
             if (rc < 0) {
                 virTypedParamsClear(params, nparams * count);

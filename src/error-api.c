@@ -41,11 +41,10 @@ lv_impl_virGetLastError(PyObject *module, lv_state *st)
 }
 
 PyObject *
-lv_impl_virConnGetLastError(PyObject *self, lv_state *st)
+lv_impl_virConnGetLastError(PyObject *self, lv_state *st, virConnectPtr conn)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     /* A connection's error slot always exists: code 0 when empty. */
-    virErrorPtr err = virConnGetLastError(self_handle);
+    virErrorPtr err = virConnGetLastError(conn);
     if (err == NULL)
         return lv_raise(st, "virConnGetLastError");
     return lv_error_tuple(err);

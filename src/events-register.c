@@ -6,27 +6,28 @@
 
 /* ---- <family>EventRegisterAny / <family>EventDeregisterAny ---------------- */
 
-/* Register r's callback for event `id` on `obj` (NULL: every object);
- * returns libvirt's callback id, or -1 with libvirtError raised and r
- * released. */
-static int
-lv_event_register(lv_state *st, const lv_event_family *fam, PyObject *self, void *obj, int id,
-                  lv_reg *r)
+/* Registers cb for event `id` on `obj` (NULL: every object): libvirt's
+ * callback id. */
+PyObject *
+lv_event_register_any(PyObject *self, lv_state *st, virConnectPtr conn,
+                      const lv_event_family *fam, void *obj, int id, PyObject *cb,
+                      PyObject *opaque)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     int callback_id;
+    lv_reg *r;
 
+    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
+        return NULL;
     if (id < 0 || id >= fam->nids || fam->callbacks[id] == NULL) {
         /* Unknown to libvirt, or newer than this binding: either way no
          * C callback of the right signature to give it.  Like the
          * reference binding, libvirtError without a libvirt error. */
         lv_reg_release(r);
         virResetLastError();
-        lv_raise(st, fam->cname);
-        return -1;
+        return lv_raise(st, fam->cname);
     }
     Py_BEGIN_ALLOW_THREADS
-    callback_id = fam->reg(self_handle, obj, id, fam->callbacks[id], r, lv_reg_free);
+    callback_id = fam->reg(conn, obj, id, fam->callbacks[id], r, lv_reg_free);
     /* Recorded at once: r is libvirt's now, freed only through the id
      * (which no one else knows yet), or with the connection (which r
      * keeps). */
@@ -36,36 +37,21 @@ lv_event_register(lv_state *st, const lv_event_family *fam, PyObject *self, void
     if (callback_id < 0) {
         /* libvirt did not take it: the free function will not run */
         lv_reg_release(r);
-        lv_raise(st, fam->cname);
-        return -1;
+        return lv_raise(st, fam->cname);
     }
-    return callback_id;
-}
-
-PyObject *
-lv_event_register_any(PyObject *self, lv_state *st, const lv_event_family *fam, void *obj,
-                      int id, PyObject *cb, PyObject *opaque)
-{
-    int callback_id;
-    lv_reg *r;
-
-    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
-        return NULL;
-    if ((callback_id = lv_event_register(st, fam, self, obj, id, r)) < 0)
-        return NULL;
     return PyLong_FromLong(callback_id);
 }
 
 /* Deregistering: libvirt frees the registration (now, or once an event
  * being dispatched to it returns). */
 PyObject *
-lv_event_deregister_any(PyObject *self, lv_state *st, const lv_event_family *fam, int id)
+lv_event_deregister_any(PyObject *self, lv_state *st, virConnectPtr conn,
+                        const lv_event_family *fam, int id)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = fam->dereg(self_handle, id);
+    rc = fam->dereg(conn, id);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, fam->dereg_cname);
@@ -125,10 +111,9 @@ lv_legacy_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *
 }
 
 PyObject *
-lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb,
-                                      PyObject *opaque)
+lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, virConnectPtr conn,
+                                      PyObject *cb, PyObject *opaque)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *callbacks;
     lv_reg *r;
     int rc;
@@ -149,7 +134,7 @@ lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb
     r->on_free = lv_legacy_unlink;
     lv_reg_link(&st->legacy_regs, r);
     Py_BEGIN_ALLOW_THREADS
-    rc = virConnectDomainEventRegister(self_handle, lv_legacy_cb, r, lv_reg_free);
+    rc = virConnectDomainEventRegister(conn, lv_legacy_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         /* Not taken by libvirt.  (Callables other threads added to r
@@ -162,9 +147,9 @@ lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, PyObject *cb
 }
 
 PyObject *
-lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *cb)
+lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, virConnectPtr conn,
+                                        PyObject *cb)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     lv_reg *r;
     int rc;
 
@@ -181,7 +166,7 @@ lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *
      * new registration must not join it meanwhile. */
     lv_legacy_unlink(r);
     Py_BEGIN_ALLOW_THREADS
-    rc = virConnectDomainEventDeregister(self_handle, lv_legacy_cb);
+    rc = virConnectDomainEventDeregister(conn, lv_legacy_cb);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virConnectDomainEventDeregister");

@@ -25,15 +25,14 @@ lv_dhcp_lease(Py_ssize_t i, void *leases)
 /* ---- virSecret ------------------------------------------------------------- */
 
 PyObject *
-lv_impl_virSecretGetValue(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virSecretGetValue(PyObject *self, lv_state *st, virSecretPtr secret, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *result;
     unsigned char *value;
     size_t size = 0;
 
     Py_BEGIN_ALLOW_THREADS
-    value = virSecretGetValue(self_handle, &size, flags);
+    value = virSecretGetValue(secret, &size, flags);
     Py_END_ALLOW_THREADS
     if (value == NULL)
         return lv_raise(st, "virSecretGetValue");
@@ -46,10 +45,9 @@ lv_impl_virSecretGetValue(PyObject *self, lv_state *st, unsigned int flags)
 }
 
 PyObject *
-lv_impl_virSecretSetValue(PyObject *self, lv_state *st, PyObject *value_arg,
+lv_impl_virSecretSetValue(PyObject *self, lv_state *st, virSecretPtr secret, PyObject *value_arg,
                           unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     const char *value;
     Py_ssize_t len = 0;
     int rc;
@@ -70,7 +68,7 @@ lv_impl_virSecretSetValue(PyObject *self, lv_state *st, PyObject *value_arg,
     }
     /* Both are immutable and held by the caller during the call. */
     Py_BEGIN_ALLOW_THREADS
-    rc = virSecretSetValue(self_handle, (const unsigned char *)value, (size_t)len, flags);
+    rc = virSecretSetValue(secret, (const unsigned char *)value, (size_t)len, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virSecretSetValue");

@@ -7,9 +7,8 @@
 /* ---- virStream ------------------------------------------------------------- */
 
 PyObject *
-lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
+lv_impl_virStreamSend(PyObject *self, lv_state *st, virStreamPtr stream, PyObject *data_arg)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     PyObject *data;
     char *buf;
     Py_ssize_t len;
@@ -34,7 +33,7 @@ lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    rc = virStreamSend(self_handle, buf, len);
+    rc = virStreamSend(stream, buf, len);
     Py_END_ALLOW_THREADS
     Py_DECREF(data);
     if (rc == -1)
@@ -56,9 +55,9 @@ lv_impl_virStreamSend(PyObject *self, lv_state *st, PyObject *data_arg)
 #define LV_STREAM_BUF_SIZE (256 * 1024)
 
 static PyObject *
-lv_stream_recv(PyObject *self, lv_state *st, size_t nbytes, int with_flags, unsigned int flags)
+lv_stream_recv(lv_state *st, virStreamPtr stream, size_t nbytes, int with_flags,
+               unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     char *buf;
     int shared, rc;
     PyObject *result = NULL;
@@ -79,9 +78,9 @@ lv_stream_recv(PyObject *self, lv_state *st, size_t nbytes, int with_flags, unsi
     }
     Py_BEGIN_ALLOW_THREADS
     if (with_flags)
-        rc = virStreamRecvFlags(self_handle, buf, nbytes, flags);
+        rc = virStreamRecvFlags(stream, buf, nbytes, flags);
     else
-        rc = virStreamRecv(self_handle, buf, nbytes);
+        rc = virStreamRecv(stream, buf, nbytes);
     Py_END_ALLOW_THREADS
     if (rc >= 0)
         result = PyBytes_FromStringAndSize(buf, rc);
@@ -97,26 +96,26 @@ lv_stream_recv(PyObject *self, lv_state *st, size_t nbytes, int with_flags, unsi
 }
 
 PyObject *
-lv_impl_virStreamRecv(PyObject *self, lv_state *st, size_t nbytes)
+lv_impl_virStreamRecv(PyObject *self, lv_state *st, virStreamPtr stream, size_t nbytes)
 {
-    return lv_stream_recv(self, st, nbytes, 0, 0);
+    return lv_stream_recv(st, stream, nbytes, 0, 0);
 }
 
 PyObject *
-lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, size_t nbytes, unsigned int flags)
+lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, virStreamPtr stream, size_t nbytes,
+                           unsigned int flags)
 {
-    return lv_stream_recv(self, st, nbytes, 1, flags);
+    return lv_stream_recv(st, stream, nbytes, 1, flags);
 }
 
 PyObject *
-lv_impl_virStreamRecvHole(PyObject *self, lv_state *st, unsigned int flags)
+lv_impl_virStreamRecvHole(PyObject *self, lv_state *st, virStreamPtr stream, unsigned int flags)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     long long length = 0;
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
-    rc = virStreamRecvHole(self_handle, &length, flags);
+    rc = virStreamRecvHole(stream, &length, flags);
     Py_END_ALLOW_THREADS
     if (rc < 0)
         return lv_raise(st, "virStreamRecvHole");
@@ -134,17 +133,16 @@ lv_stream_cb(virStreamPtr stream, int events, void *opaque)
 /* cb(stream, events, opaque), with the stream object the callback was
  * added on; eventRemoveCallback() (generated) makes libvirt free it. */
 PyObject *
-lv_impl_virStreamEventAddCallback(PyObject *self, lv_state *st, int events, PyObject *cb,
-                                  PyObject *opaque)
+lv_impl_virStreamEventAddCallback(PyObject *self, lv_state *st, virStreamPtr stream, int events,
+                                  PyObject *cb, PyObject *opaque)
 {
-    void *self_handle = LV_HANDLE(self);   /* see LV_HANDLE */
     lv_reg *r;
     int rc;
 
     if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = virStreamEventAddCallback(self_handle, events, lv_stream_cb, r, lv_reg_free);
+    rc = virStreamEventAddCallback(stream, events, lv_stream_cb, r, lv_reg_free);
     Py_END_ALLOW_THREADS
     if (rc < 0) {
         lv_reg_release(r);

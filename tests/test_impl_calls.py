@@ -1,0 +1,65 @@
+"""What the generated entry point of a hand-written function hands its impl:
+self's handle, typed as libvirt's and read once self is counted in flight,
+for the methods whose self libvirt takes (libvirt-override-api.xml's
+header comment).  On the installed libvirt's API and the override
+descriptions of the tree."""
+
+import os
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+import generator  # noqa: E402
+from codegen import classify, emit_c, emit_module, rules  # noqa: E402
+from codegen.modules import MODULES  # noqa: E402
+
+sys.path.remove(ROOT)
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    apis = {m: generator.pkg_config_api(m) for m in MODULES}
+    _, _, bindings = generator.load(apis, ROOT)
+    return bindings
+
+
+@pytest.fixture(scope="module")
+def core(loaded):
+    return {b.function.name: b for b in loaded["libvirt"]}
+
+
+def test_every_impl_of_a_method_libvirt_takes_self_of_gets_the_typed_handle(loaded):
+    for module, bindings in loaded.items():
+        header = emit_module.impl_header(MODULES[module].extension, bindings)
+        for b in bindings:
+            if b.state != classify.HANDWRITTEN or b.function.name in rules.SHARED_IMPLS:
+                continue
+            start = f"PyObject *{emit_c.impl_name(b)}({'PyObject *self' if b.pyclass else 'PyObject *module'}, lv_state *st"
+            takes = (b.pyclass is not None and not b.releases
+                     and b.function.args[0].ctype == rules.CLASSES[b.pyclass][0])
+            handle = f", {b.function.args[0].ctype} {b.function.args[0].name}" if takes else ""
+            assert start + handle in header, b.function.name
+            assert emit_c.impl_takes_handle(b) == takes, b.function.name
+
+
+def test_the_handle_is_read_after_self_is_counted_in_flight(core):
+    text = emit_c.entry_point(core["virDomainGetInfo"])
+    order = ["lv_call_enter(self);", "c_self = (virDomainPtr)LV_HANDLE(self);",
+             "lv_impl_virDomainGetInfo(self, LV_STATE(self), c_self)", "lv_call_leave(self);"]
+    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+
+
+def test_shared_impls_get_the_handle_before_their_leading_argument(core):
+    text = emit_c.entry_point(core["virConnectNetworkEventDeregisterAny"])
+    assert "lv_event_deregister_any(self, st, c_self, &lv_network_family, a_callbackID)" in text
+
+
+def test_the_releasing_method_and_functions_whose_self_libvirt_does_not_take_get_none(core):
+    # close() releases self; listGetStats() hands libvirt the domains only.
+    for name in ("virConnectClose", "virDomainListGetStats"):
+        assert not emit_c.impl_takes_handle(core[name])
+        assert "c_self" not in emit_c.entry_point(core[name])
