@@ -7,13 +7,15 @@ prototypes of the hand-written functions (<extension>-impl.h).
 
 from __future__ import annotations
 
+import os
+
 from . import classify as C
 from . import rules
 from .classify import Binding
 from .emit_c import (HEADER, PAIRED_KINDS, c_string, call_flags, docstring, entry_name,
                      entry_point, impl_handle_name, impl_name, impl_takes_handle,
                      kind_enum)
-from .modules import BY_EXTENSION
+from .modules import BY_EXTENSION, C_HEADERS
 
 
 def constructor_args() -> str:
@@ -226,11 +228,10 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
     out = [HEADER, f"/* The hand-written functions of {extension}: each gets its Python arguments\n"
            f" * converted by its generated entry point ({extension}-generated.c). */\n"
            f"#ifndef {guard}\n#define {guard}\n\n",
-           '#include "typewrappers.h"\n', f"#include <{BY_EXTENSION[extension].c_header}>\n\n"]
-    shared_headers = sorted({rules.SHARED_IMPLS[b.function.name][2] for b in bindings
-                             if b.function.name in rules.SHARED_IMPLS})
-    out.extend(f'#include "{h}"    /* impls shared by several functions (rules.SHARED_IMPLS) */\n'
-               for h in shared_headers)
+           "/* The hand-written headers: they declare the impls shared by several\n"
+           " * functions (rules.SHARED_IMPLS) and what those take. */\n"]
+    out.extend(f'#include "{os.path.basename(h)}"\n' for h in C_HEADERS)
+    out.append(f"#include <{BY_EXTENSION[extension].c_header}>\n\n")
     for b in bindings:
         if b.state == C.HANDWRITTEN and b.function.name not in rules.SHARED_IMPLS:
             out.append(f"{impl_prototype(b)};\n")

@@ -246,12 +246,13 @@ NAME_LISTS = {
 }
 
 # Hand-written functions that share one impl, which takes a leading
-# argument (after self and the module state) saying which of them it is:
-# name -> (the impl, that argument, the header declaring the impl).
+# argument (after self, the module state and self's handle) saying which
+# of them it is: name -> (the impl, that argument).  A hand-written header
+# (modules.C_HEADERS, all of which the impl header includes) declares it.
 _EVENT_FAMILY = "only the family table (src/callbacks.h) differs between the families"
 SHARED_IMPLS = {
     f"virConnect{fam}Event{verb}Any": (f"lv_event_{verb.lower()}_any", f"&lv_{var}_family",
-                                       "callbacks.h", _EVENT_FAMILY)
+                                       _EVENT_FAMILY)
     for fam, var in (("Domain", "domain"), ("Network", "network"), ("StoragePool", "pool"),
                      ("NodeDevice", "nodedev"), ("Secret", "secret"))
     for verb in ("Register", "Deregister")
