@@ -33,6 +33,7 @@ LIST_ALL = "list_all"          # allocates an array of handles
 NAME_LIST = "name_list"        # fills a caller array sized by a count function
 STR_LIST = "str_list"          # allocates a char ** array of strings, returns its count
 STRUCT_OUT = "struct_out"      # fills one fixed struct: a list or tuple of its fields
+STR_OUT = "str_out"            # int status, one string output (char **) that is the result
 RECORD_LIST = "record_list"    # allocates an array of records, each converted by hand-written C
 TYPED_GET = "typed_get"        # typed parameters into a caller array: ask the count, then fetch
 TYPED_GET_ALLOC = "typed_get_alloc"  # typed parameters in an array libvirt allocates
@@ -87,6 +88,8 @@ class Binding:
     result: str = ""                         # handwritten: the result's Python type
     libvirt_function: bool = True            # False: libvirtmod's own function, not libvirt's
     releases: bool = False                   # handwritten: releases self's handle
+    converts: bool = False                   # handwritten: the entry point calls libvirt,
+                                             # lv_convert_<name> converts what it gave
 
     @property
     def self_class(self) -> str | None:
@@ -115,6 +118,7 @@ class Override:
     libvirt_function: bool = True   # False: libvirtmod's own function, not libvirt's
     info: str = ""
     releases: bool = False     # releases self's handle (close())
+    converts: bool = False     # convert='yes': the entry point makes the one libvirt call
 
 
 # Declared C types of hand-written parameters that are not converted like
@@ -170,9 +174,30 @@ def parse_overrides(source) -> dict[str, Override]:
             blocking=el.get("blocking", "yes") == "yes",
             libvirt_function=el.get("libvirt", "yes") == "yes",
             releases=el.get("releases") == "yes",
+            converts=el.get("convert") == "yes",
             info=inspect.cleandoc(info.text or "") if info is not None else "",
         )
     return result
+
+
+# The two C arguments of a list parameter, adjacent in libvirt's signature.
+_PAIR_CTYPES = {"fd_array": ("unsigned int", "int *"), "uint_array": ("unsigned int *", "unsigned int")}
+
+
+def _with_parts(func: Function, params: tuple[Param, ...]) -> tuple[Param, ...]:
+    """A converted call's parameters (convert='yes'), each list parameter
+    with the two C arguments it stands for."""
+    result = []
+    for p in params:
+        if p.kind in _PAIR_CTYPES:
+            at = next(i for i, (a, b) in enumerate(zip(func.args, func.args[1:]))
+                      if (a.ctype, b.ctype) == _PAIR_CTYPES[p.kind])
+            p = dataclasses.replace(p, parts=(func.args[at].name, func.args[at + 1].name))
+        elif p.name not in {rules.PARAM_NAMES.get((func.name, a.name), a.name) for a in func.args}:
+            raise ClassifyError(f"{func.name}: convert='yes', yet libvirt's signature has no "
+                                f"argument {p.name} (rules.PARAM_NAMES)")
+        result.append(p)
+    return tuple(result)
 
 
 def _default_for(func: Function, arg_name: str, ctype: str) -> str | None:
@@ -301,6 +326,11 @@ def _shape(func: Function, api: Api, owner: str | None):
         return UUID_OUT, (), None
     if last.ctype == "char *" and last.name == rules.UUID_STRING_ARG and len(args) == 1:
         return UUIDSTR_OUT, (), None
+    strs = [i for i, a in enumerate(args) if a.ctype == "char **"]
+    if len(strs) == 1:
+        inputs = _inputs(func, args[:strs[0]] + args[strs[0] + 1:])
+        if inputs is not None:
+            return STR_OUT, inputs, None
     outs = [i for i, a in enumerate(args) if a.ctype in _OUT_SCALARS]
     if len(outs) == 1 and rules.GETTER_WORD in func.name:
         inputs = _inputs(func, args[:outs[0]] + args[outs[0] + 1:])
@@ -449,10 +479,11 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
                 func, HANDWRITTEN,
                 "hand-written override" if override.libvirt_function else "libvirtmod's own function",
                 pyclass=override.pyclass if override.pyclass is not None else pyclass,
-                pyname=override.pyname or pyname, params=override.params,
+                pyname=override.pyname or pyname,
+                params=_with_parts(func, override.params) if override.converts else override.params,
                 blocking=override.blocking, returns=override.returns,
                 result=override.result, libvirt_function=override.libvirt_function,
-                releases=override.releases))
+                releases=override.releases, converts=override.converts))
             continue
         if reason is not None:
             bindings.append(Binding(func, SKIPPED, reason, pyclass, pyname))

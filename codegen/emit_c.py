@@ -235,12 +235,11 @@ def _convert(fn: CFunction, p: Param, index: int, cleanup: str = "") -> str:
                  else f"{src} != NULL && {call} < 0", cleanup)
 
 
-def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
-               function=None) -> str:
-    """The C call's argument list of `function` (default: the binding's):
-    the handle, then the Python parameters with `extra` (the shape's output
-    arguments) spliced in where the C signature has them; `flags`, when
-    given, replaces the flags parameter."""
+def _arguments(binding: Binding, flags: str | None = None, function=None) -> list:
+    """(C argument, its C expression) of each argument of `function`
+    (default: the binding's) after self's handle: a Python parameter's
+    local, `flags` (when given) for the flags parameter, or None for an
+    output the shape supplies."""
     function = function or binding.function
     params = {p.name: p for p in binding.params}
     pair_exprs = {}
@@ -251,23 +250,33 @@ def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
             first, second = (length, value) if p.kind == "fd_array" else (value, length)
             pair_exprs.update({p.parts[0]: first, p.parts[1]: second})
     result = []
-    args = list(function.args)
-    if _passes_self(binding):
-        result.append("c_self")   # read under the GIL by _self_handle()
-        args = args[1:]
-    extra = list(extra)
-    for arg in args:
+    for arg in function.args[1:] if _passes_self(binding) else function.args:
         name = rules.PARAM_NAMES.get((function.name, arg.name), arg.name)
         if arg.name in pair_exprs:
-            result.append(pair_exprs[arg.name])
+            result.append((arg, pair_exprs[arg.name]))
         elif name == rules.FLAGS_ARG and flags is not None:
-            result.append(flags)
+            result.append((arg, flags))
         elif name in params and params[name].kind != "params":
             p = params[name]
             cast = f"({arg.ctype})" if p.kind == "handle" else ""
-            result.append(cast + _local(p))
+            result.append((arg, cast + _local(p)))
         else:
-            result.append(extra.pop(0))
+            result.append((arg, None))
+    return result
+
+
+def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
+               function=None) -> str:
+    """The C call's argument list of `function` (default: the binding's):
+    the handle, then the Python parameters with `extra` (the shape's output
+    arguments) spliced in where the C signature has them; `flags`, when
+    given, replaces the flags parameter."""
+    function = function or binding.function
+    # c_self: read under the GIL by _self_handle()
+    result = ["c_self"] if _passes_self(binding) else []
+    extra = list(extra)
+    for _, expr in _arguments(binding, flags, function):
+        result.append(extra.pop(0) if expr is None else expr)
     assert not extra, function.name
     return ", ".join(result)
 
@@ -305,7 +314,7 @@ def _self_handle(fn: CFunction) -> str:
     if not _passes_self(binding):
         return ""
     ctype = binding.function.args[0].ctype
-    fn.declare(_c_decl(ctype, "c_self"))
+    fn.declare(c_decl(ctype, "c_self"))
     return f"    c_self = ({ctype})LV_HANDLE(self);\n"
 
 
@@ -378,7 +387,7 @@ def _wrap(fn: CFunction, ret: str, value: str) -> str:
             + f"    return lv_wrap({fn.state()}, {kind}, {value}, {_owner(fn.binding, kind)});\n")
 
 
-def _c_decl(ctype: str, name: str) -> str:
+def c_decl(ctype: str, name: str) -> str:
     return f"{ctype}{'' if ctype.endswith('*') else ' '}{name}"
 
 
@@ -389,7 +398,7 @@ def _plain_body(fn: CFunction) -> str:
     call = f"{func.name}({_call_args(binding, [])})"
     if ret == "void":
         return _blocking(fn, f"{call};") + _pair_cleanup(binding) + "    Py_RETURN_NONE;\n"
-    fn.declare(_c_decl(ret, "c_result"))
+    fn.declare(c_decl(ret, "c_result"))
     out = _blocking(fn, f"c_result = {call};") + _pair_cleanup(binding)
     if ret in rules.HANDLE_TYPES:
         return out + _wrap(fn, ret, "c_result")
@@ -407,12 +416,18 @@ def _plain_body(fn: CFunction) -> str:
     return out + f"    return {_INT_TO_PY[ret]}(c_result);\n"
 
 
+_OUT_TO_PY = {**_INT_TO_PY, "char *": "lv_str_free"}
+
+
 def _out_scalar_body(fn: CFunction) -> str:
+    """OUT_SCALAR and STR_OUT: the one output is the result."""
     binding = fn.binding
-    out_type = next(a.ctype for a in binding.function.args if a.ctype in C._OUT_SCALARS)[:-2]
-    fn.declare(f"{out_type} value = 0", "int c_result")
+    out_type = next(a.ctype for a in binding.function.args
+                    if a.ctype in C._OUT_SCALARS or a.ctype == "char **")[:-1].rstrip()
+    fn.declare(c_decl(out_type, "value") + (" = NULL" if out_type == "char *" else " = 0"),
+               "int c_result")
     body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&value'])});")
-    return body + _fail("c_result == -1", "", _raise(fn)) + f"    return {_INT_TO_PY[out_type]}(value);\n"
+    return body + _fail("c_result == -1", "", _raise(fn)) + f"    return {_OUT_TO_PY[out_type]}(value);\n"
 
 
 def _uuid_body(fn: CFunction, string: bool) -> str:
@@ -590,7 +605,7 @@ def _typed_set_body(fn: CFunction) -> str:
                    f"&params, &nparams)")
     ret = func.return_type
     fn.declare("virTypedParameterPtr params = NULL", "int nparams = 0", "int converted = 0",
-               _c_decl(ret, "result"))
+               c_decl(ret, "result"))
     body += only_a_dict + f"    converted = {convert};\n" + release
     body += _fail("converted < 0", "")
     # The dict's values may run Python code (__index__, __bool__) that
@@ -610,6 +625,7 @@ def _typed_set_body(fn: CFunction) -> str:
 _SHAPE_BODIES = {
     C.PLAIN: _plain_body,
     C.OUT_SCALAR: _out_scalar_body,
+    C.STR_OUT: _out_scalar_body,
     C.UUID_OUT: lambda fn: _uuid_body(fn, string=False),
     C.UUIDSTR_OUT: lambda fn: _uuid_body(fn, string=True),
     C.LIST_ALL: _list_all_body,
@@ -665,6 +681,47 @@ def _impl_call(fn: CFunction) -> str:
             f"{cleanup}    return result;\n")
 
 
+def converter_name(binding: Binding) -> str:
+    """The hand-written function converting a converted call's results."""
+    return "lv_convert_" + binding.function.name
+
+
+def converter_outputs(binding: Binding) -> list[tuple[str, str, bool]]:
+    """(name, C type the converter gets, whether it is a struct libvirt
+    fills) of each output of a converted call: the C arguments no Python
+    parameter gives, in libvirt's order.  A `T *` output is a T the call
+    fills and the converter gets; a struct pointer type (virDomainInfoPtr)
+    is a struct the call fills, which the converter gets a pointer to."""
+    result = []
+    for arg, expr in _arguments(binding):
+        if expr is None:
+            struct = not arg.ctype.endswith("*")
+            result.append((arg.name, arg.ctype if struct else arg.ctype[:-1].rstrip(), struct))
+    return result
+
+
+def _converted_body(fn: CFunction) -> str:
+    """A converted call (convert='yes'): libvirt called as a generated
+    function is, and its result and outputs handed to the converter."""
+    binding = fn.binding
+    ret = binding.function.return_type
+    extra, passed = [], []
+    for name, ctype, struct in converter_outputs(binding):
+        local = "o_" + name
+        if struct:
+            fn.declare(f"{ctype[:-len('Ptr')]} {local}")
+        else:
+            fn.declare(c_decl(ctype, local) + (" = NULL" if ctype.endswith("*") else " = 0"))
+        extra.append("&" + local)
+        passed.append("&" + local if struct else local)
+    fn.declare(c_decl(ret, "c_result"))
+    body = (_blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, extra)});")
+            + _pair_cleanup(binding))
+    failed = "c_result == NULL" if ret.endswith("*") else "c_result < 0"
+    args = ", ".join(["self" if binding.pyclass else "module", fn.state(), "c_result", *passed])
+    return body + _fail(failed, "", _raise(fn)) + f"    return {converter_name(binding)}({args});\n"
+
+
 def _state_expr(binding: Binding) -> str:
     if binding.pyclass:
         return "LV_STATE(self)"
@@ -700,7 +757,7 @@ def entry_point(binding: Binding) -> str:
             if params[i].kind in PAIRED_KINDS:
                 cleanup += _release(params[i], "        ")
     if binding.state == C.HANDWRITTEN:
-        fn.add(_impl_call(fn))
+        fn.add(_converted_body(fn) if binding.converts else _impl_call(fn))
     else:
         assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name
         if binding.shape != C.TYPED_SET:

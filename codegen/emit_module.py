@@ -12,9 +12,9 @@ import os
 from . import classify as C
 from . import rules
 from .classify import Binding
-from .emit_c import (HEADER, PAIRED_KINDS, c_string, call_flags, docstring, entry_name,
-                     entry_point, impl_handle_name, impl_name, impl_takes_handle,
-                     kind_enum)
+from .emit_c import (HEADER, PAIRED_KINDS, c_decl, c_string, call_flags, converter_name,
+                     converter_outputs, docstring, entry_name, entry_point, impl_handle_name,
+                     impl_name, impl_takes_handle, kind_enum)
 from .modules import BY_EXTENSION, C_HEADERS
 
 
@@ -217,6 +217,12 @@ def impl_parameters(binding: Binding) -> list[str]:
 
 
 def impl_prototype(binding: Binding) -> str:
+    if binding.converts:
+        # the result libvirt returned, then its outputs (emit_c.converter_outputs)
+        params = [impl_parameters(binding)[0], "lv_state *st",
+                  c_decl(binding.function.return_type, "ret")]
+        params += [c_decl(ctype, name) for name, ctype, _ in converter_outputs(binding)]
+        return f"PyObject *{converter_name(binding)}({', '.join(params)})"
     return f"PyObject *{impl_name(binding)}({', '.join(impl_parameters(binding))})"
 
 

@@ -82,7 +82,7 @@ def _generated_result(b: C.Binding, qualify: Callable[[str], str]) -> str:
         return "int"
     if b.shape == C.UUID_OUT:
         return "bytes"
-    if b.shape == C.UUIDSTR_OUT:
+    if b.shape in (C.UUIDSTR_OUT, C.STR_OUT):
         return "str"
     if b.shape == C.LIST_ALL:
         item = func.args[1].ctype[:-3]          # virDomainPtr ** -> virDomainPtr

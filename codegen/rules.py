@@ -167,6 +167,7 @@ PARAM_NAMES = {
     ("virDomainBlockStats", "disk"): "path",
     ("virDomainInterfaceStats", "device"): "path",
     ("virDomainGetBlockInfo", "disk"): "path",
+    ("virDomainGetBlockJobInfo", "disk"): "path",
 }
 
 # Methods whose C function does not take self's handle: every C argument

@@ -97,18 +97,10 @@ lv_domain_stats_list(lv_state *st, PyObject *conn, virDomainStatsRecordPtr *reco
 }
 
 PyObject *
-lv_impl_virConnectGetAllDomainStats(PyObject *self, lv_state *st, virConnectPtr conn,
-                                    unsigned int stats, unsigned int flags)
+lv_convert_virConnectGetAllDomainStats(PyObject *self, lv_state *st, int ret,
+                                       virDomainStatsRecordPtr *retStats)
 {
-    virDomainStatsRecordPtr *records = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virConnectGetAllDomainStats(conn, stats, &records, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virConnectGetAllDomainStats");
-    return lv_domain_stats_list(st, self, records, n);
+    return lv_domain_stats_list(st, self, retStats, ret);
 }
 
 PyObject *
@@ -352,20 +344,12 @@ done:
 }
 
 PyObject *
-lv_impl_virNodeGetCPUMap(PyObject *self, lv_state *st, virConnectPtr conn, unsigned int flags)
+lv_convert_virNodeGetCPUMap(PyObject *self, lv_state *st, int ret, unsigned char *cpumap,
+                            unsigned int online)
 {
-    unsigned int online = 0;
-    unsigned char *cpumap = NULL;
-    int ncpus;
-
-    Py_BEGIN_ALLOW_THREADS
-    ncpus = virNodeGetCPUMap(conn, &cpumap, &online, flags);
-    Py_END_ALLOW_THREADS
-    if (ncpus < 0)
-        return lv_raise(st, "virNodeGetCPUMap");
-    PyObject *result = Py_BuildValue("(iNI)", ncpus,
-                                     lv_cpumap_to_py(cpumap, VIR_CPU_MAPLEN(ncpus), ncpus, 1),
-                                     online);
+    /* ret: the number of CPUs */
+    PyObject *result = Py_BuildValue("(iNI)", ret,
+                                     lv_cpumap_to_py(cpumap, VIR_CPU_MAPLEN(ret), ret, 1), online);
     free(cpumap);
     return result;
 }

@@ -75,20 +75,11 @@ lv_interface_addresses(virDomainInterfacePtr iface)
 }
 
 PyObject *
-lv_impl_virDomainInterfaceAddresses(PyObject *self, lv_state *st, virDomainPtr dom,
-                                    unsigned int source, unsigned int flags)
+lv_convert_virDomainInterfaceAddresses(PyObject *self, lv_state *st, int ret,
+                                       virDomainInterfacePtr *ifaces)
 {
-    PyObject *dict;
-    virDomainInterfacePtr *ifaces = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainInterfaceAddresses(dom, &ifaces, source, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainInterfaceAddresses");
-    dict = PyDict_New();
-    for (int i = 0; i < n; i++) {
+    PyObject *dict = PyDict_New();
+    for (int i = 0; i < ret; i++) {
         if (dict != NULL && lv_dict_steal_obj(dict, lv_str(ifaces[i]->name),
                                               lv_interface_addresses(ifaces[i])) < 0)
             Py_CLEAR(dict);

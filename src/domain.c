@@ -6,36 +6,21 @@
 /* ---- virDomain --------------------------------------------------------- */
 
 PyObject *
-lv_impl_virDomainGetInfo(PyObject *self, lv_state *st, virDomainPtr domain)
+lv_convert_virDomainGetInfo(PyObject *self, lv_state *st, int ret, virDomainInfoPtr info)
 {
-    virDomainInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetInfo(domain, &info);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetInfo");
     PyObject *items[] = {
-        PyLong_FromLong(info.state),
-        PyLong_FromUnsignedLong(info.maxMem),
-        PyLong_FromUnsignedLong(info.memory),
-        PyLong_FromLong(info.nrVirtCpu),
-        PyLong_FromUnsignedLongLong(info.cpuTime),
+        PyLong_FromLong(info->state),
+        PyLong_FromUnsignedLong(info->maxMem),
+        PyLong_FromUnsignedLong(info->memory),
+        PyLong_FromLong(info->nrVirtCpu),
+        PyLong_FromUnsignedLongLong(info->cpuTime),
     };
     return lv_list_steal(5, items);
 }
 
 PyObject *
-lv_impl_virDomainGetState(PyObject *self, lv_state *st, virDomainPtr domain, unsigned int flags)
+lv_convert_virDomainGetState(PyObject *self, lv_state *st, int ret, int state, int reason)
 {
-    int state, reason, rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetState(domain, &state, &reason, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetState");
     PyObject *items[] = {PyLong_FromLong(state), PyLong_FromLong(reason)};
     return lv_list_steal(2, items);
 }
@@ -100,17 +85,9 @@ lv_impl_virDomainMemoryStats(PyObject *self, lv_state *st, virDomainPtr dom)
 }
 
 PyObject *
-lv_impl_virDomainGetSchedulerType(PyObject *self, lv_state *st, virDomainPtr domain)
+lv_convert_virDomainGetSchedulerType(PyObject *self, lv_state *st, char *ret, int nparams)
 {
-    int nparams = 0;
-    char *type;
-
-    Py_BEGIN_ALLOW_THREADS
-    type = virDomainGetSchedulerType(domain, &nparams);
-    Py_END_ALLOW_THREADS
-    if (type == NULL)
-        return lv_raise(st, "virDomainGetSchedulerType");
-    return Py_BuildValue("(Ni)", lv_str_free(type), nparams);
+    return Py_BuildValue("(Ni)", lv_str_free(ret), nparams);
 }
 
 /* The domain's scheduler parameters (with_flags: through the Flags
@@ -241,17 +218,9 @@ lv_impl_virDomainSetSchedulerParametersFlags(PyObject *self, lv_state *st, virDo
 }
 
 PyObject *
-lv_impl_virDomainGetTime(PyObject *self, lv_state *st, virDomainPtr dom, unsigned int flags)
+lv_convert_virDomainGetTime(PyObject *self, lv_state *st, int ret, long long seconds,
+                            unsigned int nseconds)
 {
-    unsigned int nseconds = 0;
-    long long seconds = 0;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetTime(dom, &seconds, &nseconds, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetTime");
     return Py_BuildValue("{s:L,s:I}", "seconds", seconds, "nseconds", nseconds);
 }
 
@@ -300,21 +269,13 @@ lv_impl_virDomainSetTime(PyObject *self, lv_state *st, virDomainPtr dom, PyObjec
 /* ---- virDomain: block jobs, security labels, errors, job and CPU stats --- */
 
 PyObject *
-lv_impl_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, virDomainPtr dom, const char *path,
-                                 unsigned int flags)
+lv_convert_virDomainGetBlockJobInfo(PyObject *self, lv_state *st, int ret,
+                                    virDomainBlockJobInfoPtr info)
 {
-    virDomainBlockJobInfo info;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetBlockJobInfo(dom, path, &info, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetBlockJobInfo");
-    if (rc == 0)
+    if (ret == 0)
         return PyDict_New();   /* no job on this disk */
-    return Py_BuildValue("{s:i,s:k,s:K,s:K}", "type", info.type, "bandwidth", info.bandwidth,
-                         "cur", info.cur, "end", info.end);
+    return Py_BuildValue("{s:i,s:k,s:K,s:K}", "type", info->type, "bandwidth", info->bandwidth,
+                         "cur", info->cur, "end", info->end);
 }
 
 /* [label, enforcing] of security label i, as securityLabel() (generated) gives one. */
@@ -327,19 +288,11 @@ lv_security_label_item(Py_ssize_t i, void *labels)
 }
 
 PyObject *
-lv_impl_virDomainGetSecurityLabelList(PyObject *self, lv_state *st, virDomainPtr domain)
+lv_convert_virDomainGetSecurityLabelList(PyObject *self, lv_state *st, int ret,
+                                         virSecurityLabelPtr seclabels)
 {
-    virSecurityLabelPtr labels = NULL;
-    PyObject *list;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetSecurityLabelList(domain, &labels);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainGetSecurityLabelList");
-    list = lv_list_of(n, lv_security_label_item, labels);
-    free(labels);
+    PyObject *list = lv_list_of(ret, lv_security_label_item, seclabels);
+    free(seclabels);
     return list;
 }
 
@@ -381,18 +334,10 @@ lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, virDomainPtr dom, u
 }
 
 PyObject *
-lv_impl_virDomainGetJobStats(PyObject *self, lv_state *st, virDomainPtr domain, unsigned int flags)
+lv_convert_virDomainGetJobStats(PyObject *self, lv_state *st, int ret, int type,
+                                virTypedParameterPtr params, int nparams)
 {
-    PyObject *dict;
-    virTypedParameterPtr params = NULL;
-    int type = 0, nparams = 0, rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainGetJobStats(domain, &type, &params, &nparams, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainGetJobStats");
-    dict = lv_typed_params_to_dict(st, params, nparams);
+    PyObject *dict = lv_typed_params_to_dict(st, params, nparams);
     virTypedParamsFree(params, nparams);
     if (dict != NULL && lv_dict_set(NULL, dict, "type", PyLong_FromLong(type)) < 0)
         Py_CLEAR(dict);

@@ -17,24 +17,15 @@ lv_int_item(Py_ssize_t i, void *values)
 }
 
 PyObject *
-lv_impl_virDomainLxcOpenNamespace(PyObject *module, lv_state *st, virDomainPtr dom,
-                                  unsigned int flags)
+lv_convert_virDomainLxcOpenNamespace(PyObject *module, lv_state *st, int ret, int *fdlist)
 {
-    PyObject *list;
-    int *fds = NULL, n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainLxcOpenNamespace(dom, &fds, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainLxcOpenNamespace");
     /* The caller owns the descriptors: plain ints, closed here only if
      * they cannot be handed over. */
-    list = lv_list_of(n, lv_int_item, fds);
+    PyObject *list = lv_list_of(ret, lv_int_item, fdlist);
     if (list == NULL) {
-        for (int i = 0; i < n; i++)
-            close(fds[i]);
+        for (int i = 0; i < ret; i++)
+            close(fdlist[i]);
     }
-    free(fds);
+    free(fdlist);
     return list;
 }

@@ -25,22 +25,13 @@ lv_dhcp_lease(Py_ssize_t i, void *leases)
 /* ---- virSecret ------------------------------------------------------------- */
 
 PyObject *
-lv_impl_virSecretGetValue(PyObject *self, lv_state *st, virSecretPtr secret, unsigned int flags)
+lv_convert_virSecretGetValue(PyObject *self, lv_state *st, unsigned char *ret, size_t value_size)
 {
-    PyObject *result;
-    unsigned char *value;
-    size_t size = 0;
-
-    Py_BEGIN_ALLOW_THREADS
-    value = virSecretGetValue(secret, &size, flags);
-    Py_END_ALLOW_THREADS
-    if (value == NULL)
-        return lv_raise(st, "virSecretGetValue");
-    result = size > PY_SSIZE_T_MAX ? PyErr_NoMemory()
-                                   : PyBytes_FromStringAndSize((const char *)value, size);
+    PyObject *result = value_size > PY_SSIZE_T_MAX
+        ? PyErr_NoMemory() : PyBytes_FromStringAndSize((const char *)ret, value_size);
     /* a secret: do not leave it in freed memory */
-    memset(value, 0, size);
-    free(value);
+    memset(ret, 0, value_size);
+    free(ret);
     return result;
 }
 

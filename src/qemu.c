@@ -11,21 +11,6 @@
 
 #include <libvirt/libvirt-qemu.h>
 
-PyObject *
-lv_impl_virDomainQemuMonitorCommand(PyObject *module, lv_state *st, virDomainPtr dom,
-                                    const char *cmd, unsigned int flags)
-{
-    char *result = NULL;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainQemuMonitorCommand(dom, cmd, &result, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainQemuMonitorCommand");
-    return lv_str_free(result);
-}
-
 /* The file descriptors QEMU passed back, as binary file objects that own
  * them; closes those not wrapped on failure, and frees the array. */
 static PyObject *
@@ -47,22 +32,11 @@ lv_out_files(int *fds, unsigned int n)
 }
 
 PyObject *
-lv_impl_virDomainQemuMonitorCommandWithFiles(PyObject *module, lv_state *st, virDomainPtr dom,
-                                             const char *cmd, int *infiles,
-                                             unsigned int ninfiles, unsigned int flags)
+lv_convert_virDomainQemuMonitorCommandWithFiles(PyObject *module, lv_state *st, int ret,
+                                                unsigned int noutfiles, int *outfiles,
+                                                char *result)
 {
-    PyObject *files;
-    unsigned int noutfiles = 0;
-    int *outfiles = NULL, rc;
-    char *result = NULL;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virDomainQemuMonitorCommandWithFiles(dom, cmd, ninfiles, infiles, &noutfiles,
-                                              &outfiles, &result, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virDomainQemuMonitorCommandWithFiles");
-    files = lv_out_files(outfiles, noutfiles);
+    PyObject *files = lv_out_files(outfiles, noutfiles);
     if (files == NULL) {
         free(result);
         return NULL;

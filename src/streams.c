@@ -109,16 +109,8 @@ lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, virStreamPtr stream, si
 }
 
 PyObject *
-lv_impl_virStreamRecvHole(PyObject *self, lv_state *st, virStreamPtr stream, unsigned int flags)
+lv_convert_virStreamRecvHole(PyObject *self, lv_state *st, int ret, long long length)
 {
-    long long length = 0;
-    int rc;
-
-    Py_BEGIN_ALLOW_THREADS
-    rc = virStreamRecvHole(stream, &length, flags);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virStreamRecvHole");
     return PyLong_FromLongLong(length);
 }
 

@@ -88,8 +88,8 @@ def test_an_override_whose_c_and_declaration_disagree_does_not_compile(tmp_path)
     agreeing.mkdir()
     (agreeing / core.api_overrides).write_text(declared)
     assert _syntax_check(agreeing, tmp_path / "gen-agreeing").returncode == 0
-    # state(flags): declared int instead of the unsigned int its impl takes
-    state = declared.index("<function name='virDomainGetState'")
+    # getCPUStats(total, flags): declared int instead of the unsigned int its impl takes
+    state = declared.index("<function name='virDomainGetCPUStats'")
     flags = declared.index("<param name='flags' type='unsigned int'", state)
     wrong = declared[:flags] + declared[flags:].replace("type='unsigned int'", "type='int'", 1)
     disagreeing = tmp_path / "disagreeing"
@@ -97,4 +97,4 @@ def test_an_override_whose_c_and_declaration_disagree_does_not_compile(tmp_path)
     (disagreeing / core.api_overrides).write_text(wrong)
     run = _syntax_check(disagreeing, tmp_path / "gen-disagreeing")
     assert run.returncode != 0
-    assert "conflicting types for 'lv_impl_virDomainGetState'" in run.stderr
+    assert "conflicting types for 'lv_impl_virDomainGetCPUStats'" in run.stderr

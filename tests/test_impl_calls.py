@@ -1,8 +1,10 @@
 """What the generated entry point of a hand-written function hands its impl:
 self's handle, typed as libvirt's and read once self is counted in flight,
-for the methods whose self libvirt takes (libvirt-override-api.xml's
-header comment).  On the installed libvirt's API and the override
-descriptions of the tree."""
+for the methods whose self libvirt takes; and for a converted call
+(convert='yes'), the libvirt call made by the entry point and its result
+and outputs handed to the converter (libvirt-override-api.xml's header
+comment).  On the installed libvirt's API and the override descriptions of
+the tree."""
 
 import os
 import sys
@@ -36,7 +38,8 @@ def test_every_impl_of_a_method_libvirt_takes_self_of_gets_the_typed_handle(load
     for module, bindings in loaded.items():
         header = emit_module.impl_header(MODULES[module].extension, bindings)
         for b in bindings:
-            if b.state != classify.HANDWRITTEN or b.function.name in rules.SHARED_IMPLS:
+            if (b.state != classify.HANDWRITTEN or b.function.name in rules.SHARED_IMPLS
+                    or b.converts):
                 continue
             start = f"PyObject *{emit_c.impl_name(b)}({'PyObject *self' if b.pyclass else 'PyObject *module'}, lv_state *st"
             takes = (b.pyclass is not None and not b.releases
@@ -47,9 +50,10 @@ def test_every_impl_of_a_method_libvirt_takes_self_of_gets_the_typed_handle(load
 
 
 def test_the_handle_is_read_after_self_is_counted_in_flight(core):
-    text = emit_c.entry_point(core["virDomainGetInfo"])
+    text = emit_c.entry_point(core["virDomainGetCPUStats"])
     order = ["lv_call_enter(self);", "c_self = (virDomainPtr)LV_HANDLE(self);",
-             "lv_impl_virDomainGetInfo(self, LV_STATE(self), c_self)", "lv_call_leave(self);"]
+             "lv_impl_virDomainGetCPUStats(self, st, c_self, a_total, a_flags)",
+             "lv_call_leave(self);"]
     assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
 
 
@@ -63,3 +67,38 @@ def test_the_releasing_method_and_functions_whose_self_libvirt_does_not_take_get
     for name in ("virConnectClose", "virDomainListGetStats"):
         assert not emit_c.impl_takes_handle(core[name])
         assert "c_self" not in emit_c.entry_point(core[name])
+
+
+def test_a_converted_call_gets_its_outputs_from_libvirt_s_signature(loaded, core):
+    header = emit_module.impl_header("libvirtmod", loaded["libvirt"])
+    assert ("PyObject *lv_convert_virDomainGetState(PyObject *self, lv_state *st, int ret, "
+            "int state, int reason);") in header
+    # a struct pointer type: a struct the entry point fills, passed by pointer
+    assert ("PyObject *lv_convert_virDomainGetInfo(PyObject *self, lv_state *st, int ret, "
+            "virDomainInfoPtr info);") in header
+    assert "lv_impl_virDomainGetState" not in header
+    text = emit_c.entry_point(core["virDomainGetState"])
+    order = ["lv_call_enter(self);", "c_self = (virDomainPtr)LV_HANDLE(self);",
+             "c_result = virDomainGetState(c_self, &o_state, &o_reason, a_flags);",
+             "lv_call_leave(self);", "if (c_result < 0)",
+             "return lv_convert_virDomainGetState(self, st, c_result, o_state, o_reason);"]
+    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+
+
+def test_a_converted_call_with_a_list_and_an_object_argument_counts_and_frees_them(loaded):
+    qemu = {b.function.name: b for b in loaded["libvirt-qemu"]}
+    text = emit_c.entry_point(qemu["virDomainQemuMonitorCommandWithFiles"])
+    assert ("virDomainQemuMonitorCommandWithFiles((virDomainPtr)a_domain, a_cmd, a_files_len, "
+            "a_files, &o_noutfiles, &o_outfiles, &o_result, a_flags)") in text
+    order = ["lv_call_enter(argv[0]);", "Py_BEGIN_ALLOW_THREADS", "lv_call_leave(argv[0]);",
+             "PyMem_Free(a_files);\n    if (c_result < 0)",
+             "return lv_convert_virDomainQemuMonitorCommandWithFiles(module, st, c_result, "
+             "o_noutfiles, o_outfiles, o_result);"]
+    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+
+
+def test_a_single_string_output_is_generated_as_the_result(loaded):
+    qemu = {b.function.name: b for b in loaded["libvirt-qemu"]}
+    b = qemu["virDomainQemuMonitorCommand"]
+    assert (b.state, b.shape) == (classify.GENERATED, classify.STR_OUT)
+    assert "return lv_str_free(value);" in emit_c.entry_point(b)
