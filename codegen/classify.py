@@ -90,6 +90,8 @@ class Binding:
     releases: bool = False                   # handwritten: releases self's handle
     converts: bool = False                   # handwritten: the entry point calls libvirt,
                                              # lv_convert_<name> converts what it gave
+    callback: str = ""                       # handwritten: the C callback the entry point
+                                             # registers (libvirt-override-api.xml)
 
     @property
     def self_class(self) -> str | None:
@@ -119,6 +121,7 @@ class Override:
     info: str = ""
     releases: bool = False     # releases self's handle (close())
     converts: bool = False     # convert='yes': the entry point makes the one libvirt call
+    callback: str = ""         # callback=: the entry point registers this C callback
 
 
 # Declared C types of hand-written parameters that are not converted like
@@ -175,6 +178,7 @@ def parse_overrides(source) -> dict[str, Override]:
             libvirt_function=el.get("libvirt", "yes") == "yes",
             releases=el.get("releases") == "yes",
             converts=el.get("convert") == "yes",
+            callback=el.get("callback") or "",
             info=inspect.cleandoc(info.text or "") if info is not None else "",
         )
     return result
@@ -483,7 +487,8 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
                 params=_with_parts(func, override.params) if override.converts else override.params,
                 blocking=override.blocking, returns=override.returns,
                 result=override.result, libvirt_function=override.libvirt_function,
-                releases=override.releases, converts=override.converts))
+                releases=override.releases, converts=override.converts,
+                callback=override.callback))
             continue
         if reason is not None:
             bindings.append(Binding(func, SKIPPED, reason, pyclass, pyname))

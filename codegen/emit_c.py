@@ -105,7 +105,10 @@ class CFunction:
         if self.uses_state:
             declarations.insert(0, f"lv_state *st = {_state_expr(b)}")
         where = f"{b.pyclass}.{b.pyname}" if b.pyclass else b.pyname
-        what = f"hand-written: {impl_name(b)}" if b.state == C.HANDWRITTEN else f"shape {b.shape}"
+        what = (f"shape {b.shape}" if b.state != C.HANDWRITTEN
+                else f"hand-written conversion: {converter_name(b)}" if b.converts
+                else f"registers the hand-written {b.callback}" if b.callback
+                else f"hand-written: {impl_name(b)}")
         out = [f"/* {b.function.name} -> {where}({', '.join(_param_words(b))}); {what} */\n",
                f"static {_wrapped_prototype(b)}\n{{\n"]
         out.extend(f"    {d};\n" for d in declarations)
@@ -235,12 +238,15 @@ def _convert(fn: CFunction, p: Param, index: int, cleanup: str = "") -> str:
                  else f"{src} != NULL && {call} < 0", cleanup)
 
 
-def _arguments(binding: Binding, flags: str | None = None, function=None) -> list:
+def _arguments(binding: Binding, flags: str | None = None, function=None,
+               fixed: dict[str, str] | None = None) -> list:
     """(C argument, its C expression) of each argument of `function`
-    (default: the binding's) after self's handle: a Python parameter's
-    local, `flags` (when given) for the flags parameter, or None for an
-    output the shape supplies."""
+    (default: the binding's) after self's handle: `fixed`'s expression
+    for the arguments it names, a Python parameter's local, `flags` (when
+    given) for the flags parameter, or None for an output the shape
+    supplies."""
     function = function or binding.function
+    fixed = fixed or {}
     params = {p.name: p for p in binding.params}
     pair_exprs = {}
     for p in binding.params:
@@ -252,7 +258,9 @@ def _arguments(binding: Binding, flags: str | None = None, function=None) -> lis
     result = []
     for arg in function.args[1:] if _passes_self(binding) else function.args:
         name = rules.PARAM_NAMES.get((function.name, arg.name), arg.name)
-        if arg.name in pair_exprs:
+        if arg.name in fixed:
+            result.append((arg, fixed[arg.name]))
+        elif arg.name in pair_exprs:
             result.append((arg, pair_exprs[arg.name]))
         elif name == rules.FLAGS_ARG and flags is not None:
             result.append((arg, flags))
@@ -266,16 +274,17 @@ def _arguments(binding: Binding, flags: str | None = None, function=None) -> lis
 
 
 def _call_args(binding: Binding, extra: list[str], flags: str | None = None,
-               function=None) -> str:
+               function=None, fixed: dict[str, str] | None = None) -> str:
     """The C call's argument list of `function` (default: the binding's):
     the handle, then the Python parameters with `extra` (the shape's output
     arguments) spliced in where the C signature has them; `flags`, when
-    given, replaces the flags parameter."""
+    given, replaces the flags parameter; `fixed` gives the arguments it
+    names."""
     function = function or binding.function
     # c_self: read under the GIL by _self_handle()
     result = ["c_self"] if _passes_self(binding) else []
     extra = list(extra)
-    for _, expr in _arguments(binding, flags, function):
+    for _, expr in _arguments(binding, flags, function, fixed):
         result.append(extra.pop(0) if expr is None else expr)
     assert not extra, function.name
     return ", ".join(result)
@@ -722,6 +731,30 @@ def _converted_body(fn: CFunction) -> str:
     return body + _fail(failed, "", _raise(fn)) + f"    return {converter_name(binding)}({args});\n"
 
 
+def _registration_body(fn: CFunction) -> str:
+    """A callback registration (callback=): the Python cb and opaque held
+    by an lv_reg on self (or the module), registered with the declared C
+    callback and lv_reg_free; released again if libvirt refuses it."""
+    binding = fn.binding
+    args = binding.function.args
+    at = next(i for i, a in enumerate(args) if a.ctype == "void *")   # libvirt's opaque
+    assert args[at + 1].ctype == "virFreeCallback", binding.function.name
+    fixed = {args[at - 1].name: binding.callback, args[at].name: "r",
+             args[at + 1].name: "lv_reg_free"}
+    params = {p.name: _local(p) for p in binding.params}
+    owner = "self" if binding.pyclass else "module"
+    fn.declare("lv_reg *r", c_decl(binding.function.return_type, "c_result"))
+    body = (_fail(f"(r = lv_reg_new({fn.state()}, {owner}, {params['cb']}, "
+                  f"{params['opaque']})) == NULL", "")
+            + _blocking(fn, f"c_result = {binding.function.name}"
+                            f"({_call_args(binding, [], fixed=fixed)});")
+            # libvirt did not take it: its free function will not run
+            + _fail("c_result < 0", "        lv_reg_release(r);\n", _raise(fn)))
+    if binding.result == "None":
+        return body + "    Py_RETURN_NONE;\n"
+    return body + "    return PyLong_FromLong(c_result);\n"
+
+
 def _state_expr(binding: Binding) -> str:
     if binding.pyclass:
         return "LV_STATE(self)"
@@ -757,7 +790,8 @@ def entry_point(binding: Binding) -> str:
             if params[i].kind in PAIRED_KINDS:
                 cleanup += _release(params[i], "        ")
     if binding.state == C.HANDWRITTEN:
-        fn.add(_converted_body(fn) if binding.converts else _impl_call(fn))
+        fn.add(_converted_body(fn) if binding.converts
+               else _registration_body(fn) if binding.callback else _impl_call(fn))
     else:
         assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name
         if binding.shape != C.TYPED_SET:

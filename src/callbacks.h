@@ -115,6 +115,14 @@ void lv_event_dispatch(void *opaque, lv_kind kind, void *handle, const char *fmt
  * the registration's own connection or stream (close reason, stream events). */
 void lv_notify(void *opaque, const char *fmt, ...);
 
+/* The C callbacks the generated registrations hand libvirt (callback= in
+ * libvirt-override-api.xml), each with an lv_reg as its opaque: the
+ * stream's events (src/streams.c), a handle's and a timeout's of
+ * libvirt's event loop (src/event-loop.c). */
+void lv_stream_cb(virStreamPtr stream, int events, void *opaque);
+void lv_ev_handle_cb(int watch, int fd, int events, void *opaque);
+void lv_ev_timeout_cb(int timer, void *opaque);
+
 /* ---- event families (src/events-domain.c, src/events-objects.c) ---------- */
 
 /* domainEventRegisterAny() and friends (src/events-register.c) register,

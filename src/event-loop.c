@@ -3,10 +3,11 @@
  * Two directions:
  *
  * - Python registers a callback with whatever event loop libvirt uses
- *   (virEventAddHandle, virEventAddTimeout).  The Python callback and its
- *   opaque value are held by an lv_ev_pycb that libvirt owns: it releases
- *   it through the virFreeCallback we hand it when the registration is
- *   removed, which may happen later, from the event loop.
+ *   (virEventAddHandle, virEventAddTimeout, generated: callback= in
+ *   libvirt-override-api.xml).  The Python callback and its opaque value
+ *   are held by an lv_reg that libvirt owns: it releases it through
+ *   lv_reg_free when the registration is removed, which may happen
+ *   later, from the event loop.
  *
  * - Python provides the event loop (virEventRegisterImpl).  libvirt then
  *   calls the C shims below, which call the six Python callables.  What
@@ -41,51 +42,10 @@
 
 /* ---- Python callbacks registered with libvirt's event loop ------------- */
 
-/* What libvirt holds for a virEventAddHandle/virEventAddTimeout made from
- * Python: raw memory, so that it may be freed without the GIL. */
-typedef struct {
-    PyObject *cb;
-    PyObject *opaque;
-} lv_ev_pycb;
-
-static lv_ev_pycb *
-lv_ev_pycb_new(PyObject *cb, PyObject *opaque)
-{
-    lv_ev_pycb *data = malloc(sizeof(*data));
-    if (data == NULL) {
-        PyErr_NoMemory();
-        return NULL;
-    }
-    data->cb = Py_NewRef(cb);
-    data->opaque = Py_NewRef(opaque);
-    return data;
-}
-
-/* Release with the GIL held. */
+/* Call r->cb(a, b, c, r->opaque) for a handle, r->cb(a, r->opaque) for
+ * a timeout; an exception is reported as unraisable. */
 static void
-lv_ev_pycb_release(lv_ev_pycb *data)
-{
-    Py_DECREF(data->cb);
-    Py_DECREF(data->opaque);
-    free(data);
-}
-
-/* The virFreeCallback libvirt calls when the registration is gone. */
-static void
-lv_ev_pycb_free(void *opaque)
-{
-    lv_cb_ctx ctx;
-
-    if (!lv_cb_enter(&ctx))
-        return;   /* interpreter gone: nothing left to release */
-    lv_ev_pycb_release(opaque);
-    lv_cb_leave(&ctx);
-}
-
-/* Call data->cb(a, b, c, data->opaque) for a handle, data->cb(a,
- * data->opaque) for a timeout; an exception is reported as unraisable. */
-static void
-lv_ev_pycb_call(lv_ev_pycb *data, int handle, int a, int b, int c)
+lv_ev_pycb_call(lv_reg *r, int handle, int a, int b, int c)
 {
     lv_cb_ctx ctx;
     PyObject *cb, *opaque, *result;
@@ -93,8 +53,8 @@ lv_ev_pycb_call(lv_ev_pycb *data, int handle, int a, int b, int c)
     if (!lv_cb_enter(&ctx))
         return;
     /* The callback may remove its own registration: keep what we use. */
-    cb = Py_NewRef(data->cb);
-    opaque = Py_NewRef(data->opaque);
+    cb = Py_NewRef(r->cb);
+    opaque = Py_NewRef(r->opaque);
     if (handle)
         result = PyObject_CallFunction(cb, "iiiO", a, b, c, opaque);
     else
@@ -107,55 +67,16 @@ lv_ev_pycb_call(lv_ev_pycb *data, int handle, int a, int b, int c)
     lv_cb_leave(&ctx);
 }
 
-static void
-lv_ev_pycb_handle(int watch, int fd, int events, void *opaque)
+void
+lv_ev_handle_cb(int watch, int fd, int events, void *opaque)
 {
     lv_ev_pycb_call(opaque, 1, watch, fd, events);
 }
 
-static void
-lv_ev_pycb_timeout(int timer, void *opaque)
+void
+lv_ev_timeout_cb(int timer, void *opaque)
 {
     lv_ev_pycb_call(opaque, 0, timer, 0, 0);
-}
-
-PyObject *
-lv_impl_virEventAddHandle(PyObject *module, lv_state *st, int fd, int events, PyObject *cb,
-                          PyObject *opaque)
-{
-    int watch;
-    lv_ev_pycb *data;
-
-    if ((data = lv_ev_pycb_new(cb, opaque)) == NULL)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    watch = virEventAddHandle(fd, events, lv_ev_pycb_handle, data, lv_ev_pycb_free);
-    Py_END_ALLOW_THREADS
-    if (watch < 0) {
-        /* libvirt does not call the free function of a failed registration. */
-        lv_ev_pycb_release(data);
-        return lv_raise(st, "virEventAddHandle");
-    }
-    return PyLong_FromLong(watch);
-}
-
-PyObject *
-lv_impl_virEventAddTimeout(PyObject *module, lv_state *st, int timeout, PyObject *cb,
-                           PyObject *opaque)
-{
-    int timer;
-    lv_ev_pycb *data;
-
-    if ((data = lv_ev_pycb_new(cb, opaque)) == NULL)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    timer = virEventAddTimeout(timeout, lv_ev_pycb_timeout, data, lv_ev_pycb_free);
-    Py_END_ALLOW_THREADS
-    if (timer < 0) {
-        lv_ev_pycb_release(data);
-        return lv_raise(st, "virEventAddTimeout");
-    }
-    return PyLong_FromLong(timer);
 }
 
 /* ---- the opaque objects handed to a Python event loop ------------------ */

@@ -116,29 +116,11 @@ lv_convert_virStreamRecvHole(PyObject *self, lv_state *st, int ret, long long le
 
 /* ---- virStream.eventAddCallback ---------------------------------------------- */
 
-static void
+/* cb(stream, events, opaque), with the stream object the callback was
+ * added on (the generated eventAddCallback() registers it);
+ * eventRemoveCallback() (generated) makes libvirt free it. */
+void
 lv_stream_cb(virStreamPtr stream, int events, void *opaque)
 {
     lv_notify(opaque, "i", events);
-}
-
-/* cb(stream, events, opaque), with the stream object the callback was
- * added on; eventRemoveCallback() (generated) makes libvirt free it. */
-PyObject *
-lv_impl_virStreamEventAddCallback(PyObject *self, lv_state *st, virStreamPtr stream, int events,
-                                  PyObject *cb, PyObject *opaque)
-{
-    lv_reg *r;
-    int rc;
-
-    if ((r = lv_reg_new(st, self, cb, opaque)) == NULL)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    rc = virStreamEventAddCallback(stream, events, lv_stream_cb, r, lv_reg_free);
-    Py_END_ALLOW_THREADS
-    if (rc < 0) {
-        lv_reg_release(r);
-        return lv_raise(st, "virStreamEventAddCallback");
-    }
-    Py_RETURN_NONE;
 }

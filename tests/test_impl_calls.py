@@ -39,7 +39,7 @@ def test_every_impl_of_a_method_libvirt_takes_self_of_gets_the_typed_handle(load
         header = emit_module.impl_header(MODULES[module].extension, bindings)
         for b in bindings:
             if (b.state != classify.HANDWRITTEN or b.function.name in rules.SHARED_IMPLS
-                    or b.converts):
+                    or b.converts or b.callback):
                 continue
             start = f"PyObject *{emit_c.impl_name(b)}({'PyObject *self' if b.pyclass else 'PyObject *module'}, lv_state *st"
             takes = (b.pyclass is not None and not b.releases
@@ -102,3 +102,14 @@ def test_a_single_string_output_is_generated_as_the_result(loaded):
     b = qemu["virDomainQemuMonitorCommand"]
     assert (b.state, b.shape) == (classify.GENERATED, classify.STR_OUT)
     assert "return lv_str_free(value);" in emit_c.entry_point(b)
+
+
+def test_a_registration_holds_cb_and_opaque_in_an_lv_reg_released_if_libvirt_refuses(core):
+    text = emit_c.entry_point(core["virStreamEventAddCallback"])
+    order = ["(r = lv_reg_new(st, self, a_cb, a_opaque)) == NULL", "lv_call_enter(self);",
+             "c_result = virStreamEventAddCallback(c_self, a_events, lv_stream_cb, r, lv_reg_free);",
+             "lv_call_leave(self);", "lv_reg_release(r);", "Py_RETURN_NONE;"]
+    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+    text = emit_c.entry_point(core["virEventAddTimeout"])
+    assert "virEventAddTimeout(a_timeout, lv_ev_timeout_cb, r, lv_reg_free)" in text
+    assert "return PyLong_FromLong(c_result);" in text
