@@ -695,18 +695,54 @@ def converter_name(binding: Binding) -> str:
     return "lv_convert_" + binding.function.name
 
 
-def converter_outputs(binding: Binding) -> list[tuple[str, str, bool]]:
-    """(name, C type the converter gets, whether it is a struct libvirt
-    fills) of each output of a converted call: the C arguments no Python
-    parameter gives, in libvirt's order.  A `T *` output is a T the call
-    fills and the converter gets; a struct pointer type (virDomainInfoPtr)
-    is a struct the call fills, which the converter gets a pointer to."""
+def converter_outputs(binding: Binding) -> list[tuple[str, str, str]]:
+    """(name, C type the converter gets, kind) of each output of a
+    converted call: the C arguments no Python parameter gives, in
+    libvirt's order.  Kinds: 'value', a `T *` output, a T the call fills;
+    'struct', a struct pointer type (virDomainInfoPtr), a struct the call
+    fills, passed by pointer; 'array', an array of rules.FILLED_ARRAYS,
+    passed as it is, which the converter frees (free())."""
+    array, size = rules.FILLED_ARRAYS.get(binding.function.name, (None, None))
     result = []
     for arg, expr in _arguments(binding):
-        if expr is None:
-            struct = not arg.ctype.endswith("*")
-            result.append((arg.name, arg.ctype if struct else arg.ctype[:-1].rstrip(), struct))
+        if expr is None and arg.name != size:
+            kind = ("array" if arg.name == array else "value" if arg.ctype.endswith("*")
+                    else "struct")
+            result.append((arg.name, arg.ctype[:-1].rstrip() if kind == "value" else arg.ctype,
+                           kind))
     return result
+
+
+def _filled_array_call(fn: CFunction, array: str, size: str) -> tuple[str, str]:
+    """(the call, the statements after its failure check) of a converted
+    call filling the array `array` of rules.FILLED_ARRAYS, whose size is
+    the Python parameter `size`, or else libvirt's count, asked first
+    with NULL and 0 in the same release of the GIL."""
+    binding = fn.binding
+    func, local = binding.function, "o_" + array
+    params = {p.name: p for p in binding.params}
+    if size in params:
+        count = _local(params[size])
+        # libvirt itself rejects a size below 1
+        call = (f"    {local} = calloc({count} > 0 ? {count} : 1, sizeof(*{local}));\n"
+                + _fail(f"{local} == NULL", "", "PyErr_NoMemory()")
+                + _blocking(fn, f"c_result = {func.name}"
+                                f"({_call_args(binding, [], fixed={array: local})});")
+                + _fail("c_result < 0", f"        free({local});\n", _raise(fn)))
+        return call, f"    if (c_result > {count})\n        c_result = {count};\n"
+    ctype = next(a.ctype for a in func.args if a.name == size)
+    fn.declare(f"{ctype} o_max = 0")
+    first = _call_args(binding, [], fixed={array: "NULL", size: "0"})
+    second = _call_args(binding, [], fixed={array: local, size: "o_max"})
+    call = (_without_gil(fn, f"    c_result = {func.name}({first});\n"
+                             "    if (c_result > 0) {\n"
+                             "        o_max = c_result;\n"
+                             f"        {local} = calloc(o_max, sizeof(*{local}));\n"
+                             f"        c_result = {local} != NULL ? {func.name}({second}) : -2;\n"
+                             "    }\n")
+            + _fail("c_result < 0", f"        free({local});\n",
+                    f"c_result == -2 ? PyErr_NoMemory() : {_raise(fn)}"))
+    return call, f"    if (c_result > (int)o_max)\n        c_result = (int)o_max;\n"
 
 
 def _converted_body(fn: CFunction) -> str:
@@ -715,20 +751,27 @@ def _converted_body(fn: CFunction) -> str:
     binding = fn.binding
     ret = binding.function.return_type
     extra, passed = [], []
-    for name, ctype, struct in converter_outputs(binding):
+    for name, ctype, kind in converter_outputs(binding):
         local = "o_" + name
-        if struct:
+        if kind == "struct":
             fn.declare(f"{ctype[:-len('Ptr')]} {local}")
         else:
-            fn.declare(c_decl(ctype, local) + (" = NULL" if ctype.endswith("*") else " = 0"))
-        extra.append("&" + local)
-        passed.append("&" + local if struct else local)
+            pointer = kind == "array" or ctype.endswith("*")
+            fn.declare(c_decl(ctype, local) + (" = NULL" if pointer else " = 0"))
+        extra.append(local if kind == "array" else "&" + local)
+        passed.append("&" + local if kind == "struct" else local)
     fn.declare(c_decl(ret, "c_result"))
-    body = (_blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, extra)});")
-            + _pair_cleanup(binding))
-    failed = "c_result == NULL" if ret.endswith("*") else "c_result < 0"
+    array = rules.FILLED_ARRAYS.get(binding.function.name)
+    if array:
+        assert len(extra) == 1, binding.function.name   # the array alone
+        body, after = _filled_array_call(fn, *array)
+    else:
+        failed = "c_result == NULL" if ret.endswith("*") else "c_result < 0"
+        body = (_blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, extra)});")
+                + _pair_cleanup(binding) + _fail(failed, "", _raise(fn)))
+        after = ""
     args = ", ".join(["self" if binding.pyclass else "module", fn.state(), "c_result", *passed])
-    return body + _fail(failed, "", _raise(fn)) + f"    return {converter_name(binding)}({args});\n"
+    return body + after + f"    return {converter_name(binding)}({args});\n"
 
 
 def _registration_body(fn: CFunction) -> str:

@@ -154,6 +154,15 @@ OPTIONAL_PARAMS = {
     "virNetworkGetDHCPLeases": ("mac",),
 }
 
+# Arrays the entry point of a converted call (convert='yes') allocates for
+# libvirt to fill, and their size: a Python parameter (at most that many
+# items), or else a C argument, libvirt's count asked for first with NULL
+# and 0.  The converter gets the array and the count libvirt filled.
+FILLED_ARRAYS = {
+    "virNodeGetCellsFreeMemory": ("freeMems", "maxCells"),
+    "virDomainGetDiskErrors": ("errors", "maxerrors"),
+}
+
 # Python parameter names that differ from the C argument's: Python keywords,
 # and the reference's own spelling.
 PARAM_NAMES = {

@@ -212,27 +212,11 @@ lv_ullong_item(Py_ssize_t i, void *values)
 }
 
 PyObject *
-lv_impl_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, virConnectPtr conn, int start,
-                                  int maxcells)
+lv_convert_virNodeGetCellsFreeMemory(PyObject *self, lv_state *st, int ret,
+                                     unsigned long long *freeMems)
 {
-    PyObject *list;
-    int n;
-    unsigned long long *mems;
-
-    /* libvirt itself rejects a maxCells below 1 */
-    if ((mems = PyMem_Calloc(maxcells > 0 ? maxcells : 1, sizeof(*mems))) == NULL)
-        return PyErr_NoMemory();
-    Py_BEGIN_ALLOW_THREADS
-    n = virNodeGetCellsFreeMemory(conn, mems, start, maxcells);
-    Py_END_ALLOW_THREADS
-    if (n < 0) {
-        PyMem_Free(mems);
-        return lv_raise(st, "virNodeGetCellsFreeMemory");
-    }
-    if (n > maxcells)
-        n = maxcells;
-    list = lv_list_of(n, lv_ullong_item, mems);
-    PyMem_Free(mems);
+    PyObject *list = lv_list_of(ret, lv_ullong_item, freeMems);
+    free(freeMems);
     return list;
 }
 

@@ -297,39 +297,17 @@ lv_convert_virDomainGetSecurityLabelList(PyObject *self, lv_state *st, int ret,
 }
 
 PyObject *
-lv_impl_virDomainGetDiskErrors(PyObject *self, lv_state *st, virDomainPtr dom, unsigned int flags)
+lv_convert_virDomainGetDiskErrors(PyObject *self, lv_state *st, int ret,
+                                  virDomainDiskErrorPtr errors)
 {
-    PyObject *dict;
-    virDomainDiskErrorPtr errors = NULL;
-    int n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = virDomainGetDiskErrors(dom, NULL, 0, flags);
-    Py_END_ALLOW_THREADS
-    if (n < 0)
-        return lv_raise(st, "virDomainGetDiskErrors");
-    if (n > 0) {
-        if ((errors = PyMem_Calloc(n, sizeof(*errors))) == NULL)
-            return PyErr_NoMemory();
-        int max = n;
-        Py_BEGIN_ALLOW_THREADS
-        n = virDomainGetDiskErrors(dom, errors, max, flags);
-        Py_END_ALLOW_THREADS
-        if (n < 0) {
-            PyMem_Free(errors);
-            return lv_raise(st, "virDomainGetDiskErrors");
-        }
-        if (n > max)
-            n = max;
-    }
-    dict = PyDict_New();
-    for (int i = 0; i < n; i++) {
+    PyObject *dict = PyDict_New();
+    for (int i = 0; i < ret; i++) {
         if (dict != NULL && lv_dict_steal_obj(dict, lv_str(errors[i].disk),
                                               PyLong_FromLong(errors[i].error)) < 0)
             Py_CLEAR(dict);
         free(errors[i].disk);
     }
-    PyMem_Free(errors);
+    free(errors);
     return dict;
 }
 

@@ -113,3 +113,19 @@ def test_a_registration_holds_cb_and_opaque_in_an_lv_reg_released_if_libvirt_ref
     text = emit_c.entry_point(core["virEventAddTimeout"])
     assert "virEventAddTimeout(a_timeout, lv_ev_timeout_cb, r, lv_reg_free)" in text
     assert "return PyLong_FromLong(c_result);" in text
+
+
+def test_a_filled_array_is_sized_by_its_parameter_or_by_libvirt_s_count(core):
+    text = emit_c.entry_point(core["virNodeGetCellsFreeMemory"])
+    order = ["o_freeMems = calloc(a_maxCells > 0 ? a_maxCells : 1, sizeof(*o_freeMems));",
+             "return PyErr_NoMemory();", "lv_call_enter(self);",
+             "virNodeGetCellsFreeMemory(c_self, o_freeMems, a_startCell, a_maxCells)",
+             "free(o_freeMems);", "c_result = a_maxCells;",
+             "return lv_convert_virNodeGetCellsFreeMemory(self, st, c_result, o_freeMems);"]
+    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+    text = emit_c.entry_point(core["virDomainGetDiskErrors"])
+    # counted and fetched in one release of the GIL
+    between = text[text.index("Py_BEGIN_ALLOW_THREADS"):text.index("Py_END_ALLOW_THREADS")]
+    assert "virDomainGetDiskErrors(c_self, NULL, 0, a_flags)" in between
+    assert "virDomainGetDiskErrors(c_self, o_errors, o_max, a_flags)" in between
+    assert "return lv_convert_virDomainGetDiskErrors(self, st, c_result, o_errors);" in text
