@@ -704,7 +704,7 @@ def converter_outputs(binding: Binding) -> list[tuple[str, str, str]]:
     passed as it is, which the converter frees (free())."""
     array, size = rules.FILLED_ARRAYS.get(binding.function.name, (None, None))
     result = []
-    for arg, expr in _arguments(binding):
+    for arg, expr in _arguments(binding, fixed=_callback_arguments(binding)):
         if expr is None and arg.name != size:
             kind = ("array" if arg.name == array else "value" if arg.ctype.endswith("*")
                     else "struct")
@@ -767,11 +767,27 @@ def _converted_body(fn: CFunction) -> str:
         body, after = _filled_array_call(fn, *array)
     else:
         failed = "c_result == NULL" if ret.endswith("*") else "c_result < 0"
-        body = (_blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, extra)});")
+        call = _call_args(binding, extra, fixed=_callback_arguments(binding))
+        body = (_blocking(fn, f"c_result = {binding.function.name}({call});")
                 + _pair_cleanup(binding) + _fail(failed, "", _raise(fn)))
         after = ""
     args = ", ".join(["self" if binding.pyclass else "module", fn.state(), "c_result", *passed])
     return body + after + f"    return {converter_name(binding)}({args});\n"
+
+
+def _callback_arguments(binding: Binding) -> dict[str, str]:
+    """The C arguments callback= gives (C argument -> expression): for a
+    registration, libvirt's callback, opaque (the lv_reg r) and free
+    function; else (a deregistration) its argument cb."""
+    if not binding.callback:
+        return {}
+    args = binding.function.args
+    at = next((i for i, a in enumerate(args) if a.ctype == "void *"), None)   # libvirt's opaque
+    if at is None:
+        return {"cb": binding.callback}
+    assert args[at + 1].ctype == "virFreeCallback", binding.function.name
+    return {args[at - 1].name: binding.callback, args[at].name: "r",
+            args[at + 1].name: "lv_reg_free"}
 
 
 def _registration_body(fn: CFunction) -> str:
@@ -779,11 +795,7 @@ def _registration_body(fn: CFunction) -> str:
     by an lv_reg on self (or the module), registered with the declared C
     callback and lv_reg_free; released again if libvirt refuses it."""
     binding = fn.binding
-    args = binding.function.args
-    at = next(i for i, a in enumerate(args) if a.ctype == "void *")   # libvirt's opaque
-    assert args[at + 1].ctype == "virFreeCallback", binding.function.name
-    fixed = {args[at - 1].name: binding.callback, args[at].name: "r",
-             args[at + 1].name: "lv_reg_free"}
+    fixed = _callback_arguments(binding)
     params = {p.name: _local(p) for p in binding.params}
     owner = "self" if binding.pyclass else "module"
     fn.declare("lv_reg *r", c_decl(binding.function.return_type, "c_result"))

@@ -239,8 +239,9 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
     out.extend(f'#include "{os.path.basename(h)}"\n' for h in C_HEADERS)
     out.append(f"#include <{BY_EXTENSION[extension].c_header}>\n\n")
     for b in bindings:
+        # a registration (callback= without convert=) has nothing hand-written but the callback
         if b.state == C.HANDWRITTEN and b.function.name not in rules.SHARED_IMPLS \
-                and not b.callback:
+                and (b.converts or not b.callback):
             out.append(f"{impl_prototype(b)};\n")
     converters = [rules.RECORD_LISTS[b.function.name][0] for b in bindings
                   if b.state == C.GENERATED and b.shape == C.RECORD_LIST]

@@ -122,6 +122,9 @@ void lv_notify(void *opaque, const char *fmt, ...);
 void lv_stream_cb(virStreamPtr stream, int events, void *opaque);
 void lv_ev_handle_cb(int watch, int fd, int events, void *opaque);
 void lv_ev_timeout_cb(int timer, void *opaque);
+/* The close callback of every connection (src/close-callback.c), which
+ * the generated unregisterCloseCallback() also names. */
+void lv_close_cb(virConnectPtr conn, int reason, void *opaque);
 
 /* ---- event families (src/events-domain.c, src/events-objects.c) ---------- */
 

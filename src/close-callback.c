@@ -39,7 +39,7 @@ lv_close_is_inflight(lv_state *st, int serial)
     return 0;
 }
 
-static void
+void
 lv_close_cb(virConnectPtr conn, int reason, void *opaque)
 {
     lv_notify(opaque, "i", reason);
@@ -77,17 +77,13 @@ lv_impl_virConnectRegisterCloseCallback(PyObject *self, lv_state *st, virConnect
     return PyLong_FromLong(0);
 }
 
+/* After unregisterCloseCallback() succeeded (the generated entry point
+ * made the call): the registrations of the connection libvirt never took. */
 PyObject *
-lv_impl_virConnectUnregisterCloseCallback(PyObject *self, lv_state *st, virConnectPtr conn)
+lv_convert_virConnectUnregisterCloseCallback(PyObject *self, lv_state *st, int ret)
 {
     lv_reg *r, *next, *orphans = NULL;
-    int rc;
 
-    Py_BEGIN_ALLOW_THREADS
-    rc = virConnectUnregisterCloseCallback(conn, lv_close_cb);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virConnectUnregisterCloseCallback");
     /* Unlinked first, released after: releasing runs Python code (the
      * callback's and opaque value's destructors), which may register or
      * unregister again. */

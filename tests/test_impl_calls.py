@@ -129,3 +129,10 @@ def test_a_filled_array_is_sized_by_its_parameter_or_by_libvirt_s_count(core):
     assert "virDomainGetDiskErrors(c_self, NULL, 0, a_flags)" in between
     assert "virDomainGetDiskErrors(c_self, o_errors, o_max, a_flags)" in between
     assert "return lv_convert_virDomainGetDiskErrors(self, st, c_result, o_errors);" in text
+
+
+def test_a_converted_deregistration_names_its_c_callback(core):
+    text = emit_c.entry_point(core["virConnectUnregisterCloseCallback"])
+    assert "c_result = virConnectUnregisterCloseCallback(c_self, lv_close_cb);" in text
+    assert ("return lv_convert_virConnectUnregisterCloseCallback(self, LV_STATE(self), c_result);"
+            in text)
