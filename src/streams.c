@@ -54,9 +54,18 @@ lv_impl_virStreamSend(PyObject *self, lv_state *st, virStreamPtr stream, PyObjec
  * thread's, on any stream) or asking for more uses a buffer of its own. */
 #define LV_STREAM_BUF_SIZE (256 * 1024)
 
+/* virStreamRecvFlags, or virStreamRecv in its signature. */
+typedef int (*lv_recv_func)(virStreamPtr stream, char *data, size_t nbytes, unsigned int flags);
+
+static int
+lv_recv_without_flags(virStreamPtr stream, char *data, size_t nbytes, unsigned int flags)
+{
+    return virStreamRecv(stream, data, nbytes);
+}
+
 static PyObject *
-lv_stream_recv(lv_state *st, virStreamPtr stream, size_t nbytes, int with_flags,
-               unsigned int flags)
+lv_stream_recv(lv_state *st, virStreamPtr stream, size_t nbytes, lv_recv_func receive,
+               const char *name, unsigned int flags)
 {
     char *buf;
     int shared, rc;
@@ -77,10 +86,7 @@ lv_stream_recv(lv_state *st, virStreamPtr stream, size_t nbytes, int with_flags,
         return PyErr_NoMemory();
     }
     Py_BEGIN_ALLOW_THREADS
-    if (with_flags)
-        rc = virStreamRecvFlags(stream, buf, nbytes, flags);
-    else
-        rc = virStreamRecv(stream, buf, nbytes);
+    rc = receive(stream, buf, nbytes, flags);
     Py_END_ALLOW_THREADS
     if (rc >= 0)
         result = PyBytes_FromStringAndSize(buf, rc);
@@ -89,7 +95,7 @@ lv_stream_recv(lv_state *st, virStreamPtr stream, size_t nbytes, int with_flags,
     else
         PyMem_Free(buf);
     if (rc == -1)
-        return lv_raise(st, with_flags ? "virStreamRecvFlags" : "virStreamRecv");
+        return lv_raise(st, name);
     if (rc < 0)
         return PyLong_FromLong(rc);
     return result;
@@ -98,14 +104,14 @@ lv_stream_recv(lv_state *st, virStreamPtr stream, size_t nbytes, int with_flags,
 PyObject *
 lv_impl_virStreamRecv(PyObject *self, lv_state *st, virStreamPtr stream, size_t nbytes)
 {
-    return lv_stream_recv(st, stream, nbytes, 0, 0);
+    return lv_stream_recv(st, stream, nbytes, lv_recv_without_flags, "virStreamRecv", 0);
 }
 
 PyObject *
 lv_impl_virStreamRecvFlags(PyObject *self, lv_state *st, virStreamPtr stream, size_t nbytes,
                            unsigned int flags)
 {
-    return lv_stream_recv(st, stream, nbytes, 1, flags);
+    return lv_stream_recv(st, stream, nbytes, virStreamRecvFlags, "virStreamRecvFlags", flags);
 }
 
 PyObject *
