@@ -109,7 +109,7 @@ def generate(api_paths: dict[str, str], override_dir: str, output: str,
     for module, items in bindings.items():
         extension = MODULES[module].extension
         write(os.path.join(output, f"{extension}-generated.c"),
-              emit_module.module_source(extension, items))
+              emit_module.module_source(extension, items, apis[module]))
         write(os.path.join(output, f"{extension}-impl.h"), emit_module.impl_header(extension, items))
         pymodule = MODULES[module].python
         write(os.path.join(output, f"{pymodule}.py"),

@@ -134,8 +134,29 @@ def flat_table(bound: list[Binding], core: bool) -> str:
     return "".join(out)
 
 
-def module_source(extension: str, bindings: list[Binding]) -> str:
-    """The C source of one extension module."""
+def enum_name_tables(module: str, api, declare: bool) -> str:
+    """The tables of rules.ENUM_NAME_TABLES for `module` (defined from the
+    enum values of `api`, or declared)."""
+    out = []
+    for table, (owner, prefix, count, exceptions, what) in rules.ENUM_NAME_TABLES.items():
+        if owner != module:
+            continue
+        head = f"const char *const {table}[{count}]"
+        if declare:
+            out.append(f"/* {what}, by value (NULL where none) */\nextern {head};\n")
+            continue
+        entries = [(api.enum_value(name), name, exceptions.get(name[len(prefix):],
+                                                              name[len(prefix):].lower()))
+                   for name, enum in api.enums.items()
+                   if name.startswith(prefix) and name != count and enum.value.isdigit()]
+        body = "".join(f"    [{name}] = \"{key}\",\n" for _, name, key in sorted(entries))
+        out.append(f"{head} = {{\n" + (body or "    NULL,\n") + "};\n\n")
+    return "".join(out)
+
+
+def module_source(extension: str, bindings: list[Binding], api=None) -> str:
+    """The C source of one extension module (`api`: its API, for the
+    tables of enum names)."""
     bound = [b for b in bindings if b.state in (C.GENERATED, C.HANDWRITTEN)]
     core = extension == "libvirtmod"
     out = [HEADER, '#include "typewrappers.h"\n']
@@ -148,6 +169,8 @@ def module_source(extension: str, bindings: list[Binding]) -> str:
     out.append(f'#include "{extension}-impl.h"\n\n')
     # src/objects.c, linked into every extension, constructs objects.
     out.append(constructor_args())
+    if api is not None:
+        out.append(enum_name_tables(BY_EXTENSION[extension].api, api, declare=False))
     for b in bound:
         out.append(entry_point(b) + "\n")
 
@@ -243,6 +266,9 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
         if b.state == C.HANDWRITTEN and b.function.name not in rules.SHARED_IMPLS \
                 and (b.converts or not b.callback):
             out.append(f"{impl_prototype(b)};\n")
+    tables = enum_name_tables(BY_EXTENSION[extension].api, None, declare=True)
+    if tables:
+        out.append(f"\n{tables}")
     converters = [rules.RECORD_LISTS[b.function.name][0] for b in bindings
                   if b.state == C.GENERATED and b.shape == C.RECORD_LIST]
     if converters:

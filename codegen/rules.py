@@ -154,6 +154,16 @@ OPTIONAL_PARAMS = {
     "virNetworkGetDHCPLeases": ("mac",),
 }
 
+# Tables of names that the hand-written C looks up by an enum's value,
+# generated from the API's enum values with the prefix, in lower case
+# without it, but for the exceptions: table -> (API module, prefix, the
+# count macro sizing the table, exceptions, what the names are).
+ENUM_NAME_TABLES = {
+    "lv_memory_stat_names": ("libvirt", "VIR_DOMAIN_MEMORY_STAT_", "VIR_DOMAIN_MEMORY_STAT_NR",
+                             {"ACTUAL_BALLOON": "actual"},   # the balloon size, ever since
+                             "the keys of memoryStats()"),
+}
+
 # Arrays the entry point of a converted call (convert='yes') allocates for
 # libvirt to fill, and their size: a Python parameter (at most that many
 # items), or else a C argument, libvirt's count asked for first with NULL

@@ -25,24 +25,7 @@ lv_convert_virDomainGetState(PyObject *self, lv_state *st, int ret, int state, i
     return lv_list_steal(2, items);
 }
 
-/* Keys of memoryStats(): libvirt's VIR_DOMAIN_MEMORY_STAT_* names in lower
- * case, except the balloon size, which has always been 'actual'. */
-static const char *const lv_memory_stat_names[] = {
-    [VIR_DOMAIN_MEMORY_STAT_SWAP_IN] = "swap_in",
-    [VIR_DOMAIN_MEMORY_STAT_SWAP_OUT] = "swap_out",
-    [VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT] = "major_fault",
-    [VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT] = "minor_fault",
-    [VIR_DOMAIN_MEMORY_STAT_UNUSED] = "unused",
-    [VIR_DOMAIN_MEMORY_STAT_AVAILABLE] = "available",
-    [VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = "actual",
-    [VIR_DOMAIN_MEMORY_STAT_RSS] = "rss",
-    [VIR_DOMAIN_MEMORY_STAT_USABLE] = "usable",
-    [VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE] = "last_update",
-    [VIR_DOMAIN_MEMORY_STAT_DISK_CACHES] = "disk_caches",
-    [VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC] = "hugetlb_pgalloc",
-    [VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL] = "hugetlb_pgfail",
-};
-
+/* Keys of memoryStats(): lv_memory_stat_names, generated (rules.ENUM_NAME_TABLES). */
 int
 lv_memory_stat_keys_init(lv_state *st)
 {

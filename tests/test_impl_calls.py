@@ -136,3 +136,12 @@ def test_a_converted_deregistration_names_its_c_callback(core):
     assert "c_result = virConnectUnregisterCloseCallback(c_self, lv_close_cb);" in text
     assert ("return lv_convert_virConnectUnregisterCloseCallback(self, LV_STATE(self), c_result);"
             in text)
+
+
+def test_the_memory_stat_keys_are_libvirt_s_enum_names_but_the_balloon_s():
+    apis, _, _ = generator.load({"libvirt": generator.pkg_config_api("libvirt")}, ROOT)
+    table = emit_module.enum_name_tables("libvirt", apis["libvirt"], declare=False)
+    assert table.startswith("const char *const lv_memory_stat_names[VIR_DOMAIN_MEMORY_STAT_NR] = {")
+    assert '    [VIR_DOMAIN_MEMORY_STAT_SWAP_IN] = "swap_in",\n' in table
+    assert '    [VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = "actual",\n' in table
+    assert "_STAT_NR]" not in table.split("{", 1)[1] and "_STAT_LAST]" not in table
