@@ -92,6 +92,7 @@ class Binding:
                                              # lv_convert_<name> converts what it gave
     callback: str = ""                       # handwritten: the C callback the entry point
                                              # registers (libvirt-override-api.xml)
+    prepares: bool = False                   # handwritten: lv_prepare_<name>, then the call
 
     @property
     def self_class(self) -> str | None:
@@ -122,6 +123,7 @@ class Override:
     releases: bool = False     # releases self's handle (close())
     converts: bool = False     # convert='yes': the entry point makes the one libvirt call
     callback: str = ""         # callback=: the entry point registers this C callback
+    prepares: bool = False     # prepare='yes': lv_prepare_<name> runs before the call
 
 
 # Declared C types of hand-written parameters that are not converted like
@@ -179,6 +181,7 @@ def parse_overrides(source) -> dict[str, Override]:
             releases=el.get("releases") == "yes",
             converts=el.get("convert") == "yes",
             callback=el.get("callback") or "",
+            prepares=el.get("prepare") == "yes",
             info=inspect.cleandoc(info.text or "") if info is not None else "",
         )
     return result
@@ -484,11 +487,12 @@ def classify(api: Api, overrides: dict[str, Override], strict: bool = True) -> l
                 "hand-written override" if override.libvirt_function else "libvirtmod's own function",
                 pyclass=override.pyclass if override.pyclass is not None else pyclass,
                 pyname=override.pyname or pyname,
-                params=_with_parts(func, override.params) if override.converts else override.params,
+                params=(_with_parts(func, override.params)
+                        if override.converts or override.prepares else override.params),
                 blocking=override.blocking, returns=override.returns,
                 result=override.result, libvirt_function=override.libvirt_function,
                 releases=override.releases, converts=override.converts,
-                callback=override.callback))
+                callback=override.callback, prepares=override.prepares))
             continue
         if reason is not None:
             bindings.append(Binding(func, SKIPPED, reason, pyclass, pyname))

@@ -107,6 +107,7 @@ class CFunction:
         where = f"{b.pyclass}.{b.pyname}" if b.pyclass else b.pyname
         what = (f"shape {b.shape}" if b.state != C.HANDWRITTEN
                 else f"hand-written conversion: {converter_name(b)}" if b.converts
+                else f"hand-written preparation: {prepare_name(b)}" if b.prepares
                 else f"registers the hand-written {b.callback}" if b.callback
                 else f"hand-written: {impl_name(b)}")
         out = [f"/* {b.function.name} -> {where}({', '.join(_param_words(b))}); {what} */\n",
@@ -805,9 +806,34 @@ def _registration_body(fn: CFunction) -> str:
                             f"({_call_args(binding, [], fixed=fixed)});")
             # libvirt did not take it: its free function will not run
             + _fail("c_result < 0", "        lv_reg_release(r);\n", _raise(fn)))
+    return body + _int_or_none(binding)
+
+
+def _int_or_none(binding: Binding) -> str:
+    """Returning the int c_result, or None where the declared result is."""
     if binding.result == "None":
-        return body + "    Py_RETURN_NONE;\n"
-    return body + "    return PyLong_FromLong(c_result);\n"
+        return "    Py_RETURN_NONE;\n"
+    return "    return PyLong_FromLong(c_result);\n"
+
+
+def prepare_name(binding: Binding) -> str:
+    """The hand-written function run before a prepared call."""
+    return "lv_prepare_" + binding.function.name
+
+
+def _prepared_body(fn: CFunction) -> str:
+    """prepare='yes': the hand-written lv_prepare_<name> with the converted
+    arguments first (1: make the call; 0: None, without it; -1: an
+    exception), then libvirt called as a generated function is."""
+    binding = fn.binding
+    args = ["self" if binding.pyclass else "module", fn.state()]
+    args += [_local(p) for p in binding.params]
+    fn.declare(c_decl(binding.function.return_type, "c_result"))
+    call = _call_args(binding, [], fixed=_callback_arguments(binding))
+    return (f"    switch ({prepare_name(binding)}({', '.join(args)})) {{\n"
+            "    case -1:\n        return NULL;\n    case 0:\n        Py_RETURN_NONE;\n    }\n"
+            + _blocking(fn, f"c_result = {binding.function.name}({call});")
+            + _fail("c_result < 0", "", _raise(fn)) + _int_or_none(binding))
 
 
 def _state_expr(binding: Binding) -> str:
@@ -845,7 +871,7 @@ def entry_point(binding: Binding) -> str:
             if params[i].kind in PAIRED_KINDS:
                 cleanup += _release(params[i], "        ")
     if binding.state == C.HANDWRITTEN:
-        fn.add(_converted_body(fn) if binding.converts
+        fn.add(_converted_body(fn) if binding.converts else _prepared_body(fn) if binding.prepares
                else _registration_body(fn) if binding.callback else _impl_call(fn))
     else:
         assert binding.shape == C.PLAIN or not _pair_cleanup(binding), binding.function.name

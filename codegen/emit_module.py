@@ -14,7 +14,7 @@ from . import rules
 from .classify import Binding
 from .emit_c import (HEADER, PAIRED_KINDS, c_decl, c_string, call_flags, converter_name,
                      converter_outputs, docstring, entry_name, entry_point, impl_handle_name,
-                     impl_name, impl_takes_handle, kind_enum)
+                     impl_name, impl_takes_handle, kind_enum, prepare_name)
 from .modules import BY_EXTENSION, C_HEADERS
 
 
@@ -221,11 +221,12 @@ _IMPL_TYPES = {"str": "const char *", "double": "double", "bool": "int",
 def impl_parameters(binding: Binding) -> list[str]:
     """The C parameters of a hand-written binding's impl function: the
     object or module, the module state, self's handle where the impl gets
-    it (emit_c.impl_takes_handle), then each Python parameter as its
-    declaration converts it (two C parameters for a list: items, count)."""
+    it (emit_c.impl_takes_handle; not a preparation, which runs before the
+    call), then each Python parameter as its declaration converts it (two
+    C parameters for a list: items, count)."""
     first = "PyObject *self" if binding.pyclass else "PyObject *module"
     result = [first, "lv_state *st"]
-    if impl_takes_handle(binding):
+    if impl_takes_handle(binding) and not binding.prepares:
         result.append(f"{rules.CLASSES[binding.pyclass][0]} {impl_handle_name(binding)}")
     for p in binding.params:
         if p.kind in PAIRED_KINDS:
@@ -240,6 +241,8 @@ def impl_parameters(binding: Binding) -> list[str]:
 
 
 def impl_prototype(binding: Binding) -> str:
+    if binding.prepares:
+        return f"int {prepare_name(binding)}({', '.join(impl_parameters(binding))})"
     if binding.converts:
         # the result libvirt returned, then its outputs (emit_c.converter_outputs)
         params = [impl_parameters(binding)[0], "lv_state *st",
@@ -264,7 +267,7 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
     for b in bindings:
         # a registration (callback= without convert=) has nothing hand-written but the callback
         if b.state == C.HANDWRITTEN and b.function.name not in rules.SHARED_IMPLS \
-                and (b.converts or not b.callback):
+                and (b.converts or b.prepares or not b.callback):
             out.append(f"{impl_prototype(b)};\n")
     tables = enum_name_tables(BY_EXTENSION[extension].api, None, declare=True)
     if tables:

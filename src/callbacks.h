@@ -125,6 +125,9 @@ void lv_ev_timeout_cb(int timer, void *opaque);
 /* The close callback of every connection (src/close-callback.c), which
  * the generated unregisterCloseCallback() also names. */
 void lv_close_cb(virConnectPtr conn, int reason, void *opaque);
+/* The legacy domain event callback (src/events-register.c), which the
+ * generated domainEventDeregister() names. */
+int lv_legacy_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque);
 
 /* ---- event families (src/events-domain.c, src/events-objects.c) ---------- */
 

@@ -86,7 +86,7 @@ lv_legacy_find(lv_state *st, PyObject *conn)
 }
 
 /* cb(conn, dom, event, detail, opaque) for each (cb, opaque) registered. */
-static int
+int
 lv_legacy_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
     lv_reg *r = opaque;
@@ -146,29 +146,24 @@ lv_impl_virConnectDomainEventRegister(PyObject *self, lv_state *st, virConnectPt
     Py_RETURN_NONE;
 }
 
-PyObject *
-lv_impl_virConnectDomainEventDeregister(PyObject *self, lv_state *st, virConnectPtr conn,
-                                        PyObject *cb)
+/* Before deregistering (the generated entry point makes libvirt's call
+ * when this returns 1, once the last callable is gone). */
+int
+lv_prepare_virConnectDomainEventDeregister(PyObject *self, lv_state *st, PyObject *cb)
 {
     lv_reg *r;
-    int rc;
 
     /* As with the reference: with no callback registered this is a no-op;
      * otherwise a callable it does not know raises KeyError. */
     if ((r = lv_legacy_find(st, self)) == NULL)
-        Py_RETURN_NONE;
+        return 0;
     if (PyDict_DelItem(r->cb, cb) < 0)
-        return NULL;
+        return -1;
     if (PyDict_Size(r->cb) != 0)
-        Py_RETURN_NONE;
+        return 0;
     /* The last one: the registration goes.  Unlinked now, since libvirt
      * may free it later (when an event is being dispatched to it), and a
      * new registration must not join it meanwhile. */
     lv_legacy_unlink(r);
-    Py_BEGIN_ALLOW_THREADS
-    rc = virConnectDomainEventDeregister(conn, lv_legacy_cb);
-    Py_END_ALLOW_THREADS
-    if (rc < 0)
-        return lv_raise(st, "virConnectDomainEventDeregister");
-    Py_RETURN_NONE;
+    return 1;
 }

@@ -145,3 +145,16 @@ def test_the_memory_stat_keys_are_libvirt_s_enum_names_but_the_balloon_s():
     assert '    [VIR_DOMAIN_MEMORY_STAT_SWAP_IN] = "swap_in",\n' in table
     assert '    [VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = "actual",\n' in table
     assert "_STAT_NR]" not in table.split("{", 1)[1] and "_STAT_LAST]" not in table
+
+
+def test_a_prepared_call_runs_the_preparation_before_counting_and_calling(core):
+    b = core["virConnectDomainEventDeregister"]
+    header = emit_module.impl_header("libvirtmod", [b])
+    assert ("int lv_prepare_virConnectDomainEventDeregister(PyObject *self, lv_state *st, "
+            "PyObject *cb);") in header
+    text = emit_c.entry_point(b)
+    order = ["switch (lv_prepare_virConnectDomainEventDeregister(self, st, a_cb))",
+             "case 0:\n        Py_RETURN_NONE;", "lv_call_enter(self);",
+             "virConnectDomainEventDeregister(c_self, lv_legacy_cb)", "lv_call_leave(self);",
+             "return lv_raise(st, \"virConnectDomainEventDeregister\");"]
+    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
