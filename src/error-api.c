@@ -63,7 +63,7 @@ lv_impl_virSetErrorFunc(PyObject *module, lv_state *st, PyObject *f, PyObject *c
         virSetErrorFunc(NULL, NULL);
         Py_CLEAR(st->error_handler);
         Py_CLEAR(st->error_context);
-        Py_CLEAR(st->handed_error);
+        Py_CLEAR(st->handed_error.tuple);
     } else {
         lv_setref(&st->error_handler, Py_NewRef(f));
         lv_setref(&st->error_context, Py_NewRef(ctx));

@@ -42,8 +42,14 @@ PyObject *
 lv_handed_error_tuple(lv_state *st, virErrorPtr err)
 {
     PyObject *tuple = lv_error_tuple(err);
-    if (tuple != NULL)
-        lv_setref(&st->handed_error, Py_NewRef(tuple));
+    if (tuple != NULL) {
+        lv_setref(&st->handed_error.tuple, Py_NewRef(tuple));
+        st->handed_error.code = err->code;
+        st->handed_error.domain = err->domain;
+        st->handed_error.level = err->level;
+        st->handed_error.int1 = err->int1;
+        st->handed_error.int2 = err->int2;
+    }
     return tuple;
 }
 
@@ -63,13 +69,6 @@ lv_same_str(PyObject *item, const char *s)
     return strcmp(utf8, s) == 0;
 }
 
-/* Whether `item`, an int field of an error tuple, is `value`. */
-static int
-lv_same_int(PyObject *item, long value)
-{
-    return PyLong_AsLong(item) == value;   /* made by PyLong_FromLong: no error */
-}
-
 /* The tuple the error callback made for the handler, if `err` still holds
  * what it was made of (a new reference), else NULL.  The failing call
  * raises right after libvirt called the handler with this same error:
@@ -78,15 +77,13 @@ lv_same_int(PyObject *item, long value)
 static PyObject *
 lv_take_handed_error(lv_state *st, virErrorPtr err)
 {
-    PyObject *tuple = st->handed_error;
+    PyObject *tuple = st->handed_error.tuple;
 
-    st->handed_error = NULL;
+    st->handed_error.tuple = NULL;
     if (tuple != NULL
-        && lv_same_int(PyTuple_GetItem(tuple, 0), err->code)
-        && lv_same_int(PyTuple_GetItem(tuple, 1), err->domain)
-        && lv_same_int(PyTuple_GetItem(tuple, 3), err->level)
-        && lv_same_int(PyTuple_GetItem(tuple, 7), err->int1)
-        && lv_same_int(PyTuple_GetItem(tuple, 8), err->int2)
+        && st->handed_error.code == err->code && st->handed_error.domain == err->domain
+        && st->handed_error.level == err->level && st->handed_error.int1 == err->int1
+        && st->handed_error.int2 == err->int2
         && lv_same_str(PyTuple_GetItem(tuple, 2), err->message)
         && lv_same_str(PyTuple_GetItem(tuple, 4), err->str1)
         && lv_same_str(PyTuple_GetItem(tuple, 5), err->str2)

@@ -61,7 +61,7 @@ lv_state_import(PyObject **module_ref)
         ref((st)->error_class);                                            \
         ref((st)->error_handler);                                          \
         ref((st)->error_context);                                          \
-        ref((st)->handed_error);                                           \
+        ref((st)->handed_error.tuple);                                     \
         ref((st)->err_name);                                               \
         for (size_t i_ = 0; i_ < Py_ARRAY_LENGTH((st)->key_cache); i_++)   \
             ref((st)->key_cache[i_]);                                      \
