@@ -2,10 +2,10 @@
 
 import os
 
-from support.eventloop import PythonEventLoop
 from differential.calls import BIG, C, FN, I, Index, K, M, O, R, X, group
 from differential.context import REC, cb_recorder, err_of, noop, pump
 from differential.specs import ALPHA_DISK_XML, DISK_XML, SECRET_XML, VHBA_XML
+from support.eventloop import PythonEventLoop
 
 
 # ---------------------------------------------------------------- events
