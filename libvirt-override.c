@@ -13,30 +13,33 @@ PyDoc_STRVAR(lv_register_doc,
  * self's type to be exactly the descriptor's, and every result is an
  * instance of `cls`.  A method `cls` defines in Python is left alone. */
 static int
+lv_bind_method(PyObject *cls, PyObject *own, PyMethodDef *def)
+{
+    PyObject *name = PyUnicode_InternFromString(def->ml_name);
+    int rc;
+
+    if (name == NULL)
+        return -1;
+    rc = PySequence_Contains(own, name);   /* 1: defined in Python */
+    if (rc == 0) {
+        PyObject *descr = PyDescr_NewMethod((PyTypeObject *)cls, def);
+        rc = descr != NULL ? PyObject_SetAttr(cls, name, descr) : -1;
+        Py_XDECREF(descr);
+    }
+    Py_DECREF(name);
+    return rc < 0 ? -1 : 0;
+}
+
+static int
 lv_bind_methods(PyObject *cls, PyMethodDef *methods)
 {
     PyObject *own = PyObject_GetAttrString(cls, "__dict__");
-    if (own == NULL)
-        return -1;
-    for (PyMethodDef *def = methods; def->ml_name != NULL; def++) {
-        PyObject *name = PyUnicode_InternFromString(def->ml_name);
-        if (name == NULL)
-            goto error;
-        int rc = PySequence_Contains(own, name);   /* 1: defined in Python */
-        if (rc == 0) {
-            PyObject *descr = PyDescr_NewMethod((PyTypeObject *)cls, def);
-            rc = descr != NULL ? PyObject_SetAttr(cls, name, descr) : -1;
-            Py_XDECREF(descr);
-        }
-        Py_DECREF(name);
-        if (rc < 0)
-            goto error;
-    }
-    Py_DECREF(own);
-    return 0;
-error:
-    Py_DECREF(own);
-    return -1;
+    int rc = own != NULL ? 0 : -1;
+
+    for (PyMethodDef *def = methods; rc == 0 && def->ml_name != NULL; def++)
+        rc = lv_bind_method(cls, own, def);
+    Py_XDECREF(own);
+    return rc;
 }
 
 static PyObject *

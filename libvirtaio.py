@@ -422,25 +422,22 @@ class virEventAsyncIOImpl:
         with self._lock:
             descriptor = self.descriptors.get(fd)
             wanted = descriptor._wanted() if descriptor is not None else 0
-            reading, writing = self._watching.get(fd, (False, False))
-            want_read, want_write = bool(wanted & _READABLE), bool(wanted & _WRITABLE)
+            watching = list(self._watching.get(fd, (False, False)))   # reading, writing
             loop = self.loop
+            sides = ((_READABLE, loop.add_reader, loop.remove_reader),
+                     (_WRITABLE, loop.add_writer, loop.remove_writer))
             try:
-                if want_read and not reading:
-                    loop.add_reader(fd, self._fd_ready, fd, _READABLE)
-                    reading = True
-                elif reading and not want_read:
-                    loop.remove_reader(fd)
-                    reading = False
-                if want_write and not writing:
-                    loop.add_writer(fd, self._fd_ready, fd, _WRITABLE)
-                    writing = True
-                elif writing and not want_write:
-                    loop.remove_writer(fd)
-                    writing = False
+                for side, (direction, add, remove) in enumerate(sides):
+                    want = bool(wanted & direction)
+                    if want and not watching[side]:
+                        add(fd, self._fd_ready, fd, direction)
+                        watching[side] = True
+                    elif watching[side] and not want:
+                        remove(fd)
+                        watching[side] = False
             finally:
-                if reading or writing:
-                    self._watching[fd] = (reading, writing)
+                if any(watching):
+                    self._watching[fd] = (watching[0], watching[1])
                 else:
                     self._watching.pop(fd, None)
 
@@ -488,8 +485,7 @@ class virEventAsyncIOImpl:
                 # Not registered: libvirt keeps its data, nothing to free.
                 del self.callbacks[iden]
                 descriptor.callbacks.pop(iden, None)
-                if not descriptor.callbacks:
-                    del self.descriptors[fd]
+                self._forget_if_unwatched(descriptor)
                 try:      # undo a reader added before a writer failed
                     self._in_loop(self._sync_fd, fd)
                 except Exception:
@@ -498,23 +494,10 @@ class virEventAsyncIOImpl:
         return iden
 
     def _update_handle(self, watch: int, event: int) -> None:
-        with self._lock:
-            callback = self.callbacks.get(watch)
-            if isinstance(callback, FDCallback):
-                callback.update(event)
+        self._update(watch, FDCallback, event)
 
     def _remove_handle(self, watch: int) -> int:
-        with self._lock:
-            callback = self.callbacks.get(watch)
-            if not isinstance(callback, FDCallback):
-                return -1
-            del self.callbacks[watch]
-            descriptor = callback.descriptor
-            descriptor.remove_handle(watch)
-            if not descriptor.callbacks and self.descriptors.get(descriptor.fd) is descriptor:
-                del self.descriptors[descriptor.fd]
-            callback.close()
-        return 0
+        return self._remove(watch, FDCallback)
 
     def _add_timeout(self, timeout: int, cb: Callable[[int, Any], object], opaque: Any) -> int:
         if self.loop.is_closed():
@@ -527,19 +510,38 @@ class virEventAsyncIOImpl:
         return iden
 
     def _update_timeout(self, timer: int, timeout: int) -> None:
-        with self._lock:
-            callback = self.callbacks.get(timer)
-            if isinstance(callback, TimeoutCallback):
-                callback.update(timeout)
+        self._update(timer, TimeoutCallback, timeout)
 
     def _remove_timeout(self, timer: int) -> int:
+        return self._remove(timer, TimeoutCallback)
+
+    # An id libvirt names that is not a registration of that kind (never
+    # made, removed, or of the other kind) is ignored by an update; its
+    # removal fails with -1.
+
+    def _update(self, iden: int, kind: type[FDCallback] | type[TimeoutCallback],
+                value: int) -> None:
         with self._lock:
-            callback = self.callbacks.get(timer)
-            if not isinstance(callback, TimeoutCallback):
+            callback = self.callbacks.get(iden)
+            if isinstance(callback, kind):
+                callback.update(value)
+
+    def _remove(self, iden: int, kind: type[Callback]) -> int:
+        with self._lock:
+            callback = self.callbacks.get(iden)
+            if not isinstance(callback, kind):
                 return -1
-            del self.callbacks[timer]
+            del self.callbacks[iden]
+            if isinstance(callback, FDCallback):
+                callback.descriptor.remove_handle(iden)
+                self._forget_if_unwatched(callback.descriptor)
             callback.close()
         return 0
+
+    def _forget_if_unwatched(self, descriptor: Descriptor) -> None:
+        """Drop `descriptor` once none of its watches is left (lock held)."""
+        if not descriptor.callbacks and self.descriptors.get(descriptor.fd) is descriptor:
+            del self.descriptors[descriptor.fd]
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

@@ -77,9 +77,10 @@ lv_index(PyObject *o, const char *name)
     return PyNumber_Index(o);
 }
 
+/* The slow path of lv_signed: an int-like, or an int out of range. */
 static int
-lv_signed(PyObject *o, const char *name, const char *ctype,
-          long long lo, long long hi, long long *out)
+lv_signed_slow(PyObject *o, const char *name, const char *ctype,
+               long long lo, long long hi, long long *out)
 {
     int overflow;
     PyObject *num = lv_index(o, name);
@@ -92,6 +93,21 @@ lv_signed(PyObject *o, const char *name, const char *ctype,
     if (overflow || *out < lo || *out > hi)
         return lv_range_error(name, ctype);
     return 0;
+}
+
+/* `o` as an integer from lo to hi; an exact int in range, the usual
+ * argument, takes no call. */
+static inline int
+lv_signed(PyObject *o, const char *name, const char *ctype,
+          long long lo, long long hi, long long *out)
+{
+    int overflow;
+    if (PyLong_CheckExact(o)) {
+        *out = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (!overflow && *out >= lo && *out <= hi)
+            return 0;
+    }
+    return lv_signed_slow(o, name, ctype, lo, hi, out);
 }
 
 static int
@@ -119,89 +135,28 @@ lv_arg_require_int(PyObject *o, const char *name)
     return PyLong_Check(o) ? 0 : lv_type_error(name, "int", o);
 }
 
-/* The fast path of lv_arg_int and lv_arg_uint: 1 for an exact int from lo
- * to hi, in *out; else 0, with nothing raised (the slow path decides). */
-static inline int
-lv_exact_long(PyObject *o, long lo, unsigned long hi, long *out)
-{
-    int overflow;
-    if (!PyLong_CheckExact(o))
-        return 0;
-    *out = PyLong_AsLongAndOverflow(o, &overflow);
-    return !overflow && *out >= lo && (*out < 0 || (unsigned long)*out <= hi);
-}
-
-int
-lv_arg_int(PyObject *o, const char *name, int *out)
-{
-    long long v;
-    long x;
-    if (lv_exact_long(o, INT_MIN, INT_MAX, &x)) {
-        *out = (int)x;
-        return 0;
+/* lv_arg_<suffix>(o, name, &out): `o` (an int, or an object with
+ * __index__) as the C integer `ctype`, through the 64-bit conversion
+ * `convert` over ctype's range; OverflowError outside it.  An unsigned
+ * type narrower than 64 bits is a signed range from 0 (its fast path). */
+#define LV_INTEGER_ARG(suffix, ctype, wide, convert, ...)         \
+    int                                                          \
+    lv_arg_##suffix(PyObject *o, const char *name, ctype *out)   \
+    {                                                            \
+        wide v;                                                  \
+        if (convert(o, name, #ctype, __VA_ARGS__, &v) < 0)       \
+            return -1;                                           \
+        *out = (ctype)v;                                         \
+        return 0;                                                \
     }
-    if (lv_signed(o, name, "int", INT_MIN, INT_MAX, &v) < 0)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
 
-int
-lv_arg_uint(PyObject *o, const char *name, unsigned int *out)
-{
-    unsigned long long v;
-    long x;
-    if (lv_exact_long(o, 0, UINT_MAX, &x)) {
-        *out = (unsigned int)x;
-        return 0;
-    }
-    if (lv_unsigned(o, name, "unsigned int", UINT_MAX, &v) < 0)
-        return -1;
-    *out = (unsigned int)v;
-    return 0;
-}
-
-int
-lv_arg_long(PyObject *o, const char *name, long *out)
-{
-    long long v;
-    if (lv_signed(o, name, "long", LONG_MIN, LONG_MAX, &v) < 0)
-        return -1;
-    *out = (long)v;
-    return 0;
-}
-
-int
-lv_arg_ulong(PyObject *o, const char *name, unsigned long *out)
-{
-    unsigned long long v;
-    if (lv_unsigned(o, name, "unsigned long", ULONG_MAX, &v) < 0)
-        return -1;
-    *out = (unsigned long)v;
-    return 0;
-}
-
-int
-lv_arg_llong(PyObject *o, const char *name, long long *out)
-{
-    return lv_signed(o, name, "long long", LLONG_MIN, LLONG_MAX, out);
-}
-
-int
-lv_arg_ullong(PyObject *o, const char *name, unsigned long long *out)
-{
-    return lv_unsigned(o, name, "unsigned long long", ULLONG_MAX, out);
-}
-
-int
-lv_arg_size(PyObject *o, const char *name, size_t *out)
-{
-    unsigned long long v;
-    if (lv_unsigned(o, name, "size_t", SIZE_MAX, &v) < 0)
-        return -1;
-    *out = (size_t)v;
-    return 0;
-}
+LV_INTEGER_ARG(int, int, long long, lv_signed, INT_MIN, INT_MAX)
+LV_INTEGER_ARG(uint, unsigned int, long long, lv_signed, 0, UINT_MAX)
+LV_INTEGER_ARG(long, long, long long, lv_signed, LONG_MIN, LONG_MAX)
+LV_INTEGER_ARG(ulong, unsigned long, unsigned long long, lv_unsigned, ULONG_MAX)
+LV_INTEGER_ARG(llong, long long, long long, lv_signed, LLONG_MIN, LLONG_MAX)
+LV_INTEGER_ARG(ullong, unsigned long long, unsigned long long, lv_unsigned, ULLONG_MAX)
+LV_INTEGER_ARG(size, size_t, unsigned long long, lv_unsigned, SIZE_MAX)
 
 int
 lv_arg_double(PyObject *o, const char *name, double *out)

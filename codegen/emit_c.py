@@ -170,9 +170,9 @@ def _release(p: Param, indent: str) -> str:
     return "".join(f"{indent}{s.format(v=_local(p))}\n" for s in PAIRED_KINDS[p.kind][2])
 
 
-def _pair_cleanup(binding: Binding) -> str:
+def _pair_cleanup(binding: Binding, indent: str = "    ") -> str:
     """Statements releasing what the array conversions allocated."""
-    return "".join(_release(p, "    ") for p in binding.params if p.kind in PAIRED_KINDS)
+    return "".join(_release(p, indent) for p in binding.params if p.kind in PAIRED_KINDS)
 
 
 def _declarations(p: Param) -> tuple[str, ...]:
@@ -328,19 +328,31 @@ def _self_handle(fn: CFunction) -> str:
     return f"    c_self = ({ctype})LV_HANDLE(self);\n"
 
 
-def _without_gil(fn: CFunction, statements: str) -> str:
+def _without_gil(fn: CFunction, statements: str, *failures: tuple[str, str, str]) -> str:
     """`statements` (indented) run with the GIL released and the call's
-    objects counted in flight."""
+    objects counted in flight, then each failure (condition, cleanup,
+    result) checked as _fail does."""
     binding = fn.binding
-    return (_count_in_flight(binding, "lv_call_enter") + _self_handle(fn)
-            + "    Py_BEGIN_ALLOW_THREADS\n" + statements + "    Py_END_ALLOW_THREADS\n"
-            + _count_in_flight(binding, "lv_call_leave"))
+    leave = _count_in_flight(binding, "lv_call_leave")
+    out = (_count_in_flight(binding, "lv_call_enter") + _self_handle(fn)
+           + "    Py_BEGIN_ALLOW_THREADS\n" + statements + "    Py_END_ALLOW_THREADS\n")
+    if not leave:
+        return out + "".join(_fail(*failure) for failure in failures)
+    # A failure is raised before leaving: the release a leave may run
+    # (deferred by a close() meanwhile) resets the thread's libvirt error.
+    if failures:
+        fn.declare("PyObject *failed")
+    for condition, cleanup, result in failures:
+        out += (f"    if ({condition}) {{\n{cleanup}        failed = {result};\n"
+                + "".join(f"    {line}\n" for line in leave.splitlines())
+                + "        return failed;\n    }\n")
+    return out + leave
 
 
-def _blocking(fn: CFunction, stmt: str) -> str:
+def _blocking(fn: CFunction, stmt: str, *failures: tuple[str, str, str]) -> str:
     if fn.binding.blocking:
-        return _without_gil(fn, f"    {stmt}\n")
-    return f"{_self_handle(fn)}    {stmt}\n"
+        return _without_gil(fn, f"    {stmt}\n", *failures)
+    return f"{_self_handle(fn)}    {stmt}\n" + "".join(_fail(*failure) for failure in failures)
 
 
 def _has_state(binding: Binding) -> bool:
@@ -391,10 +403,10 @@ def _owner(binding: Binding, kind: str) -> str:
 
 
 def _wrap(fn: CFunction, ret: str, value: str) -> str:
-    """Returning the new object for a handle `value` of C type `ret`."""
+    """Returning the new object for a handle `value` of C type `ret` (not
+    NULL: a failure was raised before)."""
     kind = kind_enum(rules.HANDLE_TYPES[ret])
-    return (_fail(f"{value} == NULL", "", _raise(fn))
-            + f"    return lv_wrap({fn.state()}, {kind}, {value}, {_owner(fn.binding, kind)});\n")
+    return f"    return lv_wrap({fn.state()}, {kind}, {value}, {_owner(fn.binding, kind)});\n"
 
 
 def c_decl(ctype: str, name: str) -> str:
@@ -406,24 +418,28 @@ def _plain_body(fn: CFunction) -> str:
     func = binding.function
     ret = func.return_type
     call = f"{func.name}({_call_args(binding, [])})"
+    cleanup = _pair_cleanup(binding)
     if ret == "void":
-        return _blocking(fn, f"{call};") + _pair_cleanup(binding) + "    Py_RETURN_NONE;\n"
+        return _blocking(fn, f"{call};") + cleanup + "    Py_RETURN_NONE;\n"
     fn.declare(c_decl(ret, "c_result"))
-    out = _blocking(fn, f"c_result = {call};") + _pair_cleanup(binding)
+    failure = None
     if ret in rules.HANDLE_TYPES:
-        return out + _wrap(fn, ret, "c_result")
-    if ret in ("char *", "const char *"):
+        failure, success = "c_result == NULL", _wrap(fn, ret, "c_result")
+    elif ret in ("char *", "const char *"):
         convert = "lv_str_free" if ret == "char *" else "lv_str"
         if func.name not in rules.NULL_IS_VALUE:
-            out += _fail("c_result == NULL", "", _raise(fn))
-        return out + f"    return {convert}(c_result);\n"
-    if ret == "int":
-        return out + _fail("c_result == -1", "", _raise(fn)) + "    return PyLong_FromLong(c_result);\n"
-    if func.name in rules.UNSIGNED_MINUS_ONE:
-        return out + "    return PyLong_FromLong((int)c_result);\n"
-    if func.name in rules.ZERO_IS_FAILURE:
-        out += _fail("c_result == 0", "", _raise(fn))
-    return out + f"    return {_INT_TO_PY[ret]}(c_result);\n"
+            failure = "c_result == NULL"
+        success = f"    return {convert}(c_result);\n"
+    elif ret == "int":
+        failure, success = "c_result == -1", "    return PyLong_FromLong(c_result);\n"
+    elif func.name in rules.UNSIGNED_MINUS_ONE:
+        success = "    return PyLong_FromLong((int)c_result);\n"
+    else:
+        if func.name in rules.ZERO_IS_FAILURE:
+            failure = "c_result == 0"
+        success = f"    return {_INT_TO_PY[ret]}(c_result);\n"
+    failures = [(failure, _pair_cleanup(binding, "        "), _raise(fn))] if failure else []
+    return _blocking(fn, f"c_result = {call};", *failures) + cleanup + success
 
 
 _OUT_TO_PY = {**_INT_TO_PY, "char *": "lv_str_free"}
@@ -436,8 +452,9 @@ def _out_scalar_body(fn: CFunction) -> str:
                     if a.ctype in C._OUT_SCALARS or a.ctype == "char **")[:-1].rstrip()
     fn.declare(c_decl(out_type, "value") + (" = NULL" if out_type == "char *" else " = 0"),
                "int c_result")
-    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&value'])});")
-    return body + _fail("c_result == -1", "", _raise(fn)) + f"    return {_OUT_TO_PY[out_type]}(value);\n"
+    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&value'])});",
+                     ("c_result == -1", "", _raise(fn)))
+    return body + f"    return {_OUT_TO_PY[out_type]}(value);\n"
 
 
 def _uuid_body(fn: CFunction, string: bool) -> str:
@@ -448,8 +465,9 @@ def _uuid_body(fn: CFunction, string: bool) -> str:
     else:
         fn.declare("unsigned char uuid[VIR_UUID_BUFLEN]", "int c_result")
         result, extra = "PyBytes_FromStringAndSize((const char *)uuid, VIR_UUID_BUFLEN)", "uuid"
-    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, [extra])});")
-    return body + _fail("c_result < 0", "", _raise(fn)) + f"    return {result};\n"
+    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, [extra])});",
+                     ("c_result < 0", "", _raise(fn)))
+    return body + f"    return {result};\n"
 
 
 def _list_all_body(fn: CFunction) -> str:
@@ -458,8 +476,9 @@ def _list_all_body(fn: CFunction) -> str:
     item_type = func.args[1].ctype[:-3]
     kind = kind_enum(rules.HANDLE_TYPES[item_type])
     fn.declare(f"{item_type} *items = NULL", "int c_result")
-    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&items'])});")
-    return body + _fail("c_result < 0", "", _raise(fn)) + (
+    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&items'])});",
+                     ("c_result < 0", "", _raise(fn)))
+    return body + (
         f"    return lv_wrap_list({fn.state()}, {kind}, (void **)items, c_result, "
         f"{_owner(binding, kind)});\n")
 
@@ -467,9 +486,9 @@ def _list_all_body(fn: CFunction) -> str:
 def _str_list_body(fn: CFunction) -> str:
     binding = fn.binding
     fn.declare("char **items = NULL", "int c_result")
-    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&items'])});")
-    return (body + _fail("c_result < 0", "", _raise(fn))
-            + "    return lv_str_list_free(items, c_result);\n")
+    body = _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&items'])});",
+                     ("c_result < 0", "", _raise(fn)))
+    return (body + "    return lv_str_list_free(items, c_result);\n")
 
 
 def _struct_body(fn: CFunction) -> str:
@@ -480,11 +499,11 @@ def _struct_body(fn: CFunction) -> str:
     size = ["sizeof(s)"] if any(a.name == rules.STRUCT_SIZE_ARG for a in binding.function.args) else []
     # A string libvirt leaves unset reads as '' rather than as stack garbage.
     body = "    memset(&s, 0, sizeof(s));\n" if any(t == "str" for _, _, t in fields) else ""
-    body += _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&s'] + size)});")
+    body += _blocking(fn, f"c_result = {binding.function.name}({_call_args(binding, ['&s'] + size)});",
+                      ("c_result < 0", "", _raise(fn)))
     open_, close = ("(", ")") if rules.STRUCT_RESULTS[binding.function.name] == "tuple" else ("[", "]")
     values = "".join(f", {expr.format(s='s')}" for _, expr, _ in fields)
-    return (body + _fail("c_result < 0", "", _raise(fn))
-            + f"    return Py_BuildValue(\"{open_}{''.join(f[0] for f in fields)}{close}\"{values});\n")
+    return (body + f"    return Py_BuildValue(\"{open_}{''.join(f[0] for f in fields)}{close}\"{values});\n")
 
 
 def _record_list_body(fn: CFunction) -> str:
@@ -492,9 +511,9 @@ def _record_list_body(fn: CFunction) -> str:
     func = binding.function
     record_type = next(a.ctype for a in func.args if a.ctype.endswith("Ptr **"))[:-1]
     fn.declare(f"{record_type}items = NULL", "int c_result", "PyObject *list")
-    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&items'])});")
-    return (body + _fail("c_result < 0", "", _raise(fn))
-            + f"    list = lv_list_of(c_result, {rules.RECORD_LISTS[func.name][0]}, items);\n"
+    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&items'])});",
+                     ("c_result < 0", "", _raise(fn)))
+    return (body + f"    list = lv_list_of(c_result, {rules.RECORD_LISTS[func.name][0]}, items);\n"
             "    for (int i = 0; i < c_result; i++)\n"
             f"        {binding.count_function.name}(items[i]);\n"
             "    free(items);\n    return list;\n")
@@ -512,9 +531,9 @@ def _name_list_body(fn: CFunction) -> str:
                          "    items = count > 0 ? calloc(count, sizeof(*items)) : NULL;\n"
                          "    if (count == 0)\n        c_result = 0;\n"
                          "    else if (items != NULL)\n"
-                         f"        c_result = {func.name}({_call_args(binding, ['items', 'count'])});\n")
-            + _fail("count > 0 && items == NULL", "", "PyErr_NoMemory()")
-            + _fail("count < 0 || c_result < 0", "        free(items);\n", _raise(fn)))
+                         f"        c_result = {func.name}({_call_args(binding, ['items', 'count'])});\n",
+                         ("count > 0 && items == NULL", "", "PyErr_NoMemory()"),
+                         ("count < 0 || c_result < 0", "        free(items);\n", _raise(fn))))
     if numeric:
         fn.declare("PyObject *list")
         return body + ("    list = PyList_New(c_result);\n"
@@ -550,9 +569,9 @@ def _fetch_typed_params(fn: CFunction, getter, array: str, count: str, flags: st
                          f"    if (c_result >= 0 && {count} > 0) {{\n"
                          f"        {array} = calloc({count}, sizeof(*{array}));\n"
                          f"        c_result = {array} != NULL ? {call(array)} : -2;\n"
-                         "    }\n")
-            + _fail("c_result < 0", f"        free({array});\n",
-                    f"c_result == -2 ? PyErr_NoMemory() : {_raise(fn, getter)}"))
+                         "    }\n",
+                         ("c_result < 0", f"        free({array});\n",
+                          f"c_result == -2 ? PyErr_NoMemory() : {_raise(fn, getter)}")))
 
 
 def _typed_get_alloc_body(fn: CFunction) -> str:
@@ -561,8 +580,9 @@ def _typed_get_alloc_body(fn: CFunction) -> str:
     count_type = next(a.ctype for a in func.args if a.ctype in ("int *", "unsigned int *"))[:-2]
     fn.declare("virTypedParameterPtr params = NULL", f"{count_type} nparams = 0", "int c_result",
                "PyObject *dict")
-    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&params', '&nparams'])});")
-    return body + _fail("c_result < 0", "", _raise(fn)) + (
+    body = _blocking(fn, f"c_result = {func.name}({_call_args(binding, ['&params', '&nparams'])});",
+                     ("c_result < 0", "", _raise(fn)))
+    return body + (
         f"    dict = lv_typed_params_to_dict({fn.state()}, params, (int)nparams);\n"
         "    virTypedParamsFree(params, (int)nparams);\n    return dict;\n")
 
@@ -577,8 +597,8 @@ def _known_params_from_getter(fn: CFunction, has_flags: bool) -> tuple[str, str]
     fn.declare("int c_result")
     if any(a.ctype == "virTypedParameterPtr *" for a in getter.args):
         call = _call_args(binding, ["&known", "&nknown"], getter_flags or None, getter)
-        fill = (_blocking(fn, f"c_result = {getter.name}({call});")
-                + _fail("c_result < 0", "", _raise(fn, getter)))
+        fill = _blocking(fn, f"c_result = {getter.name}({call});",
+                         ("c_result < 0", "", _raise(fn, getter)))
         return fill, "    virTypedParamsFree(known, nknown);\n"
     fill = _fetch_typed_params(fn, getter, "known", "nknown", getter_flags)
     return fill, "    virTypedParamsClear(known, nknown);\n    free(known);\n"
@@ -625,11 +645,13 @@ def _typed_set_body(fn: CFunction) -> str:
         if p.kind == "handle":
             body += _convert(fn, p, i, free_params)
     body += _null_handle_check(binding, free_params)
-    body += _blocking(fn, f"result = {func.name}({_call_args(binding, ['params', 'nparams'])});")
+    handle = ret in rules.HANDLE_TYPES
+    body += _blocking(fn, f"result = {func.name}({_call_args(binding, ['params', 'nparams'])});",
+                      ("result == NULL" if handle else "result < 0", free_params, _raise(fn)))
     body += "    lv_typed_params_free(params, nparams);\n"
-    if ret in rules.HANDLE_TYPES:
+    if handle:
         return body + _wrap(fn, ret, "result")
-    return body + _fail("result < 0", "", _raise(fn)) + "    return PyLong_FromLong(result);\n"
+    return body + "    return PyLong_FromLong(result);\n"
 
 
 _SHAPE_BODIES = {
@@ -728,8 +750,8 @@ def _filled_array_call(fn: CFunction, array: str, size: str) -> tuple[str, str]:
         call = (f"    {local} = calloc({count} > 0 ? {count} : 1, sizeof(*{local}));\n"
                 + _fail(f"{local} == NULL", "", "PyErr_NoMemory()")
                 + _blocking(fn, f"c_result = {func.name}"
-                                f"({_call_args(binding, [], fixed={array: local})});")
-                + _fail("c_result < 0", f"        free({local});\n", _raise(fn)))
+                                f"({_call_args(binding, [], fixed={array: local})});",
+                            ("c_result < 0", f"        free({local});\n", _raise(fn))))
         return call, f"    if (c_result > {count})\n        c_result = {count};\n"
     ctype = next(a.ctype for a in func.args if a.name == size)
     fn.declare(f"{ctype} o_max = 0")
@@ -740,9 +762,9 @@ def _filled_array_call(fn: CFunction, array: str, size: str) -> tuple[str, str]:
                              "        o_max = c_result;\n"
                              f"        {local} = calloc(o_max, sizeof(*{local}));\n"
                              f"        c_result = {local} != NULL ? {func.name}({second}) : -2;\n"
-                             "    }\n")
-            + _fail("c_result < 0", f"        free({local});\n",
-                    f"c_result == -2 ? PyErr_NoMemory() : {_raise(fn)}"))
+                             "    }\n",
+                             ("c_result < 0", f"        free({local});\n",
+                              f"c_result == -2 ? PyErr_NoMemory() : {_raise(fn)}")))
     return call, f"    if (c_result > (int)o_max)\n        c_result = (int)o_max;\n"
 
 
@@ -769,8 +791,9 @@ def _converted_body(fn: CFunction) -> str:
     else:
         failed = "c_result == NULL" if ret.endswith("*") else "c_result < 0"
         call = _call_args(binding, extra, fixed=_callback_arguments(binding))
-        body = (_blocking(fn, f"c_result = {binding.function.name}({call});")
-                + _pair_cleanup(binding) + _fail(failed, "", _raise(fn)))
+        body = (_blocking(fn, f"c_result = {binding.function.name}({call});",
+                          (failed, _pair_cleanup(binding, "        "), _raise(fn)))
+                + _pair_cleanup(binding))
         after = ""
     args = ", ".join(["self" if binding.pyclass else "module", fn.state(), "c_result", *passed])
     return body + after + f"    return {converter_name(binding)}({args});\n"
@@ -802,10 +825,10 @@ def _registration_body(fn: CFunction) -> str:
     fn.declare("lv_reg *r", c_decl(binding.function.return_type, "c_result"))
     body = (_fail(f"(r = lv_reg_new({fn.state()}, {owner}, {params['cb']}, "
                   f"{params['opaque']})) == NULL", "")
-            + _blocking(fn, f"c_result = {binding.function.name}"
-                            f"({_call_args(binding, [], fixed=fixed)});")
             # libvirt did not take it: its free function will not run
-            + _fail("c_result < 0", "        lv_reg_release(r);\n", _raise(fn)))
+            + _blocking(fn, f"c_result = {binding.function.name}"
+                            f"({_call_args(binding, [], fixed=fixed)});",
+                        ("c_result < 0", "        lv_reg_release(r);\n", _raise(fn))))
     return body + _int_or_none(binding)
 
 
@@ -832,8 +855,9 @@ def _prepared_body(fn: CFunction) -> str:
     call = _call_args(binding, [], fixed=_callback_arguments(binding))
     return (f"    switch ({prepare_name(binding)}({', '.join(args)})) {{\n"
             "    case -1:\n        return NULL;\n    case 0:\n        Py_RETURN_NONE;\n    }\n"
-            + _blocking(fn, f"c_result = {binding.function.name}({call});")
-            + _fail("c_result < 0", "", _raise(fn)) + _int_or_none(binding))
+            + _blocking(fn, f"c_result = {binding.function.name}({call});",
+                        ("c_result < 0", "", _raise(fn)))
+            + _int_or_none(binding))
 
 
 def _state_expr(binding: Binding) -> str:

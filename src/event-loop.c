@@ -411,35 +411,30 @@ lv_ev_add_handle(int fd, int events, virEventHandleCallback cb, void *opaque,
     return lv_ev_add(LV_EV_HANDLE, fd, events, (void *)cb, opaque, ff);
 }
 
-static void
-lv_ev_update_handle(int watch, int events)
-{
-    lv_ev_call(&lv_ev.update_handle, watch, 1, events);
-}
-
-static int
-lv_ev_remove_handle(int watch)
-{
-    return lv_ev_call(&lv_ev.remove_handle, watch, 0, 0);
-}
-
 static int
 lv_ev_add_timeout(int timeout, virEventTimeoutCallback cb, void *opaque, virFreeCallback ff)
 {
     return lv_ev_add(LV_EV_TIMEOUT, timeout, 0, (void *)cb, opaque, ff);
 }
 
-static void
-lv_ev_update_timeout(int timer, int timeout)
-{
-    lv_ev_call(&lv_ev.update_timeout, timer, 1, timeout);
-}
+/* lv_ev_update_<kind>(id, value) and lv_ev_remove_<kind>(id), for handles
+ * (watch, events) and timeouts (timer, interval): libvirt calls each with
+ * no context to tell which Python callable it stands for. */
+#define LV_EV_UPDATE_AND_REMOVE(kind)                       \
+    static void                                             \
+    lv_ev_update_##kind(int id, int value)                  \
+    {                                                       \
+        lv_ev_call(&lv_ev.update_##kind, id, 1, value);     \
+    }                                                       \
+                                                            \
+    static int                                              \
+    lv_ev_remove_##kind(int id)                             \
+    {                                                       \
+        return lv_ev_call(&lv_ev.remove_##kind, id, 0, 0);  \
+    }
 
-static int
-lv_ev_remove_timeout(int timer)
-{
-    return lv_ev_call(&lv_ev.remove_timeout, timer, 0, 0);
-}
+LV_EV_UPDATE_AND_REMOVE(handle)
+LV_EV_UPDATE_AND_REMOVE(timeout)
 
 /* libvirtmod's function `name` (libvirt-override-api.xml: libvirt='no'). */
 static PyObject *

@@ -476,39 +476,39 @@ lv_flat_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *
     return result;
 }
 
+static int
+lv_add_flat_function(PyObject *module, PyObject *modname, PyObject *core, lv_flat_def *d)
+{
+    lv_state *st = lv_state_from_module(core);
+    PyObject *owner = d->kind >= 0 ? (PyObject *)st->base_types[d->kind] : module;
+    PyObject *target = PyObject_GetAttrString(owner, d->pyname);
+    PyObject *self, *func;
+    int rc;
+
+    if (target == NULL)
+        return -1;
+    self = Py_BuildValue("(NOOii)", target, core,
+                         d->first_kind >= 0 ? (PyObject *)st->base_types[d->first_kind] : Py_None,
+                         d->first_kind, (int)d->failure);
+    if (self == NULL)
+        return -1;
+    func = PyCFunction_NewEx(&d->def, self, modname);
+    Py_DECREF(self);
+    if (func == NULL)
+        return -1;
+    rc = PyModule_AddObjectRef(module, d->def.ml_name, func);
+    Py_DECREF(func);
+    return rc;
+}
+
 int
 lv_add_flat_functions(PyObject *module, PyObject *core, lv_flat_def *defs)
 {
-    lv_state *st = lv_state_from_module(core);
     PyObject *modname = PyModule_GetNameObject(module);
+    int rc = modname != NULL ? 0 : -1;
 
-    if (modname == NULL)
-        return -1;
-    for (lv_flat_def *d = defs; d->def.ml_name != NULL; d++) {
-        PyObject *owner = d->kind >= 0 ? (PyObject *)st->base_types[d->kind] : module;
-        PyObject *target = PyObject_GetAttrString(owner, d->pyname);
-        PyObject *self, *func;
-        int rc;
-
-        if (target == NULL)
-            goto error;
-        self = Py_BuildValue("(NOOii)", target, core,
-                             d->first_kind >= 0 ? (PyObject *)st->base_types[d->first_kind] : Py_None,
-                             d->first_kind, (int)d->failure);
-        if (self == NULL)
-            goto error;
-        func = PyCFunction_NewEx(&d->def, self, modname);
-        Py_DECREF(self);
-        if (func == NULL)
-            goto error;
-        rc = PyModule_AddObjectRef(module, d->def.ml_name, func);
-        Py_DECREF(func);
-        if (rc < 0)
-            goto error;
-    }
-    Py_DECREF(modname);
-    return 0;
-error:
-    Py_DECREF(modname);
-    return -1;
+    for (lv_flat_def *d = defs; rc == 0 && d->def.ml_name != NULL; d++)
+        rc = lv_add_flat_function(module, modname, core, d);
+    Py_XDECREF(modname);
+    return rc;
 }

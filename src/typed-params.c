@@ -8,20 +8,13 @@ static PyObject *
 lv_typed_param_value(virTypedParameterPtr p)
 {
     switch (p->type) {
-    case VIR_TYPED_PARAM_INT:
-        return PyLong_FromLong(p->value.i);
-    case VIR_TYPED_PARAM_UINT:
-        return PyLong_FromUnsignedLong(p->value.ui);
-    case VIR_TYPED_PARAM_LLONG:
-        return PyLong_FromLongLong(p->value.l);
-    case VIR_TYPED_PARAM_ULLONG:
-        return PyLong_FromUnsignedLongLong(p->value.ul);
-    case VIR_TYPED_PARAM_DOUBLE:
-        return PyFloat_FromDouble(p->value.d);
-    case VIR_TYPED_PARAM_BOOLEAN:
-        return PyBool_FromLong(p->value.b);
-    case VIR_TYPED_PARAM_STRING:
-        return lv_str(p->value.s);
+    case VIR_TYPED_PARAM_INT:     return PyLong_FromLong(p->value.i);
+    case VIR_TYPED_PARAM_UINT:    return PyLong_FromUnsignedLong(p->value.ui);
+    case VIR_TYPED_PARAM_LLONG:   return PyLong_FromLongLong(p->value.l);
+    case VIR_TYPED_PARAM_ULLONG:  return PyLong_FromUnsignedLongLong(p->value.ul);
+    case VIR_TYPED_PARAM_DOUBLE:  return PyFloat_FromDouble(p->value.d);
+    case VIR_TYPED_PARAM_BOOLEAN: return PyBool_FromLong(p->value.b);
+    case VIR_TYPED_PARAM_STRING:  return lv_str(p->value.s);
     default:
         Py_RETURN_NONE;   /* a type newer than this binding: no value to give */
     }

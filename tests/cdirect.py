@@ -281,6 +281,14 @@ def _call_str(func, *args):
     return _take_str(getattr(lib, func)(*args), func)
 
 
+def _ptr_call(call, func, *extra):
+    """A method returning call(func, self.ptr, *extra): _call or _call_str of
+    a C function taking the object alone (and constant flags)."""
+    def method(self):
+        return call(func, self.ptr, *extra)
+    return method
+
+
 def last_error():
     """libvirt's last error in this thread as
     (code, domain, message, level, str1, str2, str3, int1, int2),
@@ -385,30 +393,18 @@ class Connection:
             raise CDirectError("virConnectGetType", last_error())
         return _str(t)
 
-    def get_uri(self):
-        return _call_str("virConnectGetURI", self.ptr)
-
-    def hostname(self):
-        return _call_str("virConnectGetHostname", self.ptr)
-
-    def capabilities(self):
-        return _call_str("virConnectGetCapabilities", self.ptr)
-
-    def sysinfo(self):
-        return _call_str("virConnectGetSysinfo", self.ptr, 0)
+    get_uri = _ptr_call(_call_str, "virConnectGetURI")
+    hostname = _ptr_call(_call_str, "virConnectGetHostname")
+    capabilities = _ptr_call(_call_str, "virConnectGetCapabilities")
+    sysinfo = _ptr_call(_call_str, "virConnectGetSysinfo", 0)
 
     def max_vcpus(self, type=None):
         arg = ffi.NULL if type is None else type.encode("utf-8")
         return _call("virConnectGetMaxVcpus", self.ptr, arg)
 
-    def is_secure(self):
-        return _call("virConnectIsSecure", self.ptr)
-
-    def is_encrypted(self):
-        return _call("virConnectIsEncrypted", self.ptr)
-
-    def is_alive(self):
-        return _call("virConnectIsAlive", self.ptr)
+    is_secure = _ptr_call(_call, "virConnectIsSecure")
+    is_encrypted = _ptr_call(_call, "virConnectIsEncrypted")
+    is_alive = _ptr_call(_call, "virConnectIsAlive")
 
     def node_info(self):
         """virNodeGetInfo as a dict (memory in KiB, as libvirt gives it)."""
@@ -454,11 +450,8 @@ class Connection:
         return n, bits, int(online[0])
 
     # --- domains --------------------------------------------------------
-    def num_domains(self):
-        return _call("virConnectNumOfDomains", self.ptr)
-
-    def num_defined_domains(self):
-        return _call("virConnectNumOfDefinedDomains", self.ptr)
+    num_domains = _ptr_call(_call, "virConnectNumOfDomains")
+    num_defined_domains = _ptr_call(_call, "virConnectNumOfDefinedDomains")
 
     def list_domain_ids(self):
         n = self.num_domains()
@@ -520,11 +513,8 @@ class Connection:
         return last_error()
 
     # --- networks -------------------------------------------------------
-    def num_networks(self):
-        return _call("virConnectNumOfNetworks", self.ptr)
-
-    def num_defined_networks(self):
-        return _call("virConnectNumOfDefinedNetworks", self.ptr)
+    num_networks = _ptr_call(_call, "virConnectNumOfNetworks")
+    num_defined_networks = _ptr_call(_call, "virConnectNumOfDefinedNetworks")
 
     def network(self, name):
         ptr = lib.virNetworkLookupByName(self.ptr, name.encode("utf-8"))
@@ -617,8 +607,7 @@ class Domain:
         _call("virDomainGetUUIDString", self.ptr, buf)
         return ffi.string(buf).decode("ascii")
 
-    def os_type(self):
-        return _call_str("virDomainGetOSType", self.ptr)
+    os_type = _ptr_call(_call_str, "virDomainGetOSType")
 
     def max_memory(self):
         v = lib.virDomainGetMaxMemory(self.ptr)
@@ -626,8 +615,7 @@ class Domain:
             raise CDirectError("virDomainGetMaxMemory", last_error())
         return int(v)
 
-    def max_vcpus(self):
-        return _call("virDomainGetMaxVcpus", self.ptr)
+    max_vcpus = _ptr_call(_call, "virDomainGetMaxVcpus")
 
     def info(self):
         """virDomainGetInfo as a dict."""
@@ -647,11 +635,8 @@ class Domain:
         _call("virDomainGetState", self.ptr, state, reason, flags)
         return state[0], reason[0]
 
-    def is_active(self):
-        return _call("virDomainIsActive", self.ptr)
-
-    def is_persistent(self):
-        return _call("virDomainIsPersistent", self.ptr)
+    is_active = _ptr_call(_call, "virDomainIsActive")
+    is_persistent = _ptr_call(_call, "virDomainIsPersistent")
 
     def autostart(self):
         v = ffi.new("int *")
@@ -668,8 +653,7 @@ class Domain:
     def hostname(self, flags=0):
         return _call_str("virDomainGetHostname", self.ptr, flags)
 
-    def has_managed_save(self):
-        return _call("virDomainHasManagedSaveImage", self.ptr, 0)
+    has_managed_save = _ptr_call(_call, "virDomainHasManagedSaveImage", 0)
 
     def snapshot_num(self, flags=0):
         return _call("virDomainSnapshotNum", self.ptr, flags)

@@ -61,6 +61,12 @@ def _text(elem, path):
     return elem.find(path).text.strip()
 
 
+def _optional_text(elem, path):
+    """The stripped text of elem's child at `path`, or None where there is none."""
+    child = elem.find(path)
+    return child.text.strip() if child is not None else None
+
+
 def _by_name(objects):
     """{o.name: o} of `objects`, in their order."""
     return {o.name: o for o in objects}
@@ -133,11 +139,10 @@ class DriverDoc:
             cur = d.find("currentMemory")
             snaps = []
             for s in d.findall(TEST_NS + "domainsnapshot"):
-                parent = s.find("parent/name")
                 desc = s.find("description")
                 snaps.append(types.SimpleNamespace(
                     name=_text(s, "name"),
-                    parent=parent.text.strip() if parent is not None else None,
+                    parent=_optional_text(s, "parent/name"),
                     description=desc.text if desc is not None else None,
                     current=_text(s, "active") == "1"))
             dom = types.SimpleNamespace(
@@ -165,14 +170,14 @@ class DriverDoc:
 
     @staticmethod
     def _networks(root):
-        def network(n):
+        out = []
+        for n in root.findall("network"):
             fwd = n.find("forward")
-            return types.SimpleNamespace(
-                name=_text(n, "name"),
-                uuid=_text(n, "uuid").lower(),
+            out.append(types.SimpleNamespace(
+                name=_text(n, "name"), uuid=_text(n, "uuid").lower(),
                 bridge=n.find("bridge").get("name"),
-                forward=fwd.get("mode", "nat") if fwd is not None else None)
-        return _by_name(network(n) for n in root.findall("network"))
+                forward=fwd.get("mode", "nat") if fwd is not None else None))
+        return _by_name(out)
 
     @staticmethod
     def _interfaces(root):
@@ -207,13 +212,10 @@ class DriverDoc:
 
     @staticmethod
     def _devices(root):
-        def device(d):
-            parent = d.find("parent")
-            return types.SimpleNamespace(
-                name=_text(d, "name"),
-                parent=parent.text.strip() if parent is not None else None,
-                caps=[c.get("type") for c in d.findall("capability")])
-        return _by_name(device(d) for d in root.findall("device"))
+        return _by_name(types.SimpleNamespace(
+            name=_text(d, "name"), parent=_optional_text(d, "parent"),
+            caps=[c.get("type") for c in d.findall("capability")])
+            for d in root.findall("device"))
 
     # convenience
     def active_domains(self):

@@ -16,6 +16,7 @@ import weakref
 import pytest
 
 from support import child
+from support.event_tests import Tick, libvirt  # noqa: F401 (libvirt: a fixture)
 from support.objects import Opaque, Recorder
 
 READABLE = 1    # VIR_EVENT_HANDLE_READABLE
@@ -23,38 +24,6 @@ WRITABLE = 2    # VIR_EVENT_HANDLE_WRITABLE
 
 
 # ---- the default implementation -------------------------------------------
-
-class Tick:
-    """Keeps a 20 ms timer registered, so that virEventRunDefaultImpl()
-    never blocks for long whatever the test registered (not much shorter:
-    a timer due at every iteration would starve the loop's idle work)."""
-
-    def __init__(self, libvirt):
-        self.libvirt = libvirt
-        self.timer = libvirt.virEventAddTimeout(20, lambda timer, opaque: None, None)
-
-    def run(self, iterations):
-        for _ in range(iterations):
-            self.libvirt.virEventRunDefaultImpl()
-
-    def run_until(self, predicate, max_iterations=400):
-        for _ in range(max_iterations):
-            if predicate():
-                return True
-            self.libvirt.virEventRunDefaultImpl()
-        return predicate()
-
-    def close(self):
-        # No iteration afterwards: with nothing registered it would block.
-        self.libvirt.virEventRemoveTimeout(self.timer)
-
-
-@pytest.fixture(scope="module")
-def libvirt():
-    import libvirt
-    assert libvirt.virEventRegisterDefaultImpl() == 0
-    return libvirt
-
 
 @pytest.fixture
 def loop(libvirt):

@@ -23,7 +23,7 @@ lifecycle, plus a raising lifecycle callback on domain "test" only, then:
   suspend + resume "test"; createXML + destroy of a transient domain;
   define + undefine; two setMetadata; network "default" destroy + create;
   pool "default-pool" destroy + create + refresh; vHBA create + destroy
-  (the test driver raises node device events for it, see test_events.py);
+  (the test driver raises node device events for it, see test_events_objects.py);
   a stream callback on the stream of "test"'s screenshot, read to EOF;
 
 waiting after each step for its events.  Everything is then deregistered,
@@ -55,7 +55,7 @@ import pytest
 
 from reference_venv import REFERENCE_VENV
 from support import child
-from test_events import DOMAIN_XML, VHBA_XML
+from support.event_tests import DOMAIN_XML, VHBA_XML
 
 SCENARIO = "event_loops_scenario"
 LOOPS = ["default", "python", "asyncio"]

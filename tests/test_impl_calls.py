@@ -80,7 +80,8 @@ def test_a_converted_call_gets_its_outputs_from_libvirt_s_signature(loaded, core
     text = emit_c.entry_point(core["virDomainGetState"])
     order = ["lv_call_enter(self);", "c_self = (virDomainPtr)LV_HANDLE(self);",
              "c_result = virDomainGetState(c_self, &o_state, &o_reason, a_flags);",
-             "lv_call_leave(self);", "if (c_result < 0)",
+             # a failure is raised before leaving (a deferred release resets the error)
+             "if (c_result < 0)", "lv_raise(st, \"virDomainGetState\")", "lv_call_leave(self);",
              "return lv_convert_virDomainGetState(self, st, c_result, o_state, o_reason);"]
     assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
 
@@ -90,8 +91,9 @@ def test_a_converted_call_with_a_list_and_an_object_argument_counts_and_frees_th
     text = emit_c.entry_point(qemu["virDomainQemuMonitorCommandWithFiles"])
     assert ("virDomainQemuMonitorCommandWithFiles((virDomainPtr)a_domain, a_cmd, a_files_len, "
             "a_files, &o_noutfiles, &o_outfiles, &o_result, a_flags)") in text
-    order = ["lv_call_enter(argv[0]);", "Py_BEGIN_ALLOW_THREADS", "lv_call_leave(argv[0]);",
-             "PyMem_Free(a_files);\n    if (c_result < 0)",
+    order = ["lv_call_enter(argv[0]);", "Py_BEGIN_ALLOW_THREADS",
+             "if (c_result < 0) {\n        PyMem_Free(a_files);", "lv_call_leave(argv[0]);",
+             "lv_call_leave(argv[0]);\n    PyMem_Free(a_files);",
              "return lv_convert_virDomainQemuMonitorCommandWithFiles(module, st, c_result, "
              "o_noutfiles, o_outfiles, o_result);"]
     assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
@@ -108,7 +110,7 @@ def test_a_registration_holds_cb_and_opaque_in_an_lv_reg_released_if_libvirt_ref
     text = emit_c.entry_point(core["virStreamEventAddCallback"])
     order = ["(r = lv_reg_new(st, self, a_cb, a_opaque)) == NULL", "lv_call_enter(self);",
              "c_result = virStreamEventAddCallback(c_self, a_events, lv_stream_cb, r, lv_reg_free);",
-             "lv_call_leave(self);", "lv_reg_release(r);", "Py_RETURN_NONE;"]
+             "lv_reg_release(r);", "lv_call_leave(self);", "Py_RETURN_NONE;"]
     assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
     text = emit_c.entry_point(core["virEventAddTimeout"])
     assert "virEventAddTimeout(a_timeout, lv_ev_timeout_cb, r, lv_reg_free)" in text
@@ -155,6 +157,7 @@ def test_a_prepared_call_runs_the_preparation_before_counting_and_calling(core):
     text = emit_c.entry_point(b)
     order = ["switch (lv_prepare_virConnectDomainEventDeregister(self, st, a_cb))",
              "case 0:\n        Py_RETURN_NONE;", "lv_call_enter(self);",
-             "virConnectDomainEventDeregister(c_self, lv_legacy_cb)", "lv_call_leave(self);",
-             "return lv_raise(st, \"virConnectDomainEventDeregister\");"]
+             "virConnectDomainEventDeregister(c_self, lv_legacy_cb)",
+             "lv_raise(st, \"virConnectDomainEventDeregister\");", "lv_call_leave(self);",
+             "Py_RETURN_NONE;\n}"]
     assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)

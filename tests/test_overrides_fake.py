@@ -129,3 +129,7 @@ def test_lxc_open_namespace(fake_lib):
 
 def test_fd_associate(fake_lib):
     run_fake(fake_lib, "fd_associate")
+
+
+def test_failure_during_a_deferred_release(fake_lib):
+    run_fake(fake_lib, "failure_during_a_deferred_release")

@@ -1,4 +1,4 @@
-"""Cases of tests/test_events.py that need a process of their own.
+"""Cases of the event tests (tests/test_events_*.py) that need a process of their own.
 
     python tests/children/events_cases.py CASE URI
 

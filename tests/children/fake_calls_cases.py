@@ -282,5 +282,24 @@ def case_fd_associate():
     raises(libvirt.libvirtError, lambda: dom.FDAssociate("fail", [0]))
 
 
+def case_failure_during_a_deferred_release():
+    # The release of a domain whose call is in flight waits for the call to
+    # leave; the call's own failure keeps its error code all the same.
+    import threading
+    doomed, raised = conn.lookupByName("test"), []
+
+    def suspend():
+        raised.append(raises(libvirt.libvirtError, doomed.suspend))
+
+    caller = threading.Thread(target=suspend)
+    caller.start()
+    assert conn.getVersion() == 1         # suspend() is in libvirt now
+    assert doomed.__del__() is None       # the release waits for it
+    assert conn.getLibVersion() == 2      # suspend() goes on, and fails
+    caller.join()
+    assert raised[0].get_error_code() == libvirt.VIR_ERR_INVALID_ARG, raised[0].err
+    assert doomed._o is None
+
+
 if __name__ == "__main__":
     child.main(globals())

@@ -12,6 +12,7 @@ PYTHONPATH.
 """
 
 import asyncio
+import contextlib
 import gc
 import os
 import socket
@@ -56,6 +57,17 @@ async def drained(impl, timeout=5.0):
     except asyncio.TimeoutError:
         return False
     return impl.is_idle()
+
+
+@contextlib.contextmanager
+def a_pipe():
+    """An os.pipe() for the block: (read end, write end), both closed after it."""
+    rfd, wfd = os.pipe()
+    try:
+        yield rfd, wfd
+    finally:
+        os.close(rfd)
+        os.close(wfd)
 
 
 async def case_register_in_running_loop_returns_the_current_impl():
@@ -211,28 +223,26 @@ async def case_removed_registrations_release_their_callback_and_opaque():
         if kind == "handle":
             return libvirt.virEventAddHandle(timeout_or_fd, READABLE, cb, opaque), calls
         return libvirt.virEventAddTimeout(timeout_or_fd, cb, opaque), calls
-    rfd, wfd = os.pipe()
-    os.write(wfd, b"x")
-    timer, timer_calls = register("timer", 0)
-    watch, watch_calls = register("handle", rfd)
-    _, self_calls = register("self-removing timer", 0, remove_itself=True)
-    many = [register("timer", 1000)[0] for _ in range(50)]
-    assert await wait_until(lambda: timer_calls and watch_calls and self_calls)
-    gc.collect()
-    registered = refs[:2] + refs[3:]      # the third one removed itself
-    assert all(o() is not None and c() is not None for _, o, c in registered)
-    libvirt.virEventRemoveTimeout(timer)
-    libvirt.virEventRemoveHandle(watch)
-    for t in many:
-        libvirt.virEventRemoveTimeout(t)
-    gc.collect()
-    assert all(o() is not None for _, o, c in refs[:2])    # not inside the removal
-    assert await drained(impl)
-    gc.collect()
-    alive = [kind for kind, o, c in refs if o() is not None or c() is not None]
-    assert alive == [], alive
-    os.close(rfd)
-    os.close(wfd)
+    with a_pipe() as (rfd, wfd):
+        os.write(wfd, b"x")
+        timer, timer_calls = register("timer", 0)
+        watch, watch_calls = register("handle", rfd)
+        _, self_calls = register("self-removing timer", 0, remove_itself=True)
+        many = [register("timer", 1000)[0] for _ in range(50)]
+        assert await wait_until(lambda: timer_calls and watch_calls and self_calls)
+        gc.collect()
+        registered = refs[:2] + refs[3:]      # the third one removed itself
+        assert all(o() is not None and c() is not None for _, o, c in registered)
+        libvirt.virEventRemoveTimeout(timer)
+        libvirt.virEventRemoveHandle(watch)
+        for t in many:
+            libvirt.virEventRemoveTimeout(t)
+        gc.collect()
+        assert all(o() is not None for _, o, c in refs[:2])    # not inside the removal
+        assert await drained(impl)
+        gc.collect()
+        alive = [kind for kind, o, c in refs if o() is not None or c() is not None]
+        assert alive == [], alive
 
 
 async def case_callback_removing_its_own_timer():
@@ -308,52 +318,48 @@ async def case_timer_added_from_another_thread_fires_in_the_loop():
 
 async def case_handle_on_a_pipe_fires_when_readable():
     impl = libvirtaio.virEventRegisterAsyncIOImpl()
-    rfd, wfd = os.pipe()
-    calls = []
-    opaque = Opaque()
-    def cb(watch, fd, events, op):
-        calls.append((watch, fd, events, op is opaque))
-        os.read(fd, 1)
-    watch = libvirt.virEventAddHandle(rfd, READABLE, cb, opaque)
-    assert isinstance(watch, int) and watch >= 0
-    await asyncio.sleep(0.05)
-    assert calls == []                  # nothing to read yet
-    os.write(wfd, b"x")
-    assert await wait_until(lambda: calls)
-    assert calls == [(watch, rfd, READABLE, True)], calls
-    # not watched any more: the data stays unread
-    libvirt.virEventUpdateHandle(watch, 0)
-    os.write(wfd, b"y")
-    await asyncio.sleep(0.05)
-    assert len(calls) == 1
-    libvirt.virEventUpdateHandle(watch, READABLE)
-    assert await wait_until(lambda: len(calls) == 2)
-    assert calls[1] == (watch, rfd, READABLE, True)
-    assert libvirt.virEventRemoveHandle(watch) == 0
-    os.write(wfd, b"z")
-    await asyncio.sleep(0.05)
-    assert len(calls) == 2
-    assert await drained(impl)
-    os.close(rfd)
-    os.close(wfd)
+    with a_pipe() as (rfd, wfd):
+        calls = []
+        opaque = Opaque()
+        def cb(watch, fd, events, op):
+            calls.append((watch, fd, events, op is opaque))
+            os.read(fd, 1)
+        watch = libvirt.virEventAddHandle(rfd, READABLE, cb, opaque)
+        assert isinstance(watch, int) and watch >= 0
+        await asyncio.sleep(0.05)
+        assert calls == []                  # nothing to read yet
+        os.write(wfd, b"x")
+        assert await wait_until(lambda: calls)
+        assert calls == [(watch, rfd, READABLE, True)], calls
+        # not watched any more: the data stays unread
+        libvirt.virEventUpdateHandle(watch, 0)
+        os.write(wfd, b"y")
+        await asyncio.sleep(0.05)
+        assert len(calls) == 1
+        libvirt.virEventUpdateHandle(watch, READABLE)
+        assert await wait_until(lambda: len(calls) == 2)
+        assert calls[1] == (watch, rfd, READABLE, True)
+        assert libvirt.virEventRemoveHandle(watch) == 0
+        os.write(wfd, b"z")
+        await asyncio.sleep(0.05)
+        assert len(calls) == 2
+        assert await drained(impl)
 
 
 async def case_handle_on_a_pipe_fires_when_writable():
     impl = libvirtaio.virEventRegisterAsyncIOImpl()
-    rfd, wfd = os.pipe()
-    calls = []
-    watch = libvirt.virEventAddHandle(wfd, WRITABLE, lambda *a: calls.append(a[:3]), None)
-    assert await wait_until(lambda: len(calls) >= 2)    # level-triggered
-    assert set(calls) == {(watch, wfd, WRITABLE)}, set(calls)
-    libvirt.virEventUpdateHandle(watch, 0)
-    await asyncio.sleep(0)
-    count = len(calls)
-    await asyncio.sleep(0.05)
-    assert len(calls) == count
-    libvirt.virEventRemoveHandle(watch)
-    assert await drained(impl)
-    os.close(rfd)
-    os.close(wfd)
+    with a_pipe() as (rfd, wfd):
+        calls = []
+        watch = libvirt.virEventAddHandle(wfd, WRITABLE, lambda *a: calls.append(a[:3]), None)
+        assert await wait_until(lambda: len(calls) >= 2)    # level-triggered
+        assert set(calls) == {(watch, wfd, WRITABLE)}, set(calls)
+        libvirt.virEventUpdateHandle(watch, 0)
+        await asyncio.sleep(0)
+        count = len(calls)
+        await asyncio.sleep(0.05)
+        assert len(calls) == count
+        libvirt.virEventRemoveHandle(watch)
+        assert await drained(impl)
 
 
 async def case_handle_reports_the_peer_hanging_up():
@@ -439,24 +445,22 @@ async def case_raising_callbacks_are_reported_and_the_loop_goes_on():
     bad_calls, good_calls = bad.calls, good.calls
     bad_timer = libvirt.virEventAddTimeout(1, bad, None)
     good_timer = libvirt.virEventAddTimeout(1, good, None)
-    rfd, wfd = os.pipe()
-    handle_calls = []
-    def bad_handle(watch, fd, events, opaque):
-        handle_calls.append(os.read(fd, 1))
-        raise KeyError("boom from a handle")
-    watch = libvirt.virEventAddHandle(rfd, READABLE, bad_handle, None)
-    os.write(wfd, b"ab")
-    assert await wait_until(lambda: len(bad_calls) >= 3 and len(good_calls) >= 3
-                            and len(handle_calls) == 2)
-    libvirt.virEventRemoveTimeout(bad_timer)
-    libvirt.virEventRemoveHandle(watch)
-    count = len(good_calls)
-    assert await wait_until(lambda: len(good_calls) > count + 2)   # still going
-    libvirt.virEventRemoveTimeout(good_timer)
-    assert await drained(impl)
-    messages = [str(e) for e in reported]
-    os.close(rfd)
-    os.close(wfd)
+    with a_pipe() as (rfd, wfd):
+        handle_calls = []
+        def bad_handle(watch, fd, events, opaque):
+            handle_calls.append(os.read(fd, 1))
+            raise KeyError("boom from a handle")
+        watch = libvirt.virEventAddHandle(rfd, READABLE, bad_handle, None)
+        os.write(wfd, b"ab")
+        assert await wait_until(lambda: len(bad_calls) >= 3 and len(good_calls) >= 3
+                                and len(handle_calls) == 2)
+        libvirt.virEventRemoveTimeout(bad_timer)
+        libvirt.virEventRemoveHandle(watch)
+        count = len(good_calls)
+        assert await wait_until(lambda: len(good_calls) > count + 2)   # still going
+        libvirt.virEventRemoveTimeout(good_timer)
+        assert await drained(impl)
+        messages = [str(e) for e in reported]
     # how often each exception reached a hook, and the bad timer's calls
     return {"timer hooked": messages.count("boom from a timer"), "timer calls": len(bad_calls),
             "handle hooked": messages.count("'boom from a handle'")}

@@ -50,7 +50,7 @@ WRONG_OBJECT_REASON = ("an object of another kind where a libvirt object goes: T
 
 
 def _is_out_of_range_variant(cid):
-    # variants made with scenarios.BIG: "...[param=big]" and, inside a
+    # variants made with calls.BIG: "...[param=big]" and, inside a
     # typed-parameter dict, "...[params=KEY:big]"
     return cid.endswith("=big]") or cid.endswith(":big]")
 

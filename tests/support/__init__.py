@@ -8,6 +8,10 @@ some tests run (tests/children/):
   objects    the objects tests hand to libvirt as opaque and as callbacks
   api        what the installed libvirt's API XML declares
   paths      where things are
+  event_tests
+             what the event tests share: the default event loop, connections
+  fuzz_entries, fuzz_values
+             the groups and the argument values of tests/test_fuzz_arguments.py
 
 Nothing here imports the binding at module level: the children import it
 themselves, and may be run under the reference binding's interpreter.
