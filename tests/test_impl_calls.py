@@ -22,6 +22,12 @@ from codegen.modules import MODULES  # noqa: E402
 sys.path.remove(ROOT)
 
 
+def assert_in_order(text, *pieces):
+    """Each piece is in the emitted `text`, after the one before it."""
+    at = [text.index(piece) for piece in pieces]
+    assert at == sorted(at), pieces
+
+
 @pytest.fixture(scope="module")
 def loaded():
     apis = {m: generator.pkg_config_api(m) for m in MODULES}
@@ -51,10 +57,10 @@ def test_every_impl_of_a_method_libvirt_takes_self_of_gets_the_typed_handle(load
 
 def test_the_handle_is_read_after_self_is_counted_in_flight(core):
     text = emit_c.entry_point(core["virDomainGetCPUStats"])
-    order = ["lv_call_enter(self);", "c_self = (virDomainPtr)LV_HANDLE(self);",
-             "lv_impl_virDomainGetCPUStats(self, st, c_self, a_total, a_flags)",
-             "lv_call_leave(self);"]
-    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+    assert_in_order(
+        text, "lv_call_enter(self);", "c_self = (virDomainPtr)LV_HANDLE(self);",
+        "lv_impl_virDomainGetCPUStats(self, st, c_self, a_total, a_flags)",
+        "lv_call_leave(self);")
 
 
 def test_shared_impls_get_the_handle_before_their_leading_argument(core):
@@ -78,12 +84,12 @@ def test_a_converted_call_gets_its_outputs_from_libvirt_s_signature(loaded, core
             "virDomainInfoPtr info);") in header
     assert "lv_impl_virDomainGetState" not in header
     text = emit_c.entry_point(core["virDomainGetState"])
-    order = ["lv_call_enter(self);", "c_self = (virDomainPtr)LV_HANDLE(self);",
-             "c_result = virDomainGetState(c_self, &o_state, &o_reason, a_flags);",
-             # a failure is raised before leaving (a deferred release resets the error)
-             "if (c_result < 0)", "lv_raise(st, \"virDomainGetState\")", "lv_call_leave(self);",
-             "return lv_convert_virDomainGetState(self, st, c_result, o_state, o_reason);"]
-    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+    assert_in_order(
+        text, "lv_call_enter(self);", "c_self = (virDomainPtr)LV_HANDLE(self);",
+        "c_result = virDomainGetState(c_self, &o_state, &o_reason, a_flags);",
+        # a failure is raised before leaving (a deferred release resets the error)
+        "if (c_result < 0)", "lv_raise(st, \"virDomainGetState\")", "lv_call_leave(self);",
+        "return lv_convert_virDomainGetState(self, st, c_result, o_state, o_reason);")
 
 
 def test_a_converted_call_with_a_list_and_an_object_argument_counts_and_frees_them(loaded):
@@ -91,12 +97,12 @@ def test_a_converted_call_with_a_list_and_an_object_argument_counts_and_frees_th
     text = emit_c.entry_point(qemu["virDomainQemuMonitorCommandWithFiles"])
     assert ("virDomainQemuMonitorCommandWithFiles((virDomainPtr)a_domain, a_cmd, a_files_len, "
             "a_files, &o_noutfiles, &o_outfiles, &o_result, a_flags)") in text
-    order = ["lv_call_enter(argv[0]);", "Py_BEGIN_ALLOW_THREADS",
-             "if (c_result < 0) {\n        PyMem_Free(a_files);", "lv_call_leave(argv[0]);",
-             "lv_call_leave(argv[0]);\n    PyMem_Free(a_files);",
-             "return lv_convert_virDomainQemuMonitorCommandWithFiles(module, st, c_result, "
-             "o_noutfiles, o_outfiles, o_result);"]
-    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+    assert_in_order(
+        text, "lv_call_enter(argv[0]);", "Py_BEGIN_ALLOW_THREADS",
+        "if (c_result < 0) {\n        PyMem_Free(a_files);", "lv_call_leave(argv[0]);",
+        "lv_call_leave(argv[0]);\n    PyMem_Free(a_files);",
+        "return lv_convert_virDomainQemuMonitorCommandWithFiles(module, st, c_result, "
+        "o_noutfiles, o_outfiles, o_result);")
 
 
 def test_a_single_string_output_is_generated_as_the_result(loaded):
@@ -108,10 +114,10 @@ def test_a_single_string_output_is_generated_as_the_result(loaded):
 
 def test_a_registration_holds_cb_and_opaque_in_an_lv_reg_released_if_libvirt_refuses(core):
     text = emit_c.entry_point(core["virStreamEventAddCallback"])
-    order = ["(r = lv_reg_new(st, self, a_cb, a_opaque)) == NULL", "lv_call_enter(self);",
-             "c_result = virStreamEventAddCallback(c_self, a_events, lv_stream_cb, r, lv_reg_free);",
-             "lv_reg_release(r);", "lv_call_leave(self);", "Py_RETURN_NONE;"]
-    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+    assert_in_order(
+        text, "(r = lv_reg_new(st, self, a_cb, a_opaque)) == NULL", "lv_call_enter(self);",
+        "c_result = virStreamEventAddCallback(c_self, a_events, lv_stream_cb, r, lv_reg_free);",
+        "lv_reg_release(r);", "lv_call_leave(self);", "Py_RETURN_NONE;")
     text = emit_c.entry_point(core["virEventAddTimeout"])
     assert "virEventAddTimeout(a_timeout, lv_ev_timeout_cb, r, lv_reg_free)" in text
     assert "return PyLong_FromLong(c_result);" in text
@@ -119,12 +125,12 @@ def test_a_registration_holds_cb_and_opaque_in_an_lv_reg_released_if_libvirt_ref
 
 def test_a_filled_array_is_sized_by_its_parameter_or_by_libvirt_s_count(core):
     text = emit_c.entry_point(core["virNodeGetCellsFreeMemory"])
-    order = ["o_freeMems = calloc(a_maxCells > 0 ? a_maxCells : 1, sizeof(*o_freeMems));",
-             "return PyErr_NoMemory();", "lv_call_enter(self);",
-             "virNodeGetCellsFreeMemory(c_self, o_freeMems, a_startCell, a_maxCells)",
-             "free(o_freeMems);", "c_result = a_maxCells;",
-             "return lv_convert_virNodeGetCellsFreeMemory(self, st, c_result, o_freeMems);"]
-    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+    assert_in_order(
+        text, "o_freeMems = calloc(a_maxCells > 0 ? a_maxCells : 1, sizeof(*o_freeMems));",
+        "return PyErr_NoMemory();", "lv_call_enter(self);",
+        "virNodeGetCellsFreeMemory(c_self, o_freeMems, a_startCell, a_maxCells)",
+        "free(o_freeMems);", "c_result = a_maxCells;",
+        "return lv_convert_virNodeGetCellsFreeMemory(self, st, c_result, o_freeMems);")
     text = emit_c.entry_point(core["virDomainGetDiskErrors"])
     # counted and fetched in one release of the GIL
     between = text[text.index("Py_BEGIN_ALLOW_THREADS"):text.index("Py_END_ALLOW_THREADS")]
@@ -155,9 +161,9 @@ def test_a_prepared_call_runs_the_preparation_before_counting_and_calling(core):
     assert ("int lv_prepare_virConnectDomainEventDeregister(PyObject *self, lv_state *st, "
             "PyObject *cb);") in header
     text = emit_c.entry_point(b)
-    order = ["switch (lv_prepare_virConnectDomainEventDeregister(self, st, a_cb))",
-             "case 0:\n        Py_RETURN_NONE;", "lv_call_enter(self);",
-             "virConnectDomainEventDeregister(c_self, lv_legacy_cb)",
-             "lv_raise(st, \"virConnectDomainEventDeregister\");", "lv_call_leave(self);",
-             "Py_RETURN_NONE;\n}"]
-    assert [text.index(s) for s in order] == sorted(text.index(s) for s in order)
+    assert_in_order(
+        text, "switch (lv_prepare_virConnectDomainEventDeregister(self, st, a_cb))",
+        "case 0:\n        Py_RETURN_NONE;", "lv_call_enter(self);",
+        "virConnectDomainEventDeregister(c_self, lv_legacy_cb)",
+        "lv_raise(st, \"virConnectDomainEventDeregister\");", "lv_call_leave(self);",
+        "Py_RETURN_NONE;\n}")
