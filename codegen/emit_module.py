@@ -12,9 +12,10 @@ import os
 from . import classify as C
 from . import rules
 from .classify import Binding
-from .emit_c import (HEADER, PAIRED_KINDS, c_decl, c_string, call_flags, converter_name,
-                     converter_outputs, docstring, entry_name, entry_point, impl_handle_name,
-                     impl_name, impl_takes_handle, kind_enum, prepare_name)
+from .emit_c import entry_point
+from .emit_c_handwritten import converter_outputs, impl_handle_name, impl_takes_handle
+from .emit_c_parts import (HEADER, PAIRED_KINDS, c_decl, c_string, call_flags, converter_name,
+                           docstring, entry_name, impl_name, kind_enum, prepare_name)
 from .modules import BY_EXTENSION, C_HEADERS
 
 
@@ -278,5 +279,5 @@ def impl_header(extension: str, bindings: list[Binding]) -> str:
         out.append("\n/* The hand-written conversions of one record of a generated record list\n"
                    " * (rules.RECORD_LISTS): record i of the array. */\n")
         out.extend(f"PyObject *{name}(Py_ssize_t i, void *records);\n" for name in converters)
-    out.append(f"\n#endif\n")
+    out.append("\n#endif\n")
     return "".join(out)

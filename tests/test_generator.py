@@ -14,7 +14,7 @@ API = os.path.join(ROOT, "api")
 sys.path.insert(0, ROOT)
 
 import generator  # noqa: E402
-from codegen import classify, emit_c, emit_module, emit_py, model, pytypes, rules  # noqa: E402
+from codegen import classify, emit_c_parts, emit_module, emit_py, model, pytypes, rules  # noqa: E402
 from codegen.modules import MODULES  # noqa: E402
 
 sys.path.remove(ROOT)
@@ -195,8 +195,8 @@ def test_every_rule_table_entry_names_a_real_function():
 # ---- emit ------------------------------------------------------------------
 
 def test_emit_c_text_signatures_carry_the_python_parameters(bindings):
-    assert emit_c.text_signature(bindings["virDomainGetXMLDesc"]) == "XMLDesc($self, flags=0)\n--\n\n"
-    assert emit_c.text_signature(bindings["virConnectOpen"]) == "open($module, name=None)\n--\n\n"
+    assert emit_c_parts.text_signature(bindings["virDomainGetXMLDesc"]) == "XMLDesc($self, flags=0)\n--\n\n"
+    assert emit_c_parts.text_signature(bindings["virConnectOpen"]) == "open($module, name=None)\n--\n\n"
 
 
 def test_emit_py_writes_classes_functions_and_constants(mini, bindings):

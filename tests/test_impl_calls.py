@@ -16,7 +16,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
 import generator  # noqa: E402
-from codegen import classify, emit_c, emit_module, rules  # noqa: E402
+from codegen import classify, emit_c, emit_c_handwritten, emit_c_parts, emit_module, rules  # noqa: E402
 from codegen.modules import MODULES  # noqa: E402
 
 sys.path.remove(ROOT)
@@ -47,12 +47,12 @@ def test_every_impl_of_a_method_libvirt_takes_self_of_gets_the_typed_handle(load
             if (b.state != classify.HANDWRITTEN or b.function.name in rules.SHARED_IMPLS
                     or b.converts or b.callback):
                 continue
-            start = f"PyObject *{emit_c.impl_name(b)}({'PyObject *self' if b.pyclass else 'PyObject *module'}, lv_state *st"
+            start = f"PyObject *{emit_c_parts.impl_name(b)}({'PyObject *self' if b.pyclass else 'PyObject *module'}, lv_state *st"
             takes = (b.pyclass is not None and not b.releases
                      and b.function.args[0].ctype == rules.CLASSES[b.pyclass][0])
             handle = f", {b.function.args[0].ctype} {b.function.args[0].name}" if takes else ""
             assert start + handle in header, b.function.name
-            assert emit_c.impl_takes_handle(b) == takes, b.function.name
+            assert emit_c_handwritten.impl_takes_handle(b) == takes, b.function.name
 
 
 def test_the_handle_is_read_after_self_is_counted_in_flight(core):
@@ -71,7 +71,7 @@ def test_shared_impls_get_the_handle_before_their_leading_argument(core):
 def test_the_releasing_method_and_functions_whose_self_libvirt_does_not_take_get_none(core):
     # close() releases self; listGetStats() hands libvirt the domains only.
     for name in ("virConnectClose", "virDomainListGetStats"):
-        assert not emit_c.impl_takes_handle(core[name])
+        assert not emit_c_handwritten.impl_takes_handle(core[name])
         assert "c_self" not in emit_c.entry_point(core[name])
 
 
