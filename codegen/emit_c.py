@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from . import classify as C
 from .classify import Binding
-from .emit_c_parts import (CFunction, PAIRED_KINDS, _release, _pair_cleanup, _declarations, _fail,
-                           _convert, _null_handle_check)
 from .emit_c_handwritten import _converted_body, _impl_call, _prepared_body, _registration_body
+from .emit_c_parts import (CFunction, _convert, _declarations, _fail, _null_handle_check,
+                           _pair_cleanup, PAIRED_KINDS, _release)
 from .emit_c_shapes import _SHAPE_BODIES
 
 

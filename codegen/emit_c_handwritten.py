@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from . import rules
 from .classify import Binding
-from .emit_c_parts import (impl_name, converter_name, prepare_name, CFunction, _local,
-                           PAIRED_KINDS, _pair_cleanup, _fail, _arguments, _call_args,
-                           _count_in_flight, _passes_self, _self_handle, _without_gil, _blocking,
-                           _raise, c_decl)
+from .emit_c_parts import (_arguments, _blocking, c_decl, _call_args, CFunction, converter_name,
+                           _count_in_flight, _fail, impl_name, _local, _pair_cleanup, PAIRED_KINDS,
+                           _passes_self, prepare_name, _raise, _self_handle, _without_gil)
 
 
 def impl_takes_handle(binding: Binding) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from . import classify as C
 from . import rules
-from .emit_c_parts import (kind_enum, CFunction, _local, _pair_cleanup, _fail, _convert,
-                           _call_args, _without_gil, _blocking, _raise, _INT_TO_PY, _owner, _wrap,
-                           c_decl, _null_handle_check)
+from .emit_c_parts import (_blocking, c_decl, _call_args, CFunction, _convert, _fail, _INT_TO_PY,
+                           kind_enum, _local, _null_handle_check, _owner, _pair_cleanup, _raise,
+                           _without_gil, _wrap)
 
 
 def _plain_body(fn: CFunction) -> str:
