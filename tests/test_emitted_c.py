@@ -70,6 +70,12 @@ def test_the_emitted_c_of_the_mini_api_compiles_without_warnings_and_behaves(min
     child.run("emitted_c_cases", "mini_calls", target, json.dumps(bound), timeout=120)
 
 
+@pytest.mark.parametrize("case", ["converted_calls", "registrations_refused", "registrations"])
+def test_the_bodies_calling_hand_written_c_behave(mini_extension, case):
+    target, _ = mini_extension
+    child.run("emitted_c_cases", case, target, timeout=120)
+
+
 def _syntax_check(overrides_dir, generated):
     """Compile libvirtmod's hand-written C against the impl header generated
     from the override description in `overrides_dir` (syntax only)."""
