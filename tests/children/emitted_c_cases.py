@@ -18,6 +18,8 @@ import cdirect  # noqa: E402
 VIR_ERR_INTERNAL_ERROR, VIR_ERR_INVALID_ARG, VIR_ERR_INVALID_DOMAIN = 1, 8, 7
 VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN = 1, 0
 VIR_DOMAIN_DISK_ERROR_UNSPEC = 1
+VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED = 3, 0
+VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED = 4, 0
 
 
 class Opaque:
@@ -242,17 +244,29 @@ def case_registrations(extension):
     # the last deregistration calls libvirt, and releases the registration
     first, second = Opaque(), Opaque()
 
+    events = []
+
     def cb1(*args):
-        pass
+        events.append((1, *args))
 
     def cb2(*args):
-        pass
+        events.append((2, *args))
 
     refs1 = weakref.ref(cb1), weakref.ref(first)
     refs2 = weakref.ref(cb2), weakref.ref(second)
     assert conn.domainEventRegister(cb1, first) is None
     assert conn.domainEventRegister(cb2, second) is None
     del first, second
+    # libvirt's one C callback calls each callable with its opaque value
+    dom = conn.lookupByName("test")
+    assert dom.suspend() == 0
+    while len(events) < 2:
+        assert mod.virEventRunDefaultImpl() == 0
+    assert sorted((n, c is conn, d.name(), e, detail, op is (refs1, refs2)[n - 1][1]())
+                  for n, c, d, e, detail, op in events) == [
+        (1, True, "test", VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED, True),
+        (2, True, "test", VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED, True)]
+    events.clear()
     assert not released(*refs1) and not released(*refs2)
     assert conn.domainEventDeregister(cb1) is None
     del cb1
@@ -260,6 +274,13 @@ def case_registrations(extension):
     # a callable it does not know: KeyError, nothing else changed
     raises(KeyError, conn.domainEventDeregister, lambda *args: None)
     assert not released(*refs2)
+    # the remaining callable alone is called
+    assert dom.resume() == 0
+    while not events:
+        assert mod.virEventRunDefaultImpl() == 0
+    assert [(n, e, detail) for n, _, _, e, detail, _ in events] == [
+        (2, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED)]
+    events.clear()
     assert conn.domainEventDeregister(cb2) is None
     del cb2
     for _ in range(3):
