@@ -1,8 +1,11 @@
 """The emitter's C, checked by what it does: the generator's output for the
-small fixture api/mini-api.xml (every shape, a pair argument, a hand-written
-function) is compiled with the hand-written sources into a libvirtmod of
-its own, and tests/children/emitted_c_cases.py calls it against
-test:///default."""
+small fixture api/mini-api.xml (every shape, a pair argument, and one
+function of each hand-written kind of libvirt-override-api.xml: an impl,
+convert='yes', a filled array, callback=, a converted deregistration,
+prepare='yes') is compiled with the hand-written sources into a libvirtmod
+of its own, and tests/children/emitted_c_cases.py calls it against
+test:///default, checking its answers against libvirt's (tests/cdirect.py)
+and what registrations hold against sys.getrefcount and weakrefs."""
 
 import json
 import os
@@ -70,6 +73,12 @@ def test_the_emitted_c_of_the_mini_api_compiles_without_warnings_and_behaves(min
     child.run("emitted_c_cases", "mini_calls", target, json.dumps(bound), timeout=120)
 
 
+@pytest.mark.parametrize("case", ["converted_calls", "registrations_refused", "registrations"])
+def test_the_bodies_calling_hand_written_c_behave(mini_extension, case):
+    target, _ = mini_extension
+    child.run("emitted_c_cases", case, target, timeout=120)
+
+
 def _syntax_check(overrides_dir, generated):
     """Compile libvirtmod's hand-written C against the impl header generated
     from the override description in `overrides_dir` (syntax only)."""
@@ -98,3 +107,29 @@ def test_an_override_whose_c_and_declaration_disagree_does_not_compile(tmp_path)
     run = _syntax_check(disagreeing, tmp_path / "gen-disagreeing")
     assert run.returncode != 0
     assert "conflicting types for 'lv_impl_virDomainGetCPUStats'" in run.stderr
+
+
+def test_a_converter_whose_outputs_and_libvirt_s_signature_disagree_does_not_compile(tmp_path):
+    """A converter's parameters come from libvirt's C signature (api/mini-api.xml
+    here): the mini build compiles src/domain.c's lv_convert_virDomainGetState
+    against them, and a signature it does not take fails."""
+    core = MODULES["libvirt"]
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    shutil.copy(os.path.join(ROOT, "api", "mini-override-api.xml"), overrides / core.api_overrides)
+    with open(os.path.join(ROOT, "api", "mini-api.xml")) as f:
+        api = f.read()
+    state = api.index("<function name='virDomainGetState'")
+    reason = api.index("<arg name='reason' type='int *'", state)
+    wrong = api[:reason] + api[reason:].replace("type='int *'", "type='unsigned int *'", 1)
+    runs = []
+    for name, text in (("agreeing", api), ("disagreeing", wrong)):
+        (tmp_path / f"{name}.xml").write_text(text)
+        generated = tmp_path / f"gen-{name}"
+        generator.generate({"libvirt": str(tmp_path / f"{name}.xml")}, str(overrides),
+                           str(generated), quiet=True)
+        runs.append(gcc("-fsyntax-only", os.path.join(ROOT, "src", "domain.c"),
+                        generated=generated))
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[1].returncode != 0
+    assert "conflicting types for 'lv_convert_virDomainGetState'" in runs[1].stderr
